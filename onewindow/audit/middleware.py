@@ -1,0 +1,13 @@
+from .context import audit_context, client_ip_of
+
+
+class AuditContextMiddleware:
+    """Marks every change made during a request as coming from the web (or the API) and its client."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = "api" if request.path.startswith("/api/") else "web"
+        with audit_context(source=source, client_ip=client_ip_of(request)):
+            return self.get_response(request)

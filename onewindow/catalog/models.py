@@ -1,0 +1,339 @@
+"""The item catalog (事项目录): items, their versions, materials, flow steps, FAQs and form fields.
+
+An item is edited as a draft version and published; a published version never changes, and a case
+always points at the version it was filed under. Field meanings follow GB/T 39046-2020 Table 4; the
+enums hold meanings, and `codes.py` maps them to the GB/T 39046 code lists at interfaces.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemType(models.TextChoices):
+    LICENCE = "licence", _("Administrative licence")  # 行政许可
+    PENALTY = "penalty", _("Administrative penalty")  # 行政处罚
+    COERCION = "coercion", _("Administrative coercion")  # 行政强制
+    LEVY = "levy", _("Administrative levy")  # 行政征收
+    BENEFIT = "benefit", _("Administrative benefit")  # 行政给付
+    INSPECTION = "inspection", _("Administrative inspection")  # 行政检查
+    CONFIRMATION = "confirmation", _("Administrative confirmation")  # 行政确认
+    REWARD = "reward", _("Administrative reward")  # 行政奖励
+    ADJUDICATION = "adjudication", _("Administrative adjudication")  # 行政裁决
+    OTHER_POWER = "other_power", _("Other administrative power")  # 其他行政权力
+    PUBLIC_SERVICE = "public_service", _("Public service")  # 公共服务
+
+
+class Route(models.TextChoices):
+    ON_SITE = "on_site", _("Decided on the spot (accept → decide)")
+    BACK_OFFICE = "back_office", _("Front desk accepts, back office reviews, window issues")
+
+
+class ExerciseLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township (street)")
+    VILLAGE = "village", _("Village (community)")
+    GRADED = "graded", _("Graded management")
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    ON_THE_SPOT = "on_the_spot", _("on the spot")  # 即办
+
+
+class CaseType(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate case")  # 即办件
+    COMMITTED = "committed", _("Committed case")  # 承诺件
+
+
+class ResultType(models.TextChoices):
+    CERTIFICATE = "certificate", _("Certificate")  # 出证
+    APPROVAL = "approval", _("Approval")  # 审批
+    DOCUMENT = "document", _("Document")  # 出文
+    OTHER = "other", _("Other")
+
+
+class ServiceObject(models.TextChoices):
+    NATURAL_PERSON = "natural_person", _("Natural person")
+    ENTERPRISE = "enterprise", _("Enterprise legal person")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+    GOVERNMENT = "government", _("Government agency")
+    OTHER_ORGANISATION = "other_organisation", _("Other organisation")
+
+
+class Channel(models.TextChoices):
+    """How an application arrives (办理形式 / 申报来源, GB/T 39046 A.5)."""
+
+    WINDOW = "window", _("At the window")
+    PC = "pc", _("Online (PC)")
+    MOBILE = "mobile", _("Online (mobile)")
+    POST = "post", _("By post")
+    OTHER = "other", _("Other")
+
+
+class OrgKind(models.TextChoices):
+    SOCIAL_GROUP = "social_group", _("Social group")  # 社会团体
+    PRIVATE_NON_ENTERPRISE = "private_non_enterprise", _("Private non-enterprise unit")  # 民办非企业单位
+    FOUNDATION = "foundation", _("Foundation")  # 基金会
+
+
+class RegistryAction(models.TextChoices):
+    """What a granted decision on this item does to the social-organisation register."""
+
+    NONE = "none", _("No change to the register")
+    ESTABLISH = "establish", _("Establish (new registration)")
+    CHANGE = "change", _("Change registered items")
+    CHARTER = "charter", _("Approve charter amendment")
+    DEREGISTER = "deregister", _("Deregister")
+    CHARITY = "charity", _("Recognise as charity")
+    FUNDRAISING = "fundraising", _("Grant public fundraising qualification")
+    REPLACE_CERTIFICATE = "replace_certificate", _("Replace certificate")
+
+
+class Item(models.Model):
+    """The stable identity of a service item; its content lives in versions."""
+
+    code = models.CharField(_("implementation code"), max_length=50, unique=True)  # 实施编码
+    basic_code = models.CharField(_("basic code"), max_length=50, blank=True)  # 基本编码
+    current_version = models.OneToOneField("ItemVersion", models.SET_NULL, null=True, blank=True,
+                                           related_name="+", verbose_name=_("published version"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["code"]
+
+    def __str__(self):
+        name = self.current_version.name if self.current_version_id and self.current_version else ""
+        return f"{self.code} {name}".strip()
+
+
+class ItemVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    item = models.ForeignKey(Item, models.CASCADE, related_name="versions", verbose_name=_("item"))
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("published by"))
+
+    # identity
+    name = models.CharField(_("item name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices)
+    handle_item_code = models.CharField(_("handling item code"), max_length=50, blank=True)  # 业务办理项编码
+    legal_basis = models.TextField(_("legal basis"))  # 设定依据
+    exercise_level = models.CharField(_("exercise level"), max_length=12, choices=ExerciseLevel.choices,
+                                      default=ExerciseLevel.PROVINCIAL)
+    power_division = models.TextField(_("division of powers"), blank=True)  # 权限划分
+    exercise_content = models.TextField(_("exercise content"), blank=True)  # 行使内容
+
+    # who
+    implementing_body = models.CharField(_("implementing body"), max_length=100)  # 实施主体
+    implementing_body_code = models.CharField(_("implementing body credit code"), max_length=18)
+    implementing_body_nature = models.CharField(_("nature of implementing body"), max_length=50,
+                                                default="法定机关")
+    handling_unit = models.CharField(_("handling unit"), max_length=100, blank=True)  # 承办机构
+    joint_departments = models.CharField(_("joint departments"), max_length=200, blank=True)
+    intermediary_services = models.TextField(_("intermediary services"), blank=True)
+    quantity_limit = models.TextField(_("quantity limit"), blank=True)
+
+    # time
+    statutory_limit = models.PositiveIntegerField(_("statutory time limit"), default=0)
+    statutory_limit_unit = models.CharField(_("statutory limit unit"), max_length=16, choices=LimitUnit.choices,
+                                            default=LimitUnit.WORKING_DAYS)
+    statutory_limit_note = models.TextField(_("statutory limit note"), blank=True)
+    promised_limit = models.PositiveIntegerField(_("promised time limit"), default=0)
+    promised_limit_unit = models.CharField(_("promised limit unit"), max_length=16, choices=LimitUnit.choices,
+                                           default=LimitUnit.ON_THE_SPOT)
+    promised_limit_note = models.TextField(_("promised limit note"), blank=True)
+    case_type = models.CharField(_("case type"), max_length=10, choices=CaseType.choices,
+                                 default=CaseType.IMMEDIATE)
+
+    # conditions and flow
+    route = models.CharField(_("route"), max_length=12, choices=Route.choices, default=Route.ON_SITE)
+    acceptance_conditions = models.TextField(_("acceptance conditions"))  # 受理条件
+    prohibitions = models.TextField(_("prohibitions"), blank=True)  # 禁止性要求
+    special_procedures = models.TextField(_("special procedures"), blank=True)  # 特别程序
+
+    # result
+    result_name = models.CharField(_("result name"), max_length=100)
+    result_type = models.CharField(_("result type"), max_length=12, choices=ResultType.choices)
+    result_sample = models.CharField(_("result sample"), max_length=200, blank=True,
+                                     help_text=_("File name or address of the result sample"))
+
+    # fees
+    charges_fee = models.BooleanField(_("charges a fee"), default=False)
+    fee_basis = models.TextField(_("fee basis"), blank=True)
+    fee_standard = models.TextField(_("fee standard"), blank=True)
+
+    # channels
+    service_objects = models.JSONField(_("service objects"), default=list)  # list of ServiceObject
+    channels = models.JSONField(_("handling forms"), default=list)  # list of Channel
+    online = models.BooleanField(_("can be handled online"), default=True)
+    online_url = models.URLField(_("online address"), blank=True)
+    online_depth = models.PositiveSmallIntegerField(_("online depth"), default=4)  # 1..4 (全程网办 = 4)
+    visits_required = models.PositiveSmallIntegerField(_("visits required"), default=0)
+    visits_reason = models.TextField(_("reason for visits"), blank=True)
+    supports_appointment = models.BooleanField(_("supports appointments"), default=True)
+    supports_online_payment = models.BooleanField(_("supports online payment"), default=False)
+    supports_delivery = models.BooleanField(_("supports delivery by post"), default=True)
+    service_scope = models.CharField(_("service scope"), max_length=100, blank=True)  # 通办范围
+    in_hall = models.BooleanField(_("in the service hall"), default=True)
+
+    # place and contacts
+    address = models.CharField(_("address"), max_length=200)
+    hours = models.CharField(_("hours"), max_length=200)
+    consult_phone = models.CharField(_("enquiry phone"), max_length=50)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=50)
+
+    # window practice
+    allows_deficiency = models.BooleanField(_("accepts with missing secondary materials"), default=True)  # 容缺
+    assisted = models.BooleanField(_("assisted or agent service"), default=True)  # 帮代办
+    fast_lane = models.BooleanField(_("fast lane"), default=False)  # 快捷办
+
+    # what the result does, and to whom
+    org_kinds = models.JSONField(_("organisation kinds"), default=list, blank=True)  # list of OrgKind
+    registry_action = models.CharField(_("register effect"), max_length=20, choices=RegistryAction.choices,
+                                       default=RegistryAction.NONE)
+    topics = models.JSONField(_("topics"), default=list, blank=True)  # life events, for the portal
+    keywords = models.CharField(_("search keywords"), max_length=500, blank=True)  # incl. pinyin initials
+
+    class Meta:
+        verbose_name = _("item version")
+        verbose_name_plural = _("item versions")
+        ordering = ["item", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="item_version_unique_number"),
+            models.UniqueConstraint(fields=["item"], condition=models.Q(status="draft"),
+                                    name="item_version_one_draft"),
+        ]
+        indexes = [models.Index(fields=["status", "item_type"])]
+
+    def __str__(self):
+        return f"{self.name} (v{self.number})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Material(models.Model):
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", _("Prepared by the applicant")
+        GOVERNMENT = "government", _("Issued by a government body")
+        INTERMEDIARY = "intermediary", _("Issued by an intermediary")
+        OTHER = "other", _("Other")
+
+    class Form(models.TextChoices):
+        PAPER = "paper", _("Paper")
+        ELECTRONIC = "electronic", _("Electronic")
+        BOTH = "both", _("Paper or electronic")
+
+    version = models.ForeignKey(ItemVersion, models.CASCADE, related_name="materials", verbose_name=_("version"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.APPLICANT)
+    issuer = models.CharField(_("issuing body"), max_length=100, blank=True)
+    originals = models.PositiveSmallIntegerField(_("paper originals"), default=0)
+    copies = models.PositiveSmallIntegerField(_("photocopies"), default=0)
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.BOTH)
+    required = models.BooleanField(_("required"), default=True)
+    secondary = models.BooleanField(_("may be supplied later (容缺)"), default=False)
+    blank_form = models.CharField(_("blank form"), max_length=200, blank=True)
+    sample = models.CharField(_("filled-in sample"), max_length=200, blank=True)
+    acceptance_standard = models.TextField(_("acceptance standard"), blank=True)
+    notes = models.TextField(_("notes for filling in"), blank=True)
+    basis = models.TextField(_("basis for requiring it"), blank=True)
+    reusable_as = models.CharField(_("reusable department record"), max_length=30, blank=True,
+                                   help_text=_("A record the department already holds, e.g. 'certificate'"))
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["version", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="material_unique_key")]
+
+    def __str__(self):
+        return self.name
+
+
+class FlowStep(models.Model):
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", _("Accept")
+        REVIEW = "review", _("Preliminary review")
+        FORWARD = "forward", _("Forward to higher authority")
+        DECIDE = "decide", _("Decide")
+        ISSUE = "issue", _("Issue")
+
+    version = models.ForeignKey(ItemVersion, models.CASCADE, related_name="steps", verbose_name=_("version"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    time_limit = models.PositiveIntegerField(_("time limit (working days)"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("flow step")
+        verbose_name_plural = _("flow steps")
+        ordering = ["version", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class FAQ(models.Model):
+    version = models.ForeignKey(ItemVersion, models.CASCADE, related_name="faqs", verbose_name=_("version"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+
+    class Meta:
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
+        ordering = ["version", "order", "id"]
+
+    def __str__(self):
+        return self.question
+
+
+class FormField(models.Model):
+    """A field the application form asks for (e.g. the new name in a change of registered items)."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        TEXTAREA = "textarea", _("Long text")
+        DATE = "date", _("Date")
+        NUMBER = "number", _("Number")
+        MONEY = "money", _("Amount (yuan)")
+        CHOICE = "choice", _("Choice")
+
+    version = models.ForeignKey(ItemVersion, models.CASCADE, related_name="form_fields", verbose_name=_("version"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
+    required = models.BooleanField(_("required"), default=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        ordering = ["version", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="form_field_unique_key")]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,95 @@
+"""Shared fixtures: one staff user per role, an applicant, and an API client with a bearer token."""
+
+import pytest
+from django.test import Client
+
+from onewindow.accounts.auth import token_create
+from onewindow.accounts.models import Role, User
+from onewindow.accounts.services import staff_upsert
+
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(username: str, *roles: str) -> User:
+        return staff_upsert(username=username, full_name=username.title(), roles=list(roles), password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_staff):
+    return make_staff("clerk", Role.CLERK)
+
+
+@pytest.fixture
+def chief(make_staff):
+    return make_staff("chief", Role.CHIEF_APPROVER, Role.CLERK)
+
+
+@pytest.fixture
+def reviewer(make_staff):
+    return make_staff("reviewer", Role.REVIEWER)
+
+
+@pytest.fixture
+def leader(make_staff):
+    return make_staff("leader", Role.DECISION_MAKER)
+
+
+@pytest.fixture
+def supervisor(make_staff):
+    return make_staff("supervisor", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def administrator(make_staff):
+    return make_staff("admin", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def applicant(db):
+    user = User(username="applicant", kind=User.Kind.APPLICANT, full_name="赵晓红", mobile="13800000000")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def login():
+    """A Django test client signed in as `user`."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+class ApiClient:
+    """A test client that sends `Authorization: Bearer <token>` and JSON bodies."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path, **params):
+        return self.client.get(path, params, headers=self.headers)
+
+    def post(self, path, data=None, **extra):
+        return self.client.post(path, data or {}, content_type="application/json", headers=self.headers, **extra)
+
+    def post_multipart(self, path, data):
+        return self.client.post(path, data, headers=self.headers)
+
+
+@pytest.fixture
+def api():
+    """`api(user)` gives an ApiClient with a fresh token for `user`; `api(None)` is anonymous."""
+
+    def make(user: User | None) -> ApiClient:
+        return ApiClient(token_create(user=user) if user else None)
+
+    return make

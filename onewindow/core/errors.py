@@ -1,0 +1,46 @@
+"""Errors raised by services. Every entry point turns them into a Chinese message (UI) or a
+structured JSON body (API) with the same stable code."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceError(Exception):
+    """A refused action. `code` is stable for API clients; `message` is for people."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message, *, code: str | None = None, details: dict | list | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details or {}
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": str(self.message), "details": self.details}
+
+
+class ValidationFailed(ServiceError):
+    status = 422
+    code = "validation_failed"
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+    code = "forbidden"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("You are not allowed to do this."), **kwargs)
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """The object changed under us (another clerk acted first) or is in the wrong state."""
+
+    status = 409
+    code = "conflict"

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from onewindow.api import api
+from onewindow.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("onewindow.accounts.urls")),
+    path("guide/", include("onewindow.catalog.urls")),
+    path("workbench/", include("onewindow.cases.urls")),
+    path("verify/", include("onewindow.certificates.urls")),
+    path("organisations/", include("onewindow.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("onewindow.core.urls")),
+]

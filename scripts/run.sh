@@ -1,0 +1,16 @@
+#!/bin/sh
+# `make run`: migrate, load the demo, then serve the web app and the task worker until Ctrl-C.
+set -e
+PORT="${PORT:-8000}"
+export DEBUG="${DEBUG:-1}"
+OW=.venv/bin/onewindow
+$OW migrate --noinput
+$OW demo setup
+$OW db_worker &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null' EXIT INT TERM
+echo
+echo "OneWindow is at http://127.0.0.1:$PORT/  (workbench /workbench/, admin /admin/, API /api/v1/docs)"
+echo "Demo logins: clerk, chief, reviewer, leader, supervisor, admin, applicant — password onewindow-demo"
+echo
+$OW runserver "127.0.0.1:$PORT" --noreload
