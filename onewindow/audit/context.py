@@ -11,11 +11,12 @@ class AuditContext:
     client_ip: str | None = None
 
 
-_current = contextvars.ContextVar("audit_context", default=AuditContext())
+_DEFAULT = AuditContext()
+_current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("audit_context", default=None)
 
 
 def current() -> AuditContext:
-    return _current.get()
+    return _current.get() or _DEFAULT
 
 
 @contextmanager
