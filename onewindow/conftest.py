@@ -93,3 +93,15 @@ def api():
         return ApiClient(token_create(user=user) if user else None)
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked `postgres` when the suite runs on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
