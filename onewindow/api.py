@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from onewindow.core.errors import ServiceError
+from onewindow.core.errors import MESSAGES, ServiceError
 
 api = NinjaAPI(
     title="OneWindow API",
@@ -30,17 +30,17 @@ def on_service_error(request, exc: ServiceError):
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    return error_response(request, 422, "validation_failed", "请求数据格式不正确", exc.errors)
+    return error_response(request, 422, "validation_failed", str(MESSAGES["validation_failed"]), exc.errors)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return error_response(request, 401, "unauthorized", "需要有效的访问令牌")
+    return error_response(request, 401, "unauthorized", str(MESSAGES["unauthorized"]))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return error_response(request, 404, "not_found", "未找到")
+    return error_response(request, 404, "not_found", str(MESSAGES["not_found"]))
 
 
 @api.exception_handler(HttpError)

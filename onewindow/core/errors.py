@@ -3,6 +3,13 @@ structured JSON body (API) with the same stable code."""
 
 from django.utils.translation import gettext_lazy as _
 
+# Messages for errors raised outside services (request parsing, authentication, routing).
+MESSAGES = {
+    "validation_failed": _("The request data is not valid."),
+    "unauthorized": _("A valid access token is required."),
+    "not_found": _("Not found."),
+}
+
 
 class ServiceError(Exception):
     """A refused action. `code` is stable for API clients; `message` is for people."""
