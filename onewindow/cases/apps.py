@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the calendar_changed receiver)

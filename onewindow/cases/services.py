@@ -1,0 +1,783 @@
+"""Every write to a case. One function per state-machine action, all built the same way:
+
+atomic → lock the row → authority for the item (授权清单) → state via `transitions.TRANSITIONS` → guards
+→ conditional update → handling step (GB/T 39046 Table 7) → audit event → side effects on commit.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onewindow.accounts.models import AuthorityGrant, User
+from onewindow.accounts.services import may_act
+from onewindow.audit.services import audit_log
+from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
+from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from onewindow.core.masking import mask_id_number
+from onewindow.registry.identifiers import check_id_number, check_uscc
+from onewindow.workdays import services as workdays
+
+from . import conf
+from .models import (
+    ApplicantKind,
+    Case,
+    CaseDocument,
+    CaseMaterial,
+    CasePause,
+    CaseState,
+    CaseStep,
+    Delivery,
+    IdType,
+    MaterialFile,
+    Outcome,
+    ResultKind,
+    Sequence,
+)
+from .signals import case_transitioned
+from .transitions import PREVIOUS, next_state
+from .uploads import check_upload
+
+A = AuthorityGrant.Action
+# Which line of the authority list each action needs.
+AUTHORITY = {
+    "submit": (A.ACCEPT,), "accept": (A.ACCEPT,), "accept_with_deficiency": (A.ACCEPT,),
+    "request_correction": (A.ACCEPT,), "resubmit": (A.ACCEPT,), "supplement": (A.ACCEPT,),
+    "reject": (A.ACCEPT,), "withdraw": (A.ACCEPT,), "materials": (A.ACCEPT,),
+    "review": (A.REVIEW,), "forward": (A.REVIEW,), "record_external_decision": (A.REVIEW,),
+    "decide": (A.DECIDE,), "extend": (A.DECIDE,), "terminate": (A.DECIDE,),
+    "suspend": (A.DECIDE, A.REVIEW), "resume": (A.DECIDE, A.REVIEW),
+    "issue": (A.ISSUE,), "complete": (A.ISSUE,),
+}
+# What the applicant may do on their own case (online channel).
+APPLICANT_ACTIONS = {"submit", "resubmit", "withdraw", "materials"}
+
+# Step names (环节名称) are data printed on the record, so they are stored in Chinese.
+STEP_NAMES = {
+    "accept": "受理", "accept_with_deficiency": "容缺受理", "request_correction": "补正告知",
+    "resubmit": "补正材料提交", "supplement": "容缺材料补齐", "reject": "不予受理", "review": "初审",
+    "forward": "转报", "record_external_decision": "上级决定", "decide": "决定", "extend": "延长审批",
+    "withdraw": "撤回", "terminate": "终止",
+}
+STEP_ACTIONS = {"request_correction": CaseStep.Action.RETURN, "reject": CaseStep.Action.RETURN,
+                "resubmit": CaseStep.Action.OTHER, "supplement": CaseStep.Action.OTHER,
+                "extend": CaseStep.Action.OTHER, "withdraw": CaseStep.Action.OTHER,
+                "terminate": CaseStep.Action.OTHER}
+DOCUMENT_WORDS = {
+    CaseDocument.Kind.ACCEPTANCE: "受", CaseDocument.Kind.NON_ACCEPTANCE: "不受",
+    CaseDocument.Kind.CORRECTION: "补", CaseDocument.Kind.DEFICIENCY: "容", CaseDocument.Kind.GRANT: "许",
+    CaseDocument.Kind.REFUSAL: "不许", CaseDocument.Kind.DELIVERY: "送",
+}
+
+
+# --- plumbing ----------------------------------------------------------------------------------------------
+
+def sequence_next(key: str) -> int:
+    """Advance the counter `key` and return its new value. The UPDATE takes the row lock, so concurrent
+    callers queue; a counter is created on first use (a lost creation race retries the update)."""
+    with transaction.atomic():
+        for _attempt in range(2):
+            if Sequence.objects.filter(key=key).update(last=F("last") + 1):
+                return Sequence.objects.get(key=key).last
+            try:
+                with transaction.atomic():
+                    Sequence.objects.create(key=key, last=1)
+                return 1
+            except IntegrityError:
+                continue
+    raise Conflict(_("Could not assign a number; please try again."), code="sequence_busy")
+
+
+def case_number_next(*, item_code: str, on: datetime.date) -> str:
+    fmt = conf.case_no_format()
+    # Numbers that render alike apart from the sequence share one counter.
+    key = "case:" + fmt.format(item_code=item_code, date=on, seq=0)
+    return fmt.format(item_code=item_code, date=on, seq=sequence_next(key))
+
+
+def _document_number(kind: str, on: datetime.date) -> str:
+    seq = sequence_next(f"doc:{kind}:{on.year}")
+    return f"{conf.document_prefix()}{DOCUMENT_WORDS[kind]}字〔{on.year}〕{seq:04d}号"
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _lock(case: Case) -> Case:
+    try:
+        return (Case.objects.select_for_update(of=("self",)).select_related("item_version", "item")
+                .get(pk=case.pk))
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+
+
+def _authorise(actor: User, case: Case, action: str) -> None:
+    if action in APPLICANT_ACTIONS and case.owner_id and case.owner_id == getattr(actor, "pk", None):
+        return
+    if not any(may_act(actor, case.item, grant) for grant in AUTHORITY[action]):
+        raise PermissionDenied(_("You do not hold the authority for this action on this item."),
+                               code="no_authority", details={"action": action})
+
+
+def _target(case: Case, action: str) -> str:
+    target = next_state(case.state, action)
+    if target is None:
+        raise Conflict(_("The case is now “%(state)s”; this action is not possible.")
+                       % {"state": CaseState(case.state).label}, code="invalid_state",
+                       details={"state": case.state, "action": action})
+    return target
+
+
+def _save(case: Case, from_state: str, fields: list[str]) -> None:
+    """Conditional update: only if the state is still what we locked (defence against a bypassed lock)."""
+    values = {name: getattr(case, name) for name in {"state", *fields}}
+    if not Case.objects.filter(pk=case.pk, state=from_state).update(**values):
+        current = Case.objects.filter(pk=case.pk).values_list("state", flat=True).first()
+        raise Conflict(_("Another user changed this case first."), code="state_changed",
+                       details={"state": current})
+
+
+def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = "",
+          action: str | None = None) -> CaseStep:
+    now = timezone.now()
+    return CaseStep.objects.create(
+        case=case, code=code, name=STEP_NAMES[code], action=action or STEP_ACTIONS.get(code, CaseStep.Action.PASS),
+        handler=actor if getattr(actor, "pk", None) else None, handler_name=str(actor)[:50],
+        unit=case.item_version.implementing_body, opinion=opinion, from_state=from_state, to_state=case.state,
+        started_at=now, ended_at=now)
+
+
+def _finish(case: Case, actor: User, action: str, from_state: str, changes: dict | None = None) -> None:
+    audit_log(action=f"case.{action}", actor=actor, obj=case,
+              changes={"state": [from_state, case.state], **(changes or {})})
+    transaction.on_commit(lambda: case_transitioned.send(sender=Case, case=case, action=action,
+                                                         from_state=from_state, to_state=case.state))
+
+
+def _document(case: Case, actor: User, kind: str, extra: dict | None = None) -> CaseDocument:
+    today = _today()
+    data = {
+        "department": case.item_version.implementing_body, "case_no": case.case_no,
+        "item_name": case.item_version.name, "applicant_name": case.applicant_name,
+        "id_number_masked": mask_id_number(case.id_number), "date": today.isoformat(),
+        "promised_due": case.promised_due.isoformat() if case.promised_due else None,
+        "progress_url": conf.public_progress_url(case.case_no), **(extra or {}),
+    }
+    return CaseDocument.objects.create(case=case, kind=kind, number=_document_number(kind, today), data=data,
+                                       created_by=actor if getattr(actor, "pk", None) else None)
+
+
+def _missing(case: Case) -> list[CaseMaterial]:
+    """Required materials not present (pending, missing or faulty)."""
+    return [m for m in case.materials.select_related("material") if m.material.required and not m.is_present]
+
+
+def _pauses(case: Case, *, correction: bool) -> list[tuple[datetime.date, datetime.date | None]]:
+    # Iterates `case.pauses.all()` so a prefetch (bulk recompute) is used.
+    return [(p.started_on, p.ended_on) for p in case.pauses.all()
+            if (p.kind == CasePause.Kind.CORRECTION) == correction]
+
+
+def _due(case: Case, limit: int, unit: str):
+    paused = _pauses(case, correction=False)
+    if case.deemed_accepted:  # the clock runs from receipt, less the correction waits
+        paused += _pauses(case, correction=True)
+    return workdays.clock_due(start=case.accepted_on, limit=limit, unit=unit, paused=paused,
+                              extension=case.extension_days)
+
+
+def recompute_deadlines(case: Case) -> None:
+    """Set promised/statutory due dates from the acceptance date, pauses and extension (no save)."""
+    if not case.accepted_on:
+        return
+    version = case.item_version
+    promised = _due(case, version.promised_limit, version.promised_limit_unit)
+    statutory = _due(case, version.statutory_limit, version.statutory_limit_unit)
+    case.promised_due, case.statutory_due = promised.date, statutory.date
+    case.due_provisional = bool(promised.provisional or statutory.provisional)
+
+
+def correction_window_passed(case: Case, today: datetime.date | None = None) -> bool:
+    """Art. 32: more than 5 working days since receipt, not counting the time spent waiting for corrections."""
+    if not case.received_on:
+        return False
+    used = workdays.working_days_used(start=case.received_on, today=today or _today(),
+                                      paused=_pauses(case, correction=True))
+    return used > conf.CORRECTION_NOTICE_DAYS
+
+
+# --- creation and materials ----------------------------------------------------------------------------------
+
+@dataclass
+class Applicant:
+    kind: str
+    name: str
+    id_type: str
+    id_number: str
+    contact_name: str
+    contact_mobile: str
+    address: str = ""
+    legal_representative: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+    agent_mobile: str = ""
+
+
+def validate_applicant(applicant: Applicant) -> dict[str, str]:
+    """Field → Chinese message for every problem (empty when valid)."""
+    errors: dict[str, str] = {}
+    if applicant.kind not in ApplicantKind.values:
+        errors["kind"] = _("Choose whether the applicant is a person or an organisation.")
+    if not applicant.name.strip():
+        errors["name"] = _("Enter the applicant's name.")
+    if applicant.id_type not in IdType.values:
+        errors["id_type"] = _("Choose an ID type.")
+    elif applicant.id_type == IdType.RESIDENT_ID:
+        result = check_id_number(applicant.id_number)
+        if not result.ok:
+            errors["id_number"] = result.message
+    elif applicant.id_type == IdType.USCC:
+        result = check_uscc(applicant.id_number)
+        if not result.ok:
+            errors["id_number"] = result.message
+    elif not applicant.id_number.strip():
+        errors["id_number"] = _("Enter the ID number.")
+    if applicant.kind == ApplicantKind.ORGANISATION and applicant.id_type != IdType.USCC:
+        errors.setdefault("id_type", _("An organisation is identified by its unified social credit code."))
+    if not applicant.contact_name.strip():
+        errors["contact_name"] = _("Enter the contact's name.")
+    if not _mobile_ok(applicant.contact_mobile):
+        errors["contact_mobile"] = _("Enter an 11-digit mobile number starting with 1.")
+    if applicant.agent_name or applicant.agent_id_number:
+        result = check_id_number(applicant.agent_id_number)
+        if not result.ok:
+            errors["agent_id_number"] = result.message
+        if not applicant.agent_name.strip():
+            errors["agent_name"] = _("Enter the agent's name.")
+        if applicant.agent_mobile and not _mobile_ok(applicant.agent_mobile):
+            errors["agent_mobile"] = _("Enter an 11-digit mobile number starting with 1.")
+    return errors
+
+
+def _mobile_ok(value: str) -> bool:
+    return len(value) == 11 and value.isdigit() and value.startswith("1")
+
+
+def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:
+    errors = {}
+    for field in version.form_fields.all():
+        value = data.get(field.key)
+        if field.required and (value is None or str(value).strip() == ""):
+            errors[f"form.{field.key}"] = _("“%(label)s” is required.") % {"label": field.label}
+        elif field.choices and value not in (None, "") and value not in field.choices:
+            errors[f"form.{field.key}"] = _("“%(label)s” must be one of the listed choices.") % {"label": field.label}
+    return errors
+
+
+def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | None = None,
+                channel: str = Channel.WINDOW, organisation=None, submit: bool = True) -> Case:
+    """File an application under the item's published version; staff file for the applicant (帮代办)."""
+    version = item.current_version
+    if not item.is_active or version is None or version.status != ItemVersion.Status.PUBLISHED:
+        raise ValidationFailed(_("This item has no published version and cannot take applications."),
+                               code="item_not_published")
+    is_staff = getattr(actor, "is_staff_member", False)
+    if is_staff:
+        if not may_act(actor, item, A.ACCEPT):
+            raise PermissionDenied(_("You do not hold the authority for this action on this item."),
+                                   code="no_authority", details={"action": "create"})
+    elif getattr(actor, "kind", None) != User.Kind.APPLICANT:
+        raise PermissionDenied()
+    elif channel == Channel.WINDOW:
+        raise ValidationFailed(_("Applicants apply online; window cases are filed by staff."), code="bad_channel")
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+    form_data = form_data or {}
+    errors = validate_applicant(applicant) | validate_form_data(version, form_data)
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), details=errors)
+    if organisation is None and applicant.id_type == IdType.USCC:
+        from onewindow.registry.models import Organisation
+
+        organisation = Organisation.objects.filter(credit_code=applicant.id_number.upper()).first()
+    with transaction.atomic():
+        today = _today()
+        case = Case.objects.create(
+            case_no=case_number_next(item_code=item.code, on=today), item=item, item_version=version,
+            channel=channel, applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+            id_type=applicant.id_type, id_number=applicant.id_number.strip().upper(), address=applicant.address,
+            legal_representative=applicant.legal_representative, contact_name=applicant.contact_name,
+            contact_mobile=applicant.contact_mobile, agent_name=applicant.agent_name,
+            agent_id_number=applicant.agent_id_number.upper(), agent_mobile=applicant.agent_mobile,
+            filed_by=actor if is_staff else None, owner=None if is_staff else actor,
+            organisation=organisation, form_data=form_data)
+        CaseMaterial.objects.bulk_create([CaseMaterial(case=case, material=m) for m in version.materials.all()])
+        audit_log(action="case.created", actor=actor, obj=case,
+                  changes={"item": item.code, "applicant": case.applicant_name, "channel": channel,
+                           "id_number": mask_id_number(case.id_number), "assisted": is_staff})
+        if submit:
+            case = case_submit(case=case, actor=actor)
+    return case
+
+
+def case_material_record(*, case: Case, actor: User, material: Material, mode: str, original_seen: bool = False,
+                         copies: int = 0, reused_ref: str = "", note: str = "") -> CaseMaterial:
+    """Record how one material was received: paper seen, reused from the register, missing or faulty."""
+    with transaction.atomic():
+        case = _lock(case)
+        _authorise(actor, case, "materials")
+        _material_editable(case)
+        row = _material_row(case, material)
+        if mode not in CaseMaterial.Mode.values or mode == CaseMaterial.Mode.FILE:
+            raise ValidationFailed(_("Choose how the material was received."), code="bad_material_mode")
+        if mode in (CaseMaterial.Mode.MISSING, CaseMaterial.Mode.FAULTY) and not note.strip():
+            raise ValidationFailed(_("Say what is missing or wrong with “%(name)s”.") % {"name": material.name},
+                                   code="material_note_required", details={"material": material.key})
+        if mode == CaseMaterial.Mode.REUSED and not material.reusable_as:
+            raise ValidationFailed(_("“%(name)s” cannot be taken from department records.") % {"name": material.name},
+                                   code="material_not_reusable", details={"material": material.key})
+        before = row.mode
+        row.mode, row.original_seen, row.copies, row.reused_ref, row.note = (mode, original_seen, copies,
+                                                                             reused_ref, note.strip())
+        row.save()
+        audit_log(action="case.material_recorded", actor=actor, obj=case,
+                  changes={"material": material.key, "mode": [before, mode]})
+    return row
+
+
+def case_material_upload(*, case: Case, actor: User, material: Material, name: str, content: bytes) -> MaterialFile:
+    """Store an uploaded file for a material after checking its content type, size and hash."""
+    checked = check_upload(name=name, content=content)
+    with transaction.atomic():
+        case = _lock(case)
+        _authorise(actor, case, "materials")
+        _material_editable(case)
+        row = _material_row(case, material)
+        stored = MaterialFile(case_material=row, original_name=name[:200], content_type=checked.content_type,
+                              size=len(content), sha256=checked.sha256,
+                              uploaded_by=actor if getattr(actor, "pk", None) else None)
+        stored.file.save(checked.stored_name, ContentFile(content), save=False)
+        stored.save()
+        row.mode, row.note = CaseMaterial.Mode.FILE, ""
+        row.save(update_fields=["mode", "note", "updated_at"])
+        audit_log(action="case.material_uploaded", actor=actor, obj=case,
+                  changes={"material": material.key, "sha256": checked.sha256, "type": checked.content_type,
+                           "size": len(content)})
+    return stored
+
+
+def _material_editable(case: Case) -> None:
+    if case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION):
+        return
+    if case.deficiency_pending and case.state != CaseState.COMPLETED:
+        return
+    raise Conflict(_("Materials can no longer be changed on this case."), code="materials_closed",
+                   details={"state": case.state})
+
+
+def _material_row(case: Case, material: Material) -> CaseMaterial:
+    row = case.materials.filter(material=material).first()
+    if row is None:
+        raise NotFound(_("This material is not on the item's list."), code="material_not_listed")
+    return row
+
+
+# --- the state machine ------------------------------------------------------------------------------------
+
+def _begin(case: Case, actor: User, action: str) -> tuple[Case, str, str]:
+    case = _lock(case)
+    _authorise(actor, case, action)
+    target = _target(case, action)
+    return case, case.state, target
+
+
+def case_submit(*, case: Case, actor: User) -> Case:
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "submit")
+        case.submitted_at = timezone.now()
+        case.received_on = _today()
+        _save(case, before, ["submitted_at", "received_on"])
+        _finish(case, actor, "submitted", before)
+    return case
+
+
+def _close_correction(case: Case, today: datetime.date) -> None:
+    case.pauses.filter(kind=CasePause.Kind.CORRECTION, ended_on=None).update(ended_on=today)
+
+
+def _start_clock(case: Case, today: datetime.date) -> None:
+    case.accepted_at = timezone.now()
+    if correction_window_passed(case, today):
+        # Art. 32: no correction notice within 5 working days, so acceptance dates from receipt.
+        case.deemed_accepted, case.accepted_on = True, case.received_on
+    else:
+        case.accepted_on = today
+    recompute_deadlines(case)
+
+
+CLOCK_FIELDS = ["accepted_at", "accepted_on", "deemed_accepted", "promised_due", "statutory_due", "due_provisional"]
+
+
+def case_accept(*, case: Case, actor: User, opinion: str = "") -> Case:
+    """受理: every required material present; a numbered 受理通知书 with the promised due date."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "accept")
+        missing = _missing(case)
+        if missing:
+            raise ValidationFailed(_("Required materials are missing: %(names)s. Request a correction or accept "
+                                     "with deficiency.") % {"names": "、".join(m.material.name for m in missing)},
+                                   code="materials_missing", details={"materials": [m.material.key for m in missing]})
+        _start_clock(case, _today())
+        _save(case, before, CLOCK_FIELDS)
+        _step(case, actor, "accept", before, opinion)
+        _document(case, actor, CaseDocument.Kind.ACCEPTANCE, {"deemed": case.deemed_accepted})
+        _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted})
+    return case
+
+
+def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: datetime.date,
+                                commitment_signed: bool, bad_credit: bool = False, opinion: str = "") -> Case:
+    """容缺受理: only secondary materials missing, signed commitment, eligible applicant, deadline within limit."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "accept_with_deficiency")
+        if not case.item_version.allows_deficiency:
+            raise ValidationFailed(_("This item does not allow acceptance with missing materials."),
+                                   code="deficiency_not_allowed")
+        missing = _missing(case)
+        if not missing:
+            raise ValidationFailed(_("Nothing is missing: accept the case normally."), code="nothing_missing")
+        core = [m for m in missing if not m.material.secondary]
+        if core:
+            raise ValidationFailed(_("Core materials are missing and cannot be supplied later: %(names)s.")
+                                   % {"names": "、".join(m.material.name for m in core)},
+                                   code="core_materials_missing", details={"materials": [m.material.key for m in core]})
+        if bad_credit:
+            raise ValidationFailed(_("Applicants with a bad credit record cannot be accepted with deficiency."),
+                                   code="deficiency_not_eligible")
+        if not commitment_signed:
+            raise ValidationFailed(_("The applicant's signed commitment is required."), code="commitment_required")
+        today = _today()
+        _start_clock(case, today)
+        version = case.item_version
+        # On-the-spot items have no promised span; their statutory limit bounds the supplement deadline.
+        latest = case.statutory_due if version.promised_limit_unit == LimitUnit.ON_THE_SPOT else case.promised_due
+        if supplement_due < today or (latest and supplement_due > latest):
+            raise ValidationFailed(_("The supplement deadline must be between today and %(latest)s.")
+                                   % {"latest": latest}, code="bad_supplement_due")
+        case.deficiency_pending, case.supplement_due, case.commitment_signed = True, supplement_due, True
+        _save(case, before, CLOCK_FIELDS + ["deficiency_pending", "supplement_due", "commitment_signed"])
+        _step(case, actor, "accept_with_deficiency", before, opinion)
+        _document(case, actor, CaseDocument.Kind.DEFICIENCY, {
+            "missing": [{"name": m.material.name, "note": m.note} for m in missing],
+            "supplement_due": supplement_due.isoformat()})
+        _finish(case, actor, "accepted_with_deficiency", before, {"supplement_due": supplement_due})
+    return case
+
+
+def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Case:
+    """补正: one notice naming every missing or faulty material; refused after the Art. 32 window."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "request_correction")
+        today = _today()
+        if correction_window_passed(case, today):
+            raise Conflict(_("More than 5 working days have passed since receipt: the application counts as "
+                             "accepted from receipt (Art. 32) and must be accepted."), code="correction_too_late",
+                           details={"state": before, "received_on": str(case.received_on)})
+        missing = _missing(case)
+        if not missing:
+            raise ValidationFailed(_("Mark the missing or faulty materials first."), code="nothing_missing")
+        _save(case, before, [])
+        CasePause.objects.create(case=case, kind=CasePause.Kind.CORRECTION, started_on=today,
+                                 reason=opinion or STEP_NAMES["request_correction"], started_by=actor)
+        _step(case, actor, "request_correction", before, opinion)
+        _document(case, actor, CaseDocument.Kind.CORRECTION,
+                  {"missing": [{"name": m.material.name, "note": m.note or m.get_mode_display()} for m in missing]})
+        _finish(case, actor, "correction_requested", before, {"materials": [m.material.key for m in missing]})
+    return case
+
+
+def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
+    """The applicant has handed in the corrections: the clock resumes."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "resubmit")
+        _close_correction(case, _today())
+        _save(case, before, [])
+        _step(case, actor, "resubmit", before, opinion)
+        _finish(case, actor, "resubmitted", before)
+    return case
+
+
+def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
+    """容缺: the missing materials have arrived and are in order; the result may now be handed out."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "supplement")
+        if not case.deficiency_pending:
+            raise Conflict(_("No materials are outstanding on this case."), code="no_deficiency",
+                           details={"state": before})
+        missing = _missing(case)
+        if missing:
+            raise ValidationFailed(_("Still missing: %(names)s.") % {"names": "、".join(m.material.name for m in missing)},
+                                   code="materials_missing", details={"materials": [m.material.key for m in missing]})
+        case.deficiency_pending = False
+        _save(case, before, ["deficiency_pending"])
+        _step(case, actor, "supplement", before, opinion)
+        _finish(case, actor, "supplemented", before)
+    return case
+
+
+def _complete(case: Case, kind: str, note: str = "") -> None:
+    case.state, case.result_kind, case.result_note, case.completed_at = (CaseState.COMPLETED, kind, note,
+                                                                         timezone.now())
+
+
+COMPLETE_FIELDS = ["result_kind", "result_note", "completed_at"]
+
+
+def _require(text: str, field: str) -> str:
+    if not (text or "").strip():
+        raise ValidationFailed(_("Give the reasons."), code="reason_required", details={field: "required"})
+    return text.strip()
+
+
+def case_reject(*, case: Case, actor: User, reason: str) -> Case:
+    """不予受理, with reasons and a numbered 不予受理通知书."""
+    with transaction.atomic():
+        case, before, _next = _begin(case, actor, "reject")
+        reason = _require(reason, "reason")
+        _close_correction(case, _today())
+        _complete(case, ResultKind.NOT_ACCEPTED, reason)
+        _save(case, before, COMPLETE_FIELDS)
+        _step(case, actor, "reject", before, reason)
+        _document(case, actor, CaseDocument.Kind.NON_ACCEPTANCE, {"reason": reason})
+        _finish(case, actor, "rejected", before, {"reason": reason})
+    return case
+
+
+def case_review(*, case: Case, actor: User, opinion: str) -> Case:
+    """初审 by the division, for items the department only reviews (back_office route)."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "review")
+        if case.item_version.route != Route.BACK_OFFICE:
+            raise Conflict(_("This item is decided on the spot; it has no preliminary review."),
+                           code="wrong_route", details={"state": before})
+        opinion = _require(opinion, "opinion")
+        _save(case, before, [])
+        _step(case, actor, "review", before, opinion)
+        _finish(case, actor, "reviewed", before)
+    return case
+
+
+def case_forward(*, case: Case, actor: User, authority: str, opinion: str = "") -> Case:
+    """转报: send the reviewed case to the higher authority that decides it."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "forward")
+        authority = _require(authority, "authority")
+        _save(case, before, [])
+        _step(case, actor, "forward", before, f"{authority}：{opinion}" if opinion else authority)
+        _finish(case, actor, "forwarded", before, {"authority": authority})
+    return case
+
+
+def _decision(case: Case, actor: User, outcome: str, reason: str) -> dict:
+    if outcome not in Outcome.values:
+        raise ValidationFailed(_("The outcome must be grant or refuse."), code="bad_outcome")
+    if outcome == Outcome.REFUSE:
+        reason = _require(reason, "reason")
+    case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), timezone.now()
+    changes = {"outcome": outcome}
+    if outcome == Outcome.GRANT and case.item_version.registry_action != RegistryAction.NONE:
+        from onewindow.registry.effects import case_grant_apply
+
+        effect = case_grant_apply(case=case, actor=actor)
+        if case.organisation_id is None:
+            case.organisation = effect.organisation
+        case.result_certificates = [{"number": c.number, "kind": c.kind, "token": c.token}
+                                    for c in effect.certificates]
+        changes["certificates"] = [c["number"] for c in case.result_certificates]
+    return changes
+
+
+DECISION_FIELDS = ["outcome", "decision_reason", "decided_at", "organisation", "result_certificates"]
+
+
+def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> Case:
+    """决定 (on-site items): grant or refuse, by a holder of decision authority; a numbered decision."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "decide")
+        if case.item_version.route != Route.ON_SITE:
+            raise Conflict(_("The department only reviews this item; record the higher authority's decision."),
+                           code="wrong_route", details={"state": before})
+        changes = _decision(case, actor, outcome, reason)
+        _save(case, before, DECISION_FIELDS)
+        _step(case, actor, "decide", before, reason or ("准予许可" if outcome == Outcome.GRANT else ""),
+              CaseStep.Action.PASS if outcome == Outcome.GRANT else CaseStep.Action.OTHER)
+        kind = CaseDocument.Kind.GRANT if outcome == Outcome.GRANT else CaseDocument.Kind.REFUSAL
+        _document(case, actor, kind, {"reason": case.decision_reason,
+                                      "certificates": [c["number"] for c in case.result_certificates]})
+        _finish(case, actor, "decided", before, changes)
+    return case
+
+
+def case_record_external_decision(*, case: Case, actor: User, outcome: str, document_no: str,
+                                  reason: str = "") -> Case:
+    """The higher authority has decided (back-office items): record its outcome and document number."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "record_external_decision")
+        case.external_doc_no = _require(document_no, "document_no")
+        changes = _decision(case, actor, outcome, reason)
+        _save(case, before, DECISION_FIELDS + ["external_doc_no"])
+        _step(case, actor, "record_external_decision", before, f"{case.external_doc_no} {reason}".strip())
+        _finish(case, actor, "external_decision_recorded", before, changes | {"document_no": case.external_doc_no})
+    return case
+
+
+def case_suspend(*, case: Case, actor: User, kind: str, reason: str) -> Case:
+    """特别程序 (hearing, testing, expert review, public notice, site check…): the clock stops."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "suspend")
+        if kind not in CasePause.Kind.values or kind == CasePause.Kind.CORRECTION:
+            raise ValidationFailed(_("Choose the kind of special procedure."), code="bad_pause_kind")
+        reason = _require(reason, "reason")
+        case.state_before_pause = before
+        _save(case, before, ["state_before_pause"])
+        CasePause.objects.create(case=case, kind=kind, started_on=_today(), reason=reason, started_by=actor)
+        _finish(case, actor, "suspended", before, {"kind": kind, "reason": reason})
+    return case
+
+
+def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
+    """End the special procedure: the clock runs again and the due dates move by the paused days."""
+    with transaction.atomic():
+        case, before, target = _begin(case, actor, "resume")
+        case.state = case.state_before_pause if target == PREVIOUS else target
+        pause = case.pauses.filter(ended_on=None).first()
+        if pause:
+            pause.ended_on, pause.result = _today(), result
+            pause.save(update_fields=["ended_on", "result"])
+        case.state_before_pause = ""
+        recompute_deadlines(case)
+        _save(case, before, ["state_before_pause", "promised_due", "statutory_due", "due_provisional"])
+        _finish(case, actor, "resumed", before, {"promised_due": case.promised_due})
+    return case
+
+
+def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
+    """延长 by the decision maker, with reasons; at most 10 days in all (Art. 42)."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "extend")
+        reason = _require(reason, "reason")
+        if days < 1 or case.extension_days + days > conf.MAX_EXTENSION_DAYS:
+            raise ValidationFailed(_("An extension is 1 to %(max)d days in all.") % {"max": conf.MAX_EXTENSION_DAYS},
+                                   code="bad_extension", details={"already": case.extension_days})
+        case.extension_days += days
+        recompute_deadlines(case)
+        _save(case, before, ["extension_days", "promised_due", "statutory_due", "due_provisional"])
+        _step(case, actor, "extend", before, reason)
+        _finish(case, actor, "extended", before, {"days": days, "promised_due": case.promised_due})
+    return case
+
+
+def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
+    """撤回 at the applicant's request."""
+    with transaction.atomic():
+        case, before, _next = _begin(case, actor, "withdraw")
+        reason = _require(reason, "reason")
+        _close_open_pauses(case)
+        _complete(case, ResultKind.WITHDRAWN, reason)
+        _save(case, before, COMPLETE_FIELDS)
+        _step(case, actor, "withdraw", before, reason)
+        _finish(case, actor, "withdrawn", before, {"reason": reason})
+    return case
+
+
+def _close_open_pauses(case: Case) -> None:
+    case.pauses.filter(ended_on=None).update(ended_on=_today())
+
+
+def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
+    """终止. With 容缺 materials outstanding (deadline missed or supplement rejected) the result says so."""
+    with transaction.atomic():
+        case, before, _next = _begin(case, actor, "terminate")
+        reason = _require(reason, "reason")
+        kind = ResultKind.DEFICIENCY_TERMINATED if case.deficiency_pending else ResultKind.TERMINATED
+        _close_open_pauses(case)
+        _complete(case, kind, reason)
+        _save(case, before, COMPLETE_FIELDS)
+        _step(case, actor, "terminate", before, reason)
+        _finish(case, actor, "terminated", before, {"reason": reason, "result": kind})
+    return case
+
+
+def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = "",
+               collector_id_number: str = "", tracking_no: str = "") -> Case:
+    """出件: collected at the window (collector identified) or posted (tracking number).
+    On-site items complete at once; back-office items complete with `case_complete`."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "issue")
+        if case.deficiency_pending:
+            raise Conflict(_("Deficient materials are still outstanding; the result cannot be handed out yet."),
+                           code="deficiency_pending", details={"state": before,
+                                                               "supplement_due": str(case.supplement_due)})
+        if delivery == Delivery.WINDOW:
+            if not collector_name.strip():
+                raise ValidationFailed(_("Enter who collected the result."), code="collector_required",
+                                       details={"collector_name": "required"})
+            result = check_id_number(collector_id_number)
+            if not result.ok:
+                raise ValidationFailed(result.message, code="bad_collector_id",
+                                       details={"collector_id_number": result.message})
+        elif delivery == Delivery.POST:
+            if not tracking_no.strip():
+                raise ValidationFailed(_("Enter the postal tracking number."), code="tracking_required",
+                                       details={"tracking_no": "required"})
+        else:
+            raise ValidationFailed(_("Choose how the result is delivered."), code="bad_delivery")
+        case.delivery, case.issued_at = delivery, timezone.now()
+        case.collector_name, case.collector_id_number = collector_name.strip(), collector_id_number.strip().upper()
+        case.tracking_no = tracking_no.strip()
+        fields = ["delivery", "issued_at", "collector_name", "collector_id_number", "tracking_no"]
+        if case.item_version.route == Route.ON_SITE:
+            _complete(case, _result_of(case))
+            fields += COMPLETE_FIELDS
+        _save(case, before, fields)
+        _document(case, actor, CaseDocument.Kind.DELIVERY, {
+            "delivery": delivery, "collector_name": case.collector_name,
+            "collector_id_masked": mask_id_number(case.collector_id_number), "tracking_no": case.tracking_no,
+            "certificates": [c["number"] for c in case.result_certificates]})
+        _finish(case, actor, "issued", before, {"delivery": delivery, "tracking_no": case.tracking_no})
+    return case
+
+
+def _result_of(case: Case) -> str:
+    return ResultKind.GRANTED if case.outcome == Outcome.GRANT else ResultKind.REFUSED
+
+
+def case_complete(*, case: Case, actor: User, note: str = "") -> Case:
+    """办结 after issuance, or 转报办结 when the higher authority delivers the result itself."""
+    with transaction.atomic():
+        case, before, _next = _begin(case, actor, "complete")
+        kind = ResultKind.FORWARDED if before == CaseState.FORWARDED else _result_of(case)
+        _complete(case, kind, note)
+        _save(case, before, COMPLETE_FIELDS)
+        _finish(case, actor, "completed", before, {"result": kind})
+    return case
+
+
+# --- calendar changes ------------------------------------------------------------------------------------
+
+def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
+    """Recompute the due dates of open, accepted cases whose clock spans the changed days. Returns the count."""
+    cases = list(Case.objects.select_related("item_version").prefetch_related("pauses")
+                 .filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED,
+                                    CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED],
+                         accepted_on__lte=last)
+                 .exclude(promised_due__lt=first, statutory_due__lt=first))
+    for case in cases:
+        recompute_deadlines(case)
+    Case.objects.bulk_update(cases, ["promised_due", "statutory_due", "due_provisional"], batch_size=500)
+    return len(cases)

@@ -1,0 +1,6 @@
+"""`case_transitioned` is sent after the transaction of a case action commits (for the outbox,
+notifications, statistics). Arguments: case, action, from_state, to_state."""
+
+from django.dispatch import Signal
+
+case_transitioned = Signal()
