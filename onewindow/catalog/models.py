@@ -6,6 +6,7 @@ enums hold meanings, and `codes.py` maps them to the GB/T 39046 code lists at in
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +211,11 @@ class ItemVersion(models.Model):
     topics = models.JSONField(_("topics"), default=list, blank=True)  # life events, for the portal
     keywords = models.CharField(_("search keywords"), max_length=500, blank=True)  # incl. pinyin initials
 
+    # Derived at publish time (not content, not exported): lets list pages filter without per-request
+    # pinyin and without JSON containment lookups, which SQLite lacks.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    facets = models.CharField(_("facets"), max_length=500, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("item version")
         verbose_name_plural = _("item versions")
@@ -224,12 +230,56 @@ class ItemVersion(models.Model):
     def __str__(self):
         return f"{self.name} (v{self.number})"
 
+    def save(self, *args, **kwargs):
+        # Publishing saves a row that is still a draft in the database; anything later is refused.
+        if self.pk and ItemVersion.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise ValidationError(_("A published version cannot be changed; create a new draft instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and ItemVersion.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise ValidationError(_("A published version cannot be changed; create a new draft instead."))
+        return super().delete(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
 
-class Material(models.Model):
+class DraftChild(models.Model):
+    """A row of a version's content: writable only while its version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _check_draft(self):
+        if ItemVersion.objects.filter(pk=self.version_id).exclude(status=ItemVersion.Status.DRAFT).exists():
+            raise ValidationError(_("A published version cannot be changed; create a new draft instead."))
+
+
+class CatalogInfo(models.Model):
+    """The label of the loaded catalog (e.g. "reference configuration"), shown on the guide pages."""
+
+    label = models.TextField(_("catalog label"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalog information")
+        verbose_name_plural = _("catalog information")
+
+    def __str__(self):
+        return self.label[:50]
+
+
+class Material(DraftChild):
     class Source(models.TextChoices):
         APPLICANT = "applicant", _("Prepared by the applicant")
         GOVERNMENT = "government", _("Issued by a government body")
@@ -270,7 +320,7 @@ class Material(models.Model):
         return self.name
 
 
-class FlowStep(models.Model):
+class FlowStep(DraftChild):
     class Kind(models.TextChoices):
         ACCEPT = "accept", _("Accept")
         REVIEW = "review", _("Preliminary review")
@@ -294,7 +344,7 @@ class FlowStep(models.Model):
         return self.name
 
 
-class FAQ(models.Model):
+class FAQ(DraftChild):
     version = models.ForeignKey(ItemVersion, models.CASCADE, related_name="faqs", verbose_name=_("version"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     question = models.CharField(_("question"), max_length=300)
@@ -309,7 +359,7 @@ class FAQ(models.Model):
         return self.question
 
 
-class FormField(models.Model):
+class FormField(DraftChild):
     """A field the application form asks for (e.g. the new name in a change of registered items)."""
 
     class Type(models.TextChoices):

@@ -1,0 +1,55 @@
+"""Public service guides (办事指南): no login needed, read-only."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from onewindow.core.pdf import render_pdf
+
+from .models import ItemType, OrgKind, ServiceObject
+from .selectors import catalog_label, items_by_type, published_guide, published_items
+
+
+@require_GET
+def guide_list(request):
+    """Public: the published items grouped by type, filtered by applicant kind, organisation kind and search."""
+    filters = {
+        "q": request.GET.get("q", "").strip()[:100],
+        "service_object": request.GET.get("service_object", "") if request.GET.get("service_object")
+        in ServiceObject.values else "",
+        "org_kind": request.GET.get("org_kind", "") if request.GET.get("org_kind") in OrgKind.values else "",
+        "item_type": request.GET.get("item_type", "") if request.GET.get("item_type") in ItemType.values else "",
+    }
+    items = list(published_items(**filters))
+    return render(request, "catalog/guide_list.html", {
+        "groups": items_by_type(items),
+        "count": len(items),
+        "filters": filters,
+        "service_objects": ServiceObject.choices,
+        "org_kinds": OrgKind.choices,
+        "item_types": ItemType.choices,
+        "catalog_label": catalog_label(),
+    })
+
+
+def _guide_or_404(code: str):
+    version = published_guide(code)
+    if version is None:
+        raise Http404
+    return version
+
+
+@require_GET
+def guide_detail(request, code: str):
+    """Public: every element of one item's service guide; prints on A4."""
+    return render(request, "catalog/guide_detail.html", {"v": _guide_or_404(code), "catalog_label": catalog_label()})
+
+
+@require_GET
+def guide_pdf(request, code: str):
+    """Public: the service guide as a PDF with embedded Chinese fonts."""
+    version = _guide_or_404(code)
+    pdf = render_pdf("catalog/guide_pdf.html", {"v": version, "catalog_label": catalog_label()})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="guide-{version.item.code}.pdf"'
+    return response
