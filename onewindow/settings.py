@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "onewindow.registry",
     "onewindow.certificates",
     "onewindow.cases",
+    "onewindow.exchange",
 ]
 
 MIDDLEWARE = [

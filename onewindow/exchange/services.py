@@ -1,0 +1,193 @@
+"""The outbox: enqueue in the caller's transaction, deliver in batches, retry, park, replay."""
+
+import json
+import logging
+import random
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from onewindow.audit.services import audit_log
+
+from .mapping import MappingMissing, load_mappings, platform_row
+from .models import OutboxRow, PlatformProfile
+from .signing import sign
+
+log = logging.getLogger(__name__)
+
+RETRY_BASE_SECONDS = float(getattr(settings, "EXCHANGE_RETRY_BASE_SECONDS", 2))
+RETRY_CAP_SECONDS = float(getattr(settings, "EXCHANGE_RETRY_CAP_SECONDS", 300))
+LEASE_SECONDS = 60  # a claimed batch is resent after this if its worker died mid-send
+
+
+def outbox_enqueue(*, kind: str, case_no: str, payload: dict, operation: str = OutboxRow.Operation.INSERT) -> int:
+    """Record one reportable event for every active platform. Call inside the change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the change it reports")
+    profiles = list(PlatformProfile.objects.filter(active=True).values_list("pk", flat=True))
+    OutboxRow.objects.bulk_create([
+        OutboxRow(profile_id=pk, kind=kind, case_no=case_no, payload=payload, operation=operation)
+        for pk in profiles
+    ])
+    if profiles:
+        transaction.on_commit(_wake_worker)
+    return len(profiles)
+
+
+def _wake_worker():
+    from .tasks import deliver_outbox
+
+    deliver_outbox.enqueue()
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff with jitter: base·2^(n-1), capped, times a random factor in [0.5, 1]."""
+    return min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)) * random.uniform(0.5, 1.0)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    parked: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _claim_batch(profile: PlatformProfile, now) -> list[OutboxRow]:
+    """Take the next due rows, oldest first, skipping any case whose earlier row is still waiting.
+
+    Claiming sets a lease (next_attempt_at in the future) and commits, so the HTTP call happens outside
+    any transaction and a killed worker's rows come back after the lease.
+    """
+    blocked = OutboxRow.objects.filter(
+        profile=profile, case_no=OuterRef("case_no"), id__lt=OuterRef("id"),
+    ).filter(Q(status=OutboxRow.Status.DEAD) | Q(status=OutboxRow.Status.PENDING, next_attempt_at__gt=now))
+    with transaction.atomic():
+        qs = (OutboxRow.objects.filter(profile=profile, status=OutboxRow.Status.PENDING)
+              .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+              .exclude(Exists(blocked)).order_by("id"))
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        rows = list(qs[: profile.batch_size])
+        OutboxRow.objects.filter(pk__in=[r.pk for r in rows]).update(
+            next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+    return rows
+
+
+def deliver_batch(profile: PlatformProfile) -> DeliveryReport:
+    """Send one batch to the profile's endpoint and record the outcome of every row."""
+    report = DeliveryReport()
+    now = timezone.now()
+    rows = _claim_batch(profile, now)
+    if not rows:
+        return report
+    batch_no = f"{now:%Y%m%d%H%M%S}-{rows[0].pk}"
+    mappings = load_mappings(profile)
+    body_rows, sendable = [], []
+    for row in rows:
+        try:
+            body_rows.append(platform_row(row, mappings, batch_no=batch_no, sync_time=timezone.localtime(now).isoformat(timespec="seconds"),
+                                          data_source=profile.data_source_code))
+            sendable.append(row)
+        except MappingMissing as exc:
+            _park(row, str(exc.message))  # a configuration error: retrying cannot help
+            report.parked += 1
+            report.errors.append(str(exc.message))
+    if not sendable:
+        return report
+    report.sent = len(sendable)
+    try:
+        acked = _post(profile, {"batch_no": batch_no, "rows": body_rows})
+    except Exception as exc:  # network error, timeout, non-2xx, bad reply: the whole batch retries
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        report.errors.append(error)
+        for row in sendable:
+            parked = _fail(row, profile, error)
+            report.parked += parked
+            report.failed += not parked
+        return report
+    for row in sendable:
+        if str(row.guid) in acked:
+            OutboxRow.objects.filter(pk=row.pk).update(status=OutboxRow.Status.DELIVERED, delivered_at=timezone.now(),
+                                                       batch_no=batch_no, attempts=row.attempts + 1,
+                                                       next_attempt_at=None, last_error="")
+            report.delivered += 1
+        else:
+            parked = _fail(row, profile, "not acknowledged")
+            report.parked += parked
+            report.failed += not parked
+    return report
+
+
+def _post(profile: PlatformProfile, body: dict) -> set[str]:
+    data = json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+    request = urllib.request.Request(profile.endpoint_url, data=data, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8",
+        "X-Signature-Algorithm": profile.signing,
+        "X-Signature": sign(profile.signing, data, profile.secret),
+        "X-Batch-No": body["batch_no"],
+    })
+    with urllib.request.urlopen(request, timeout=profile.timeout_seconds) as response:
+        reply = json.loads(response.read() or b"{}")
+    if str(reply.get("code")) != "0":
+        raise ValueError(f"platform refused the batch: {reply.get('msg') or reply}")
+    return {str(g) for g in reply.get("acked", [])}
+
+
+def _fail(row: OutboxRow, profile: PlatformProfile, error: str) -> bool:
+    attempts = row.attempts + 1
+    if attempts >= profile.max_attempts:
+        _park(row, error, attempts=attempts)
+        return True
+    OutboxRow.objects.filter(pk=row.pk).update(
+        attempts=attempts, last_error=error,
+        next_attempt_at=timezone.now() + timedelta(seconds=backoff_seconds(attempts)))
+    return False
+
+
+def _park(row: OutboxRow, error: str, *, attempts: int | None = None) -> None:
+    OutboxRow.objects.filter(pk=row.pk).update(status=OutboxRow.Status.DEAD, last_error=error,
+                                               attempts=attempts if attempts is not None else row.attempts,
+                                               next_attempt_at=None)
+    log.warning("outbox row %s parked: %s", row.guid, error)
+
+
+def deliver_all(*, max_batches: int = 1000) -> DeliveryReport:
+    """Deliver every due row of every active profile (the worker's job)."""
+    total = DeliveryReport()
+    for profile in PlatformProfile.objects.filter(active=True).exclude(endpoint_url=""):
+        for _ in range(max_batches):
+            report = deliver_batch(profile)
+            for name in ("sent", "delivered", "failed", "parked"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.errors += report.errors
+            if report.sent + report.parked == 0 or report.delivered == 0:
+                break
+    return total
+
+
+def next_due_at():
+    """When the earliest waiting row becomes due again (None when nothing waits)."""
+    row = (OutboxRow.objects.filter(status=OutboxRow.Status.PENDING, profile__active=True)
+           .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+    return row
+
+
+def outbox_replay(*, rows, actor) -> int:
+    """Put parked rows back in the queue (one by one or in bulk, from the admin or the CLI)."""
+    with transaction.atomic():
+        ids = list(rows.filter(status=OutboxRow.Status.DEAD).select_for_update().values_list("pk", flat=True))
+        OutboxRow.objects.filter(pk__in=ids).update(status=OutboxRow.Status.PENDING, attempts=0,
+                                                    next_attempt_at=None)
+        if ids:
+            audit_log(action="exchange.rows_replayed", actor=actor, object_type="exchange.outboxrow",
+                      object_id=",".join(map(str, ids[:50])), changes={"count": len(ids)})
+            transaction.on_commit(_wake_worker)
+    return len(ids)
