@@ -1,0 +1,118 @@
+"""The working-day calendar: administrator overrides, confirmed years, warning policies and the
+derived ordinal table that lets SQL compute deadlines in bulk.
+
+Only `services.py` writes these tables; every write bumps `CalendarState.version` so that every
+process drops its in-memory copy of the calendar.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkdayOverride(models.Model):
+    """One date whose status differs from (or confirms) the package: a holiday or a make-up working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    created_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {_('working day') if self.is_working else _('day off')} {self.note}"
+
+
+class NoticeYear(models.Model):
+    """A year whose State Council notice has been entered: its days are no longer provisional."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    created_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("confirmed year")
+        verbose_name_plural = _("confirmed years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class WorkdayOrdinal(models.Model):
+    """One row per day of the window. `ordinal` counts working days from the window start up to and
+    including `date`, so the Nth working day after D is the working row with ordinal(D) + N.
+    `provisional_count` counts provisional days the same way: a range touched a provisional day when
+    the counts at its ends differ."""
+
+    date = models.DateField(_("date"), primary_key=True)
+    is_working = models.BooleanField(_("working day"))
+    ordinal = models.IntegerField(_("working-day ordinal"))
+    provisional = models.BooleanField(_("provisional"))
+    provisional_count = models.IntegerField(_("provisional days so far"))
+
+    class Meta:
+        verbose_name = _("working-day ordinal")
+        verbose_name_plural = _("working-day ordinals")
+        ordering = ["date"]
+        constraints = [
+            # Exactly one working day carries each ordinal: the bulk lookup target.
+            models.UniqueConstraint(fields=["ordinal"], condition=Q(is_working=True),
+                                    name="workday_ordinal_working_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.date.isoformat()} #{self.ordinal}"
+
+
+class CalendarState(models.Model):
+    """Singleton (pk=1): the version stamp every cache compares against, and the ordinal window.
+    Calendar writes lock this row, so they run one at a time."""
+
+    version = models.CharField(_("version"), max_length=32)
+    ordinals_from = models.DateField(_("ordinals from"), null=True, blank=True)
+    ordinals_through = models.DateField(_("ordinals through"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar state")
+        verbose_name_plural = _("calendar state")
+
+    def __str__(self):
+        return self.version
+
+
+class WarningKind(models.TextChoices):
+    CASE = "case", _("Case time limit")
+    CORRECTION_NOTICE = "correction_notice", _("Correction notice (Art. 32)")  # 补正告知
+    DEFICIENCY = "deficiency", _("Missing-material supplement")  # 容缺补齐
+    DELIVERY = "delivery", _("Delivery of the decision (Art. 44)")  # 送达
+    RECTIFICATION = "rectification", _("Bad-review rectification")  # 差评整改
+
+
+class WarningPolicy(models.Model):
+    """When a deadline of one kind turns yellow: fewer than `yellow_days` working days left, or fewer
+    than `yellow_share` of the limit left. Red always means overdue."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=WarningKind.choices, unique=True)
+    yellow_share = models.DecimalField(_("yellow below share of the limit"), max_digits=3, decimal_places=2,
+                                       validators=[MinValueValidator(0), MaxValueValidator(1)])
+    yellow_days = models.PositiveSmallIntegerField(_("yellow below working days left"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("warning policy")
+        verbose_name_plural = _("warning policies")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
