@@ -97,7 +97,7 @@ def check_id_number(number: str, *, today: datetime.date | None = None) -> Check
     except ValueError:
         born = None
     today = today or datetime.date.today()
-    if born is None or born > today or born.year < 1900:
+    if born is None or born > today or born.year < 1800:
         return CheckResult(False, _("Positions 7-14: “%(date)s” is not a valid date of birth.")
                            % {"date": number[6:14]}, 7)
     expected = id_number_check_char(number[:17])

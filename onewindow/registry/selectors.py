@@ -1,0 +1,49 @@
+"""Reads of the register."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from .models import Organisation, OrganisationVersion
+
+PUBLIC_FIELDS = ("name", "credit_code", "kind", "status", "registration_authority", "established_on")
+
+
+def organisation_find(code_or_name: str) -> Organisation | None:
+    """The organisation with this credit code (any case) or exactly this name (registered first)."""
+    value = (code_or_name or "").strip()
+    if not value:
+        return None
+    by_code = Organisation.objects.filter(credit_code=value.upper()).first()
+    if by_code is not None:
+        return by_code
+    # A registered organisation before a closed one of the same name, then the newest.
+    matches = list(Organisation.objects.filter(name=value).order_by("-id")[:20])
+    matches.sort(key=lambda o: o.status != Organisation.Status.REGISTERED)
+    return matches[0] if matches else None
+
+
+def organisation_search(q: str, *, limit: int = 50) -> QuerySet[Organisation]:
+    """Public search by name fragment or credit code; only the public fields are loaded."""
+    q = (q or "").strip()
+    qs = Organisation.objects.only(*PUBLIC_FIELDS).order_by("name", "id")
+    if not q:
+        return qs.none()
+    return qs.filter(Q(name__icontains=q) | Q(credit_code=q.upper()))[:limit]
+
+
+def organisation_version_as_of(organisation: Organisation, on: datetime.date) -> OrganisationVersion | None:
+    """The version in force on date `on` (valid_from ≤ on < valid_to), None before establishment."""
+    return (organisation.versions.filter(valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            .order_by("-number").first())
+
+
+def organisation_as_of(organisation: Organisation, on: datetime.date) -> dict | None:
+    """What the register said about the organisation on date `on` (the version's data)."""
+    version = organisation_version_as_of(organisation, on)
+    return None if version is None else version.data
+
+
+def organisation_history(organisation: Organisation) -> QuerySet[OrganisationVersion]:
+    return organisation.versions.select_related("actor").order_by("-number")

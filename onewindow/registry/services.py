@@ -1,0 +1,260 @@
+"""Every write to the register: establishment with credit-code allocation, changes, charters,
+deregistration, charity and fundraising status, import, and credit-code overrides.
+
+Each service locks the organisation row, writes a new `OrganisationVersion` (what changed, which
+case, who) and an audit event in the same transaction. The certificate consequences of a case are
+applied by `effects.case_grant_apply`, which calls these.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.models import Role
+from onewindow.accounts.permissions import require_staff_api
+from onewindow.audit.services import audit_log, field_changes
+from onewindow.core.errors import Conflict, ValidationFailed
+
+from .identifiers import CheckResult, check_uscc, org_code_check_char, uscc_check_char
+from .importer import validate_rows
+from .models import (
+    KIND_DIGIT,
+    CharterVersion,
+    CodeSequence,
+    Organisation,
+    OrganisationVersion,
+    UsccOverride,
+)
+from .validation import clean_items
+
+ORG_CODE_SEQUENCE = "organisation_code"
+ORG_CODE_PREFIX = "MJ"  # 民间组织: the prefix civil-affairs authorities use for organisation codes
+
+
+# --- credit codes -----------------------------------------------------------------------------
+
+def uscc_accept(code: str) -> CheckResult:
+    """`check_uscc`, or ok when an administrator has recorded an audited override for this code."""
+    result = check_uscc(code)
+    if result.ok:
+        return result
+    if UsccOverride.objects.filter(code=(code or "").strip().upper()).exists():
+        return CheckResult(True, gettext("The check character fails, but an administrator has confirmed this "
+                                    "code as real."))
+    return result
+
+
+def uscc_override_record(*, code: str, reason: str, actor) -> UsccOverride:
+    """Accept a real credit code that fails its check character. Administrators only, audited."""
+    require_staff_api(actor, Role.ADMINISTRATOR)
+    code = (code or "").strip().upper()
+    reason = (reason or "").strip()
+    if len(code) != 18:
+        raise ValidationFailed(_("A unified social credit code has 18 characters."), code="uscc_length")
+    if not reason:
+        raise ValidationFailed(_("Give the reason (e.g. where the code was confirmed)."), code="reason_required")
+    if check_uscc(code).ok:
+        raise ValidationFailed(_("This code passes the check; no override is needed."), code="override_needless")
+    with transaction.atomic():
+        if UsccOverride.objects.select_for_update().filter(code=code).exists():
+            raise Conflict(_("An override for this code is already recorded."), code="override_exists")
+        override = UsccOverride.objects.create(code=code, reason=reason, created_by=actor)
+        audit_log(action="registry.uscc_override_recorded", actor=actor, obj=override,
+                  changes={"code": code, "reason": reason, "check": check_uscc(code).message})
+    return override
+
+
+def credit_code_allocate(*, kind: str) -> str:
+    """Allocate a new credit code: 5 + kind digit + area code + organisation code (8 + GB 11714 check)
+    + GB 32100 check. The sequence row stays locked until the caller's transaction ends; a number is
+    never reused, and a code already taken (e.g. imported) is skipped."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("credit_code_allocate runs inside the caller's transaction")
+    sequence = CodeSequence.objects.select_for_update().get(name=ORG_CODE_SEQUENCE)
+    area = settings.ONEWINDOW_AREA_CODE
+    while True:
+        body = f"{ORG_CODE_PREFIX}{sequence.next_value:06d}"
+        sequence.next_value += 1
+        first17 = f"5{KIND_DIGIT[kind]}{area}{body}{org_code_check_char(body)}"
+        code = first17 + uscc_check_char(first17)
+        taken = (Organisation.objects.annotate(org_code=Substr("credit_code", 9, 8)).filter(org_code=body)
+                 .exists())
+        if not taken:
+            break
+    sequence.save(update_fields=["next_value"])
+    return code
+
+
+# --- registered items -------------------------------------------------------------------------
+
+def _name_taken(name: str, *, exclude_pk=None) -> bool:
+    qs = Organisation.objects.filter(name=name, status=Organisation.Status.REGISTERED)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def _append_version(organisation: Organisation, *, action: str, case_no: str, actor,
+                    today: datetime.date) -> OrganisationVersion:
+    last = organisation.versions.select_for_update().order_by("-number").first()
+    if last is not None and last.valid_to is None:
+        last.valid_to = today
+        last.save(update_fields=["valid_to"])
+    return OrganisationVersion.objects.create(
+        organisation=organisation, number=(last.number + 1) if last else 1, action=action,
+        data=organisation.snapshot(), valid_from=today, case_no=case_no,
+        actor=actor if getattr(actor, "pk", None) else None)
+
+
+def _lock(organisation: Organisation) -> Organisation:
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _require_registered(organisation: Organisation):
+    if organisation.status != Organisation.Status.REGISTERED:
+        raise Conflict(_("The organisation is no longer registered."), code="not_registered")
+
+
+def organisation_establish(*, kind: str, data: dict, case_no: str, actor, charter: str = "",
+                           today: datetime.date | None = None) -> Organisation:
+    """Register a new organisation with a newly allocated credit code (成立/设立登记)."""
+    items = clean_items(kind=kind, data=data, required=True)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if _name_taken(items["name"]):
+            raise Conflict(_("A registered organisation already has this name."), code="name_taken")
+        organisation = Organisation.objects.create(
+            kind=kind, credit_code=credit_code_allocate(kind=kind), established_on=today,
+            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME, **items)
+        _append_version(organisation, action="establish", case_no=case_no, actor=actor, today=today)
+        if charter.strip():
+            CharterVersion.objects.create(organisation=organisation, number=1, text=charter.strip(),
+                                          approved_on=today, case_no=case_no,
+                                          actor=actor if getattr(actor, "pk", None) else None)
+        audit_log(action="registry.organisation_established", actor=actor, obj=organisation,
+                  changes={"credit_code": organisation.credit_code, "kind": kind, "case_no": case_no,
+                           "items": organisation.registered_items()})
+    return organisation
+
+
+def organisation_change(*, organisation: Organisation, data: dict, case_no: str, actor,
+                        today: datetime.date | None = None) -> tuple[Organisation, dict]:
+    """变更登记: apply the items that were filled in and differ; returns (organisation, changes)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(organisation)
+        _require_registered(locked)
+        items = clean_items(kind=locked.kind, data=data, required=False)
+        before = locked.registered_items()
+        for key, value in items.items():
+            setattr(locked, key, value)
+        changes = field_changes(before, locked.registered_items())
+        if not changes:
+            raise ValidationFailed(_("The application changes none of the registered items."), code="no_change")
+        if "name" in changes and _name_taken(locked.name, exclude_pk=locked.pk):
+            raise Conflict(_("A registered organisation already has this name."), code="name_taken")
+        locked.save()
+        _append_version(locked, action="change", case_no=case_no, actor=actor, today=today)
+        audit_log(action="registry.organisation_changed", actor=actor, obj=locked,
+                  changes={"items": changes, "case_no": case_no})
+    return locked, changes
+
+
+def organisation_charter_approve(*, organisation: Organisation, text: str, case_no: str, actor,
+                                 today: datetime.date | None = None) -> CharterVersion:
+    """修改章程核准: store the approved charter text as the new charter version."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("The charter text is required."), code="charter_required")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(organisation)
+        _require_registered(locked)
+        last = locked.charters.order_by("-number").first()
+        charter = CharterVersion.objects.create(
+            organisation=locked, number=(last.number + 1) if last else 1, text=text, approved_on=today,
+            case_no=case_no, actor=actor if getattr(actor, "pk", None) else None)
+        audit_log(action="registry.charter_approved", actor=actor, obj=locked,
+                  changes={"charter_version": charter.number, "case_no": case_no})
+    return charter
+
+
+def organisation_deregister(*, organisation: Organisation, reason: str, case_no: str, actor,
+                            today: datetime.date | None = None) -> Organisation:
+    """注销登记: close the organisation (its certificates are revoked by the caller)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(organisation)
+        _require_registered(locked)
+        locked.status = Organisation.Status.DEREGISTERED
+        locked.deregistered_on = today
+        locked.save(update_fields=["status", "deregistered_on", "updated_at"])
+        _append_version(locked, action="deregister", case_no=case_no, actor=actor, today=today)
+        audit_log(action="registry.organisation_deregistered", actor=actor, obj=locked,
+                  changes={"reason": reason, "case_no": case_no})
+    return locked
+
+
+def organisation_charity_recognise(*, organisation: Organisation, case_no: str, actor,
+                                   today: datetime.date | None = None) -> Organisation:
+    """慈善组织认定."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(organisation)
+        _require_registered(locked)
+        if locked.charity_recognised_on:
+            raise Conflict(_("The organisation is already recognised as a charity."), code="already_charity")
+        locked.charity_recognised_on = today
+        locked.save(update_fields=["charity_recognised_on", "updated_at"])
+        _append_version(locked, action="charity", case_no=case_no, actor=actor, today=today)
+        audit_log(action="registry.charity_recognised", actor=actor, obj=locked, changes={"case_no": case_no})
+    return locked
+
+
+def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str, actor,
+                                     today: datetime.date | None = None) -> Organisation:
+    """公开募捐资格: only a recognised charity may hold it."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(organisation)
+        _require_registered(locked)
+        if not locked.charity_recognised_on:
+            raise Conflict(_("Only a recognised charity can be qualified for public fundraising."),
+                           code="not_charity")
+        if locked.fundraising_qualified_on:
+            raise Conflict(_("The organisation already holds the public fundraising qualification."),
+                           code="already_fundraising")
+        locked.fundraising_qualified_on = today
+        locked.save(update_fields=["fundraising_qualified_on", "updated_at"])
+        _append_version(locked, action="fundraising", case_no=case_no, actor=actor, today=today)
+        audit_log(action="registry.fundraising_qualified", actor=actor, obj=locked, changes={"case_no": case_no})
+    return locked
+
+
+def organisations_import(*, rows: list[dict], actor) -> list[Organisation]:
+    """Load an existing register (rows already parsed by `importer`). All or nothing: every bad row is
+    reported in `details` and nothing is written if any row is wrong. Administrators only."""
+    require_staff_api(actor, Role.ADMINISTRATOR)
+    with transaction.atomic():
+        valid, errors = validate_rows(rows)
+        if errors:
+            raise ValidationFailed(_("%(n)d rows are wrong; nothing was imported.") % {"n": len(errors)},
+                                   code="import_rows", details={"rows": errors})
+        created = []
+        try:
+            for row in valid:
+                organisation = Organisation.objects.create(**row)
+                _append_version(organisation, action="import", case_no="", actor=actor,
+                                today=organisation.established_on or timezone.localdate())
+                created.append(organisation)
+        except IntegrityError as exc:  # a concurrent import took a code between validation and insert
+            raise Conflict(_("The register changed during the import; try again."), code="import_race") from exc
+        audit_log(action="registry.imported", actor=actor, object_type="registry.organisation",
+                  object_repr=f"{len(created)} organisations",
+                  changes={"count": len(created), "codes": [o.credit_code for o in created]})
+    return created
