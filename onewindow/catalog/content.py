@@ -69,8 +69,9 @@ def _clean(instance, exclude: list[str], where: str, errors: list[str]) -> None:
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             label = str(_field(type(instance), name).verbose_name) if name != "__all__" else ""
+            prefix = f"{where}: " if where else ""
             for message in messages:
-                errors.append(f"{where}: {label} ({name}): {message}" if label else f"{where}: {message}")
+                errors.append(f"{prefix}{label} ({name}): {message}" if label else f"{prefix}{message}")
 
 
 def content_from_data(data: dict, *, version: ItemVersion | None = None, where: str = "",
