@@ -1,0 +1,62 @@
+"""Every (route, state, action): legal pairs reach the table's state, everything else is refused."""
+
+import pytest
+
+from onewindow.accounts.models import Role
+from onewindow.audit.models import AuditEvent
+from onewindow.cases.models import Case, CaseState
+from onewindow.cases.transitions import ACTIONS, PREVIOUS, TRANSITIONS, actions_from
+from onewindow.core.errors import Conflict
+
+from .factories import make_item
+from .helpers import drive, run_action
+
+REACHABLE = {
+    "on_site": ["draft", "submitted", "correction", "accepted", "suspended", "decided", "completed"],
+    "back_office": ["draft", "submitted", "correction", "accepted", "suspended", "reviewed", "forwarded",
+                    "decided", "issued", "completed"],
+}
+WRONG_ROUTE = {("on_site", "review"), ("back_office", "decide")}
+CASES = [(route, state, action) for route, states in REACHABLE.items() for state in states for action in ACTIONS]
+
+
+@pytest.fixture
+def boss(make_staff):
+    return make_staff("boss", Role.CLERK, Role.CHIEF_APPROVER, Role.REVIEWER)
+
+
+def expected(route: str, state: str, action: str) -> str | None:
+    target = TRANSITIONS.get((state, action))
+    if target is None or (route, action) in WRONG_ROUTE:
+        return None
+    if target == PREVIOUS:
+        return CaseState.ACCEPTED  # `drive` suspends from accepted
+    if action == "issue" and route == "on_site":
+        return CaseState.COMPLETED  # completion follows issuance on the spot
+    return target
+
+
+@pytest.mark.parametrize(("route", "state", "action"), CASES, ids=["-".join(c) for c in CASES])
+def test_transition(route, state, action, boss, today):
+    item = make_item(route=route)
+    case = drive(item, boss, state)
+    assert case.state == state
+    target = expected(route, state, action)
+    steps_before = case.steps.count()
+    events_before = AuditEvent.objects.count()
+    if target is None:
+        with pytest.raises(Conflict) as refused:
+            run_action(case, boss, action, today.value)
+        assert refused.value.status == 409
+        assert Case.objects.get(pk=case.pk).state == state
+        assert case.steps.count() == steps_before
+    else:
+        result = run_action(case, boss, action, today.value)
+        assert result.state == target
+        assert Case.objects.get(pk=case.pk).state == target
+        assert AuditEvent.objects.count() > events_before
+
+
+def test_every_action_is_reachable_from_some_state():
+    assert {action for (_state, action) in TRANSITIONS} == set(ACTIONS)
+    assert actions_from(CaseState.COMPLETED) == []
