@@ -4,8 +4,13 @@ from django.core.exceptions import ValidationError
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import audit_verify
 from onewindow.catalog.models import ItemVersion, Material
-from onewindow.catalog.services import (item_create, item_update, version_draft_create, version_publish,
-                                        version_update)
+from onewindow.catalog.services import (
+    item_create,
+    item_update,
+    version_draft_create,
+    version_publish,
+    version_update,
+)
 from onewindow.core.errors import Conflict, ValidationFailed
 
 from .factories import item_data, published_item
