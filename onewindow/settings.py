@@ -167,3 +167,7 @@ ONEWINDOW_DEPARTMENT_CODE = os.environ.get("ONEWINDOW_DEPARTMENT_CODE", "1143000
 ONEWINDOW_AREA_CODE = os.environ.get("ONEWINDOW_AREA_CODE", "430000")
 ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Outbound exchange: retry backoff (seconds) and how long a claimed batch is held before it is resent.
+EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "2"))
+EXCHANGE_RETRY_CAP_SECONDS = float(os.environ.get("EXCHANGE_RETRY_CAP_SECONDS", "300"))
+EXCHANGE_LEASE_SECONDS = float(os.environ.get("EXCHANGE_LEASE_SECONDS", "60"))

@@ -21,9 +21,6 @@ from .signing import sign
 
 log = logging.getLogger(__name__)
 
-RETRY_BASE_SECONDS = float(getattr(settings, "EXCHANGE_RETRY_BASE_SECONDS", 2))
-RETRY_CAP_SECONDS = float(getattr(settings, "EXCHANGE_RETRY_CAP_SECONDS", 300))
-LEASE_SECONDS = 60  # a claimed batch is resent after this if its worker died mid-send
 
 
 def outbox_enqueue(*, kind: str, case_no: str, payload: dict, operation: str = OutboxRow.Operation.INSERT) -> int:
@@ -48,7 +45,8 @@ def _wake_worker():
 
 def backoff_seconds(attempts: int) -> float:
     """Exponential backoff with jitter: base·2^(n-1), capped, times a random factor in [0.5, 1]."""
-    return min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)) * random.uniform(0.5, 1.0)
+    base, cap = settings.EXCHANGE_RETRY_BASE_SECONDS, settings.EXCHANGE_RETRY_CAP_SECONDS
+    return min(cap, base * 2 ** max(attempts - 1, 0)) * random.uniform(0.5, 1.0)
 
 
 @dataclass
@@ -64,7 +62,7 @@ def _claim_batch(profile: PlatformProfile, now) -> list[OutboxRow]:
     """Take the next due rows, oldest first, skipping any case whose earlier row is still waiting.
 
     Claiming sets a lease (next_attempt_at in the future) and commits, so the HTTP call happens outside
-    any transaction and a killed worker's rows come back after the lease.
+    any transaction and a killed worker's rows come back after EXCHANGE_LEASE_SECONDS.
     """
     blocked = OutboxRow.objects.filter(
         profile=profile, case_no=OuterRef("case_no"), id__lt=OuterRef("id"),
@@ -77,7 +75,7 @@ def _claim_batch(profile: PlatformProfile, now) -> list[OutboxRow]:
             qs = qs.select_for_update(skip_locked=True)
         rows = list(qs[: profile.batch_size])
         OutboxRow.objects.filter(pk__in=[r.pk for r in rows]).update(
-            next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+            next_attempt_at=now + timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS))
     return rows
 
 

@@ -113,10 +113,11 @@ def test_failures_retry_with_backoff_then_park_and_replay_delivers(profile, simu
     assert deliver_batch(profile).delivered == 1
 
 
-def test_backoff_grows_and_is_capped():
+def test_backoff_grows_and_is_capped(settings):
+    settings.EXCHANGE_RETRY_BASE_SECONDS, settings.EXCHANGE_RETRY_CAP_SECONDS = 2, 300
     delays = [services.backoff_seconds(n) for n in range(1, 20)]
-    assert delays[3] > services.RETRY_BASE_SECONDS  # grows
-    assert max(delays) <= services.RETRY_CAP_SECONDS
+    assert delays[3] >= 8  # 2·2³ with jitter ≥ 0.5
+    assert max(delays) <= 300
 
 
 def test_order_per_case_is_kept_while_an_earlier_row_waits(profile, simulator):
