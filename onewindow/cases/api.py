@@ -10,7 +10,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from onewindow.accounts.auth import TokenAuth
@@ -220,7 +220,7 @@ def case_create(request, payload: CaseIn):
         raise NotFound("未找到该事项", code="item_not_found")
     case = services.case_create(actor=request.auth, item=item, applicant=services.Applicant(**payload.applicant.dict()),
                                 form_data=payload.form_data, channel=payload.channel, submit=payload.submit)
-    return 201, _detail(request, case.case_no)
+    return Status(201, _detail(request, case.case_no))
 
 
 @router.get("", response=list[CaseSummaryOut], summary="List cases visible to the caller")

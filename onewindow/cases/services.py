@@ -19,7 +19,8 @@ from onewindow.audit.services import audit_log
 from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
-from onewindow.registry.identifiers import check_id_number, check_uscc
+from onewindow.registry.identifiers import check_id_number
+from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
 from . import conf
@@ -242,7 +243,7 @@ def validate_applicant(applicant: Applicant) -> dict[str, str]:
         if not result.ok:
             errors["id_number"] = result.message
     elif applicant.id_type == IdType.USCC:
-        result = check_uscc(applicant.id_number)
+        result = uscc_accept(applicant.id_number)  # the check, or an administrator's recorded override
         if not result.ok:
             errors["id_number"] = result.message
     elif not applicant.id_number.strip():

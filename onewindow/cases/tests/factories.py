@@ -45,7 +45,7 @@ def make_item(*, route=Route.ON_SITE, name="民办非企业单位变更登记", 
                             secondary=True)
     Material.objects.create(version=version, order=3, key="certificate", name="登记证书正副本", required=True,
                             reusable_as="certificate")
-    FormField.objects.create(version=version, order=1, key="new_name", label="拟变更名称", required=True)
+    FormField.objects.create(version=version, order=1, key="name", label="变更后名称", required=True)
     FormField.objects.create(version=version, order=2, key="business_scope", label="业务范围", required=False)
     version.status, version.published_at = ItemVersion.Status.PUBLISHED, timezone.now()
     version.save()
@@ -71,7 +71,7 @@ def applicant(**overrides) -> services.Applicant:
 
 def make_case(item, actor, *, complete_materials=True, submit=True, **applicant_overrides):
     case = services.case_create(actor=actor, item=item, applicant=applicant(**applicant_overrides),
-                                form_data={"new_name": "湖南康养职业培训学校"}, submit=submit)
+                                form_data={"name": "湖南康养职业培训学校"}, submit=submit)
     if complete_materials:
         for row in case.materials.select_related("material"):
             mode = CaseMaterial.Mode.REUSED if row.material.reusable_as else CaseMaterial.Mode.PAPER
