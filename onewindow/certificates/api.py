@@ -1,3 +1,64 @@
-from ninja import Router
+"""Public certificate verification as JSON, mounted at /api/v1/verify (no auth, rate-limited)."""
 
-router = Router()
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema
+
+from onewindow.core.errors import NotFound
+from onewindow.registry.ratelimit import check_rate
+
+from .selectors import certificate_by_token, verification
+from .services import certificate_record
+
+router = Router(tags=["certificates"])
+
+
+class PrintedOut(Schema):
+    title: str
+    number: str
+    credit_code: str
+    fields: list[list[str]]
+    valid_from: str
+    valid_until: str
+    issuer: str
+    issued_on: str
+    supervised_by: str
+
+
+class NewerOut(Schema):
+    number: str
+    token: str
+
+
+class VerificationOut(Schema):
+    status: str
+    status_label: str
+    printed: PrintedOut
+    superseded_by: NewerOut | None
+
+
+class RecordOut(Schema):
+    format: str
+    algorithm: str
+    key_id: str
+    payload: dict
+    signature: str
+
+
+def _certificate(request, token: str):
+    check_rate(request, "verify")
+    certificate = certificate_by_token(token)
+    if certificate is None:
+        raise NotFound(_("No certificate matches this code."), code="certificate_not_found")
+    return certificate
+
+
+@router.get("/{token}", response=VerificationOut, auth=None, summary="Verify a certificate (public)")
+def verify(request, token: str):
+    """Anyone: status (valid, superseded, void, revoked, expired) and the printed fields."""
+    return verification(_certificate(request, token))
+
+
+@router.get("/{token}/record", response=RecordOut, auth=None, summary="The signed electronic licence record")
+def record(request, token: str):
+    """Anyone: the signed record, to check offline with /verify/public-key.pem."""
+    return certificate_record(_certificate(request, token))

@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "certificates"
-urlpatterns = []
+urlpatterns = [
+    path("public-key.pem", views.public_key, name="public_key"),
+    path("staff/<str:token>/pdf", views.certificate_download, name="download"),
+    path("staff/<str:token>/reprint", views.certificate_reprint, name="reprint"),
+    path("<str:token>", views.verify_page, name="verify"),
+]

@@ -1,0 +1,31 @@
+"""Reads of certificates, including what public verification may show."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Certificate
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    return Certificate.objects.select_related("superseded_by").filter(token=token).first()
+
+
+def certificates_of(organisation) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(organisation=organisation).select_related("superseded_by").order_by("-id")
+
+
+def verification(certificate: Certificate) -> dict:
+    """What the public sees: the status and the printed data, nothing the certificate does not show."""
+    status = certificate.effective_status(timezone.localdate())
+    result = {
+        "status": status,
+        "status_label": str(Certificate.Status(status).label),
+        "printed": {key: certificate.printed[key] for key in (
+            "title", "number", "credit_code", "fields", "valid_from", "valid_until", "issuer", "issued_on",
+            "supervised_by")},
+        "superseded_by": None,
+    }
+    newer = certificate.superseded_by
+    if newer is not None:
+        result["superseded_by"] = {"number": newer.number, "token": newer.token}
+    return result

@@ -1,0 +1,1 @@
+from onewindow.registry.tests.conftest import establish, make_case  # noqa: F401  (shared fixtures)

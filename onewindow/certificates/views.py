@@ -1,0 +1,60 @@
+"""Public verification (no login) and staff download / reprint of certificates."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from onewindow.accounts.models import Role
+from onewindow.accounts.permissions import staff_required
+from onewindow.core.errors import ServiceError
+from onewindow.registry.ratelimit import rate_limited
+
+from . import signing
+from .models import Certificate
+from .printing import certificate_pdf
+from .selectors import certificate_by_token, verification
+from .services import certificate_print
+
+# Staff who hand out or reprint certificates; supervisors only oversee and do not print.
+PRINT_ROLES = (Role.CLERK, Role.CHIEF_APPROVER, Role.REVIEWER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+
+
+@require_GET
+def verify_page(request, token: str):
+    """Anyone, no login: the status and the printed fields of one certificate."""
+    if rate_limited(request, "verify"):
+        return render(request, "certificates/rate_limited.html", status=429)
+    certificate = certificate_by_token(token)
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"certificate": None}, status=404)
+    return render(request, "certificates/verify.html", {"certificate": certificate, "v": verification(certificate)})
+
+
+@require_GET
+def public_key(request):
+    """Anyone: the department's public key, to check exported records offline."""
+    return HttpResponse(signing.public_key_pem(), content_type="application/x-pem-file")
+
+
+@staff_required(*PRINT_ROLES)
+@require_GET
+def certificate_download(request, token: str):
+    """Window staff: the PDF of the current copy (rendered on first download, then cached)."""
+    certificate = get_object_or_404(Certificate, token=token)
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.serial}-{certificate.kind}.pdf"'
+    return response
+
+
+@staff_required(*PRINT_ROLES)
+@require_POST
+def certificate_reprint(request, token: str):
+    """Window staff: count one more copy (audited) and open its PDF."""
+    certificate = certificate_by_token(token)
+    if certificate is None:
+        raise Http404
+    try:
+        certificate_print(certificate=certificate, actor=request.user)
+    except ServiceError as exc:
+        return render(request, "certificates/error.html", {"message": exc.message}, status=exc.status)
+    return redirect("certificates:download", token=token)
