@@ -1,0 +1,69 @@
+"""Hypothesis properties over random dates and counts, across package years, 2027+ and the window edges."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onewindow.workdays import services
+from onewindow.workdays.services import add_working_days, count_working_days, is_working_day
+
+pytestmark = pytest.mark.django_db
+
+days = st.dates(min_value=datetime.date(1998, 1, 1), max_value=datetime.date(2034, 12, 31))
+counts = st.integers(min_value=0, max_value=400)
+quick = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+ONE = datetime.timedelta(days=1)
+
+
+@quick
+@given(start=days, n=st.integers(min_value=1, max_value=400))
+def test_add_and_count_agree(start, n):
+    due = add_working_days(start, n)
+    assert is_working_day(due.date)
+    assert count_working_days(start + ONE, due.date).days == n
+    assert count_working_days(start + ONE, due.date - ONE).days == n - 1
+    assert due.provisional == count_working_days(start + ONE, due.date).provisional
+
+
+@quick
+@given(start=days, n=counts, m=counts)
+def test_monotonic_in_n(start, n, m):
+    low, high = sorted((n, m))
+    assert add_working_days(start, low).date <= add_working_days(start, high).date
+
+
+@quick
+@given(a=days, b=days, n=counts)
+def test_monotonic_in_start(a, b, n):
+    early, late = sorted((a, b))
+    assert add_working_days(early, n).date <= add_working_days(late, n).date
+
+
+@quick
+@given(first=days, span=st.integers(min_value=-3, max_value=800))
+def test_count_matches_listing(first, span):
+    last = first + datetime.timedelta(days=span)
+    listed = services.working_days_in(first, last)
+    assert count_working_days(first, last).days == len(listed)
+    assert all(is_working_day(d) for d in listed)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(min_value=datetime.date(2004, 1, 1), max_value=datetime.date(2030, 12, 31)),
+       working=st.booleans(), n=st.integers(min_value=1, max_value=30))
+def test_overrides_win_over_the_package(administrator, day, working, n):
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        services.override_set(day=day, is_working=working, note="测试", actor=administrator)
+        assert is_working_day(day) is working
+        due = add_working_days(day - ONE, 1)
+        assert (due.date == day) is working
+        assert count_working_days(day + ONE, add_working_days(day, n).date).days == n
+        raise Rollback
+    # Rolled back: the package (or Monday to Friday) decides again.
+    assert is_working_day(day) is services.calendar.day_status(day, {}, frozenset())[0]
