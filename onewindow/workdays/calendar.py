@@ -185,13 +185,19 @@ def _on_request_started(**kwargs):
 request_started.connect(_on_request_started, dispatch_uid="workdays_calendar_request_started")
 
 
-def load(version: str, window: tuple[datetime.date, datetime.date] | None = None) -> Snapshot:
-    """A fresh snapshot from the database (what this transaction sees)."""
+def sources() -> tuple[dict, frozenset, dict]:
+    """Overrides, confirmed years and warning policies as this transaction sees them."""
     from .models import NoticeYear, WarningPolicy, WorkdayOverride
 
     overrides = {d: (w, note) for d, w, note in WorkdayOverride.objects.values_list("date", "is_working", "note")}
     confirmed = frozenset(NoticeYear.objects.values_list("year", flat=True))
     policies = {k: (s, d) for k, s, d in WarningPolicy.objects.values_list("kind", "yellow_share", "yellow_days")}
+    return overrides, confirmed, policies
+
+
+def load(version: str, window: tuple[datetime.date, datetime.date] | None = None) -> Snapshot:
+    """A fresh snapshot from the database (what this transaction sees)."""
+    overrides, confirmed, policies = sources()
     return Snapshot.build(version=version, overrides=overrides, confirmed=confirmed, policies=policies, window=window)
 
 
