@@ -7,7 +7,7 @@ overrides for administrators.
 import datetime
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.models import Role
@@ -91,6 +91,14 @@ def search(request, params: Query[SearchIn]):
     return [_public(o) for o in organisation_search(params.q[:100])]
 
 
+@router.post("/overrides", response={201: OverrideOut}, auth=TokenAuth(), summary="Record a credit-code override")
+def override(request, body: OverrideIn):
+    """Administrators: accept a real credit code that fails its check character (audited)."""
+    require_staff_api(request.auth, Role.ADMINISTRATOR)
+    record = uscc_override_record(code=body.code, reason=body.reason, actor=request.auth)
+    return Status(201, {"code": record.code, "reason": record.reason})
+
+
 @router.get("/{credit_code}", response=OrganisationDetail, auth=TokenAuth(), summary="Full record (staff)")
 def detail(request, credit_code: str):
     """Staff: registered items, history (newest first) and certificates."""
@@ -107,11 +115,3 @@ def detail(request, credit_code: str):
             "charity_recognised_on": organisation.charity_recognised_on,
             "fundraising_qualified_on": organisation.fundraising_qualified_on,
             "history": list(organisation_history(organisation)), "certificates": certificates}
-
-
-@router.post("/overrides", response={201: OverrideOut}, auth=TokenAuth(), summary="Record a credit-code override")
-def override(request, body: OverrideIn):
-    """Administrators: accept a real credit code that fails its check character (audited)."""
-    require_staff_api(request.auth, Role.ADMINISTRATOR)
-    record = uscc_override_record(code=body.code, reason=body.reason, actor=request.auth)
-    return 201, {"code": record.code, "reason": record.reason}
