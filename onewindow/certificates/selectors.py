@@ -14,6 +14,12 @@ def certificates_of(organisation) -> QuerySet[Certificate]:
     return Certificate.objects.filter(organisation=organisation).select_related("superseded_by").order_by("-id")
 
 
+def certificates_for_cases(case_nos: list[str]) -> QuerySet[Certificate]:
+    """Certificates issued by these cases (the result handed out, e.g. for an applicant's list)."""
+    return (Certificate.objects.filter(case_no__in=case_nos).select_related("organisation", "superseded_by")
+            .order_by("-id"))
+
+
 def verification(certificate: Certificate) -> dict:
     """What the public sees: the status and the printed data, nothing the certificate does not show."""
     status = certificate.effective_status(timezone.localdate())

@@ -34,10 +34,11 @@ def _kind_for_establishment(case) -> str:
 
 
 def _organisation_of(case) -> Organisation:
+    """The case's organisation, locked first so concurrent grants on it queue (certificates included)."""
     organisation = getattr(case, "organisation", None)
     if organisation is None:
         raise ValidationFailed(_("The case names no organisation to act on."), code="organisation_required")
-    return organisation
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
 
 def case_grant_apply(*, case, actor) -> GrantEffect:
@@ -104,7 +105,6 @@ def case_grant_apply(*, case, actor) -> GrantEffect:
         reason = REPLACEMENT_REASONS.get(str(data.get("reason") or "").strip())
         if reason is None:
             raise ValidationFailed(_("Say whether the certificate was lost or damaged."), code="reason")
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         issued = certificates.certificate_replace(organisation=organisation,
                                                   kind=certificates.registration_kind(organisation),
                                                   reason=reason, case_no=case_no, actor=actor)

@@ -94,10 +94,18 @@ class Organisation(models.Model):
 class OrganisationVersion(models.Model):
     """One state of an organisation, valid from `valid_from` until the day before `valid_to`."""
 
+    class Action(models.TextChoices):
+        IMPORT = "import", _("Imported")
+        ESTABLISH = "establish", _("Established")
+        CHANGE = "change", _("Registered items changed")
+        DEREGISTER = "deregister", _("Deregistered")
+        CHARITY = "charity", _("Recognised as charity")
+        FUNDRAISING = "fundraising", _("Public fundraising qualified")
+
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="versions",
                                      verbose_name=_("organisation"))
     number = models.PositiveIntegerField(_("version"))
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     data = models.JSONField(_("registered data"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)

@@ -131,7 +131,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor, charte
         organisation = Organisation.objects.create(
             kind=kind, credit_code=credit_code_allocate(kind=kind), established_on=today,
             registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME, **items)
-        _append_version(organisation, action="establish", case_no=case_no, actor=actor, today=today)
+        _append_version(organisation, action=OrganisationVersion.Action.ESTABLISH, case_no=case_no, actor=actor, today=today)
         if charter.strip():
             CharterVersion.objects.create(organisation=organisation, number=1, text=charter.strip(),
                                           approved_on=today, case_no=case_no,
@@ -159,7 +159,7 @@ def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
         if "name" in changes and _name_taken(locked.name, exclude_pk=locked.pk):
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
         locked.save()
-        _append_version(locked, action="change", case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.CHANGE, case_no=case_no, actor=actor, today=today)
         audit_log(action="registry.organisation_changed", actor=actor, obj=locked,
                   changes={"items": changes, "case_no": case_no})
     return locked, changes
@@ -194,7 +194,7 @@ def organisation_deregister(*, organisation: Organisation, reason: str, case_no:
         locked.status = Organisation.Status.DEREGISTERED
         locked.deregistered_on = today
         locked.save(update_fields=["status", "deregistered_on", "updated_at"])
-        _append_version(locked, action="deregister", case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.DEREGISTER, case_no=case_no, actor=actor, today=today)
         audit_log(action="registry.organisation_deregistered", actor=actor, obj=locked,
                   changes={"reason": reason, "case_no": case_no})
     return locked
@@ -211,7 +211,7 @@ def organisation_charity_recognise(*, organisation: Organisation, case_no: str, 
             raise Conflict(_("The organisation is already recognised as a charity."), code="already_charity")
         locked.charity_recognised_on = today
         locked.save(update_fields=["charity_recognised_on", "updated_at"])
-        _append_version(locked, action="charity", case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.CHARITY, case_no=case_no, actor=actor, today=today)
         audit_log(action="registry.charity_recognised", actor=actor, obj=locked, changes={"case_no": case_no})
     return locked
 
@@ -231,7 +231,7 @@ def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str
                            code="already_fundraising")
         locked.fundraising_qualified_on = today
         locked.save(update_fields=["fundraising_qualified_on", "updated_at"])
-        _append_version(locked, action="fundraising", case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.FUNDRAISING, case_no=case_no, actor=actor, today=today)
         audit_log(action="registry.fundraising_qualified", actor=actor, obj=locked, changes={"case_no": case_no})
     return locked
 
@@ -249,7 +249,7 @@ def organisations_import(*, rows: list[dict], actor) -> list[Organisation]:
         try:
             for row in valid:
                 organisation = Organisation.objects.create(**row)
-                _append_version(organisation, action="import", case_no="", actor=actor,
+                _append_version(organisation, action=OrganisationVersion.Action.IMPORT, case_no="", actor=actor,
                                 today=organisation.established_on or timezone.localdate())
                 created.append(organisation)
         except IntegrityError as exc:  # a concurrent import took a code between validation and insert

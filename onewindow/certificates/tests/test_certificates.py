@@ -237,3 +237,11 @@ def test_staff_download_and_reprint_permissions(establish, login, client, clerk,
     certificate.refresh_from_db()
     assert certificate.print_count == 1
     assert login(clerk).get(reprint).status_code == 405
+
+
+def test_certificates_for_cases(establish):
+    from onewindow.certificates.selectors import certificates_for_cases
+
+    _, certificate = establish()
+    assert list(certificates_for_cases([certificate.case_no])) == [certificate]
+    assert not certificates_for_cases(["nope"]).exists()

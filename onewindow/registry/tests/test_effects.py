@@ -132,3 +132,35 @@ def test_charter_deregister_charity_fundraising_replace(establish, make_case, ch
     assert organisation.certificates.filter(status=Certificate.Status.REVOKED).count() == 2
     with pytest.raises(Conflict):
         apply(make_case(RegistryAction.CHANGE, {"name": "又一个名"}, organisation=organisation), chief)
+
+
+def test_foundation_change_issues_new_legal_person_certificate(establish, make_case, chief):
+    """The article's example 2: a county education foundation leaves with a new 法人登记证书."""
+    organisation, old = establish(OrgKind.FOUNDATION)
+    effect = apply(make_case(RegistryAction.CHANGE, {"legal_representative": "赵刚"}, organisation=organisation),
+                   chief)
+    [new] = effect.certificates
+    assert new.kind == CertificateKind.FOUNDATION and new.printed["title"] == "基金会法人登记证书"
+    assert ["法定代表人", "赵刚"] in new.printed["fields"]
+    old.refresh_from_db()
+    assert old.status == Certificate.Status.SUPERSEDED and old.superseded_by == new
+
+
+def test_change_reissues_fundraising_certificate_only_when_its_print_changes(establish, make_case, chief):
+    organisation, _ = establish(OrgKind.FOUNDATION)
+    apply(make_case(RegistryAction.CHARITY, {}, organisation=organisation), chief)
+    fundraising = apply(make_case(RegistryAction.FUNDRAISING, {}, organisation=organisation), chief).certificates[0]
+    # The purpose is printed on the registration certificate but not on the fundraising one.
+    effect = apply(make_case(RegistryAction.CHANGE, {"purpose": "资助贫困学生"}, organisation=organisation), chief)
+    assert [c.kind for c in effect.certificates] == [CertificateKind.FOUNDATION]
+    effect = apply(make_case(RegistryAction.CHANGE, {"name": "某县助学基金会"}, organisation=organisation), chief)
+    assert sorted(c.kind for c in effect.certificates) == [CertificateKind.FOUNDATION, CertificateKind.FUNDRAISING]
+    fundraising.refresh_from_db()
+    assert fundraising.status == Certificate.Status.SUPERSEDED
+
+
+def test_imported_organisation_without_certificate_gets_one_on_change(make_case, chief):
+    organisation = Organisation.objects.create(kind=OrgKind.SOCIAL_GROUP, credit_code="51430000MJJ509249B",
+                                               name="湖南省某行业协会", registration_authority="湖南省民政厅")
+    effect = apply(make_case(RegistryAction.CHANGE, {"address": "长沙市"}, organisation=organisation), chief)
+    assert [c.kind for c in effect.certificates] == [CertificateKind.SOCIAL_GROUP]
