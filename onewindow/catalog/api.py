@@ -1,5 +1,6 @@
 """Public items API (/api/v1/items): the published catalog and each item's full guide. No auth."""
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from onewindow.core.errors import NotFound
@@ -149,7 +150,7 @@ def item_detail(request, code: str):
     """Public: the full service guide of one published item."""
     version = published_guide(code)
     if version is None:
-        raise NotFound(f"未找到事项 {code}", code="item_not_found")
+        raise NotFound(_("No published item has the code %(code)s.") % {"code": code}, code="item_not_found")
     data = {field: getattr(version, field) for field in ItemGuide.model_fields if hasattr(version, field)}
     data.update(_summary(version.item, version))
     for name in ("materials", "steps", "faqs", "form_fields"):

@@ -23,10 +23,11 @@ def _raise_if_invalid(content: Content) -> None:
         raise ValidationFailed(_("The item data is not valid."), details={"errors": content.errors})
 
 
-def _save_children(version: ItemVersion, content: Content, names) -> None:
+def _save_children(version: ItemVersion, content: Content, names, *, replace: bool = True) -> None:
     for name in names:
         model = CHILDREN[name]
-        model.objects.filter(version=version).delete()
+        if replace:
+            model.objects.filter(version=version).delete()
         rows = getattr(content, name)
         for row in rows:
             row.pk = None
@@ -98,7 +99,7 @@ def version_draft_create(*, item: Item, actor, data: dict | None = None) -> Item
     version = content.version
     version.item, version.number, version.status = item, number, ItemVersion.Status.DRAFT
     version.save()
-    _save_children(version, content, CHILDREN)
+    _save_children(version, content, CHILDREN, replace=False)
     audit_log(action="catalog.draft_created", actor=_actor(actor), obj=version,
               changes={"number": [None, number], "from_version": getattr(item.current_version, "number", None)})
     return version

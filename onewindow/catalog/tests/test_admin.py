@@ -102,3 +102,18 @@ def test_anonymous_cannot_use_the_admin():
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.status == ItemVersion.Status.DRAFT
+
+
+def test_item_admin_creates_and_withdraws_through_services(administrator, login):
+    from onewindow.audit.models import AuditEvent
+    from onewindow.catalog.models import Item
+
+    client = login(administrator)
+    response = client.post(reverse("admin:catalog_item_add"), {"code": "NEW1", "basic_code": "B1", "is_active": "on"})
+    assert response.status_code == 302
+    item = Item.objects.get(code="NEW1")
+    client.post(reverse("admin:catalog_item_change", args=[item.pk]), {"basic_code": "B2"})
+    item.refresh_from_db()
+    assert item.basic_code == "B2" and not item.is_active
+    assert list(AuditEvent.objects.filter(object_id=str(item.pk), object_type="catalog.item")
+                .values_list("action", flat=True)) == ["catalog.item_created", "catalog.item_updated"]
