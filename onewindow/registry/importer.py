@@ -63,10 +63,12 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
     if missing:
         raise ValidationFailed(gettext("Missing columns: %(cols)s.") % {"cols": "、".join(missing)}, code="import_file")
     rows = []
-    for values in table[1:]:
+    for number, values in enumerate(table[1:], start=2):
         if all(v in (None, "") for v in values):
             continue
-        rows.append({by_header[h]: v for h, v in zip(headers, values, strict=False) if h in by_header})
+        row = {by_header[h]: v for h, v in zip(headers, values, strict=False) if h in by_header}
+        row["row"] = number  # the spreadsheet row, for error reports
+        rows.append(row)
     return rows
 
 
@@ -87,7 +89,8 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     overridden = set(UsccOverride.objects.filter(code__in=codes).values_list("code", flat=True))
     seen: set[str] = set()
     valid, errors = [], []
-    for number, (row, code) in enumerate(zip(rows, codes, strict=True), start=2):
+    for index, (row, code) in enumerate(zip(rows, codes, strict=True), start=2):
+        number = row.get("row", index)
         problems = []
         kind = KIND_WORDS.get(str(row.get("kind") or "").strip())
         if kind is None:

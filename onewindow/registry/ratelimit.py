@@ -1,7 +1,8 @@
 """A fixed-window request limit per client address for the public pages (Django cache).
 
-Only REMOTE_ADDR is trusted: a proxy in front must set it (e.g. via its own header rewriting), because a
-client-supplied X-Forwarded-For would let anyone pick a fresh address per request.
+The address is the one the audit log records (REMOTE_ADDR): a client-supplied X-Forwarded-For is not
+trusted, or anyone could pick a fresh address per request. The count lives in the default cache, so
+several server processes need a shared cache backend to share one budget.
 """
 
 import time
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.audit.context import client_ip_of
 from onewindow.core.errors import ServiceError
 
 DEFAULT_LIMIT = 60  # requests per client and scope per window
@@ -19,7 +21,7 @@ WINDOW_SECONDS = 60
 def rate_limited(request, scope: str) -> bool:
     """Count this request; True when the client has gone over the limit for `scope` in this window."""
     limit = getattr(settings, "ONEWINDOW_PUBLIC_RATE_LIMIT", DEFAULT_LIMIT)
-    address = request.META.get("REMOTE_ADDR") or "unknown"
+    address = client_ip_of(request) or "unknown"
     key = f"ratelimit:{scope}:{address}:{int(time.time() // WINDOW_SECONDS)}"
     cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
     try:

@@ -10,7 +10,6 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -72,22 +71,24 @@ def uscc_override_record(*, code: str, reason: str, actor) -> UsccOverride:
 def credit_code_allocate(*, kind: str) -> str:
     """Allocate a new credit code: 5 + kind digit + area code + organisation code (8 + GB 11714 check)
     + GB 32100 check. The sequence row stays locked until the caller's transaction ends; a number is
-    never reused, and a code already taken (e.g. imported) is skipped."""
+    never reused, and an organisation code already in the register (e.g. imported) is skipped."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("credit_code_allocate runs inside the caller's transaction")
     sequence = CodeSequence.objects.select_for_update().get(name=ORG_CODE_SEQUENCE)
-    area = settings.ONEWINDOW_AREA_CODE
     while True:
         body = f"{ORG_CODE_PREFIX}{sequence.next_value:06d}"
         sequence.next_value += 1
-        first17 = f"5{KIND_DIGIT[kind]}{area}{body}{org_code_check_char(body)}"
-        code = first17 + uscc_check_char(first17)
-        taken = (Organisation.objects.annotate(org_code=Substr("credit_code", 9, 8)).filter(org_code=body)
-                 .exists())
-        if not taken:
+        # The organisation code must be free under every kind digit, not only this kind's (unique index).
+        candidates = {digit: _credit_code(digit, body) for digit in (*KIND_DIGIT.values(), "9")}
+        if not Organisation.objects.filter(credit_code__in=candidates.values()).exists():
             break
     sequence.save(update_fields=["next_value"])
-    return code
+    return candidates[KIND_DIGIT[kind]]
+
+
+def _credit_code(kind_digit: str, body: str) -> str:
+    first17 = f"5{kind_digit}{settings.ONEWINDOW_AREA_CODE}{body}{org_code_check_char(body)}"
+    return first17 + uscc_check_char(first17)
 
 
 # --- registered items -------------------------------------------------------------------------
@@ -245,15 +246,14 @@ def organisations_import(*, rows: list[dict], actor) -> list[Organisation]:
         if errors:
             raise ValidationFailed(_("%(n)d rows are wrong; nothing was imported.") % {"n": len(errors)},
                                    code="import_rows", details={"rows": errors})
-        created = []
         try:
-            for row in valid:
-                organisation = Organisation.objects.create(**row)
-                _append_version(organisation, action=OrganisationVersion.Action.IMPORT, case_no="", actor=actor,
-                                today=organisation.established_on or timezone.localdate())
-                created.append(organisation)
+            created = Organisation.objects.bulk_create([Organisation(**row) for row in valid])
         except IntegrityError as exc:  # a concurrent import took a code between validation and insert
             raise Conflict(_("The register changed during the import; try again."), code="import_race") from exc
+        actor_or_none = actor if getattr(actor, "pk", None) else None
+        OrganisationVersion.objects.bulk_create([OrganisationVersion(
+            organisation=o, number=1, action=OrganisationVersion.Action.IMPORT, data=o.snapshot(),
+            valid_from=o.established_on or timezone.localdate(), actor=actor_or_none) for o in created])
         audit_log(action="registry.imported", actor=actor, object_type="registry.organisation",
                   object_repr=f"{len(created)} organisations",
                   changes={"count": len(created), "codes": [o.credit_code for o in created]})
