@@ -19,6 +19,7 @@ from .services import (
     item_create,
     item_update,
     version_draft_create,
+    version_draft_delete,
     version_publish,
     version_update,
 )
@@ -126,6 +127,13 @@ class ItemVersionAdmin(admin.ModelAdmin):
         return obj is not None and obj.status == ItemVersion.Status.DRAFT and super().has_delete_permission(
             request, obj)
 
+    def delete_model(self, request, obj):
+        version_draft_delete(version=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for version in queryset:
+            version_draft_delete(version=version, actor=request.user)
+
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in CONTENT_FIELDS if name in form.cleaned_data}
         try:
@@ -176,6 +184,10 @@ class ItemVersionAdmin(admin.ModelAdmin):
 @admin.register(CatalogInfo)
 class CatalogInfoAdmin(admin.ModelAdmin):
     list_display = ["label", "updated_at"]
+    fields = ["label"]
+
+    def has_add_permission(self, request):
+        return not CatalogInfo.objects.exists() and super().has_add_permission(request)
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():

@@ -156,6 +156,15 @@ def version_publish(*, version: ItemVersion, actor) -> ItemVersion:
 
 
 @transaction.atomic
+def version_draft_delete(*, version: ItemVersion, actor) -> None:
+    """Discard a draft (published versions stay for the cases filed under them)."""
+    version = _locked_version(version)
+    _require_draft(version)
+    audit_log(action="catalog.draft_deleted", actor=_actor(actor), obj=version, changes={"number": [version.number, None]})
+    version.delete()
+
+
+@transaction.atomic
 def catalog_label_set(*, label: str, actor) -> CatalogInfo:
     """Set the label shown on the guide pages (e.g. that this is a reference configuration)."""
     info, _created = CatalogInfo.objects.select_for_update().get_or_create(pk=1)

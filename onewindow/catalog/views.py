@@ -1,5 +1,7 @@
 """Public service guides (办事指南): no login needed, read-only."""
 
+import re
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -51,5 +53,6 @@ def guide_pdf(request, code: str):
     version = _guide_or_404(code)
     pdf = render_pdf("catalog/guide_pdf.html", {"v": version, "catalog_label": catalog_label()})
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="guide-{version.item.code}.pdf"'
+    safe_code = re.sub(r"[^A-Za-z0-9_-]", "_", version.item.code)
+    response["Content-Disposition"] = f'inline; filename="guide-{safe_code}.pdf"'
     return response

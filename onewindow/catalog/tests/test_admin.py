@@ -117,3 +117,15 @@ def test_item_admin_creates_and_withdraws_through_services(administrator, login)
     assert item.basic_code == "B2" and not item.is_active
     assert list(AuditEvent.objects.filter(object_id=str(item.pk), object_type="catalog.item")
                 .values_list("action", flat=True)) == ["catalog.item_created", "catalog.item_updated"]
+
+
+def test_admin_deletes_drafts_only_through_the_service(administrator, login):
+    from onewindow.audit.models import AuditEvent
+
+    version = draft()
+    published = published_item("C002").current_version
+    client = login(administrator)
+    assert client.get(reverse("admin:catalog_itemversion_delete", args=[published.pk])).status_code == 403
+    client.post(reverse("admin:catalog_itemversion_delete", args=[version.pk]), {"post": "yes"})
+    assert not ItemVersion.objects.filter(pk=version.pk).exists()
+    assert AuditEvent.objects.filter(action="catalog.draft_deleted").count() == 1
