@@ -52,12 +52,18 @@ def _mount():
     from onewindow.cases.api import router as cases_router
     from onewindow.catalog.api import router as catalog_router
     from onewindow.certificates.api import router as certificates_router
+    from onewindow.portal.api import router as portal_router
+    from onewindow.ratings.api import router as ratings_router
     from onewindow.registry.api import router as registry_router
+    from onewindow.stats.api import router as stats_router
 
     api.add_router("/items", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/verify", certificates_router)
     api.add_router("/organisations", registry_router)
+    api.add_router("/ratings", ratings_router)
+    api.add_router("/stats", stats_router)
+    api.add_router("/portal", portal_router)
 
 
 _mount()

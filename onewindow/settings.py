@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "onewindow.certificates",
     "onewindow.cases",
     "onewindow.exchange",
+    "onewindow.ratings",
+    "onewindow.stats",
+    "onewindow.portal",
 ]
 
 MIDDLEWARE = [

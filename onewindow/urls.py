@@ -14,5 +14,8 @@ urlpatterns = [
     path("verify/", include("onewindow.certificates.urls")),
     path("organisations/", include("onewindow.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ratings/", include("onewindow.ratings.urls")),
+    path("stats/", include("onewindow.stats.urls")),
+    path("", include("onewindow.portal.urls")),
     path("", include("onewindow.core.urls")),
 ]
