@@ -103,7 +103,7 @@ class ItemVersionForm(forms.ModelForm):
 class ItemVersionAdmin(admin.ModelAdmin):
     form = ItemVersionForm
     list_display = ["item", "name", "number", "status", "item_type", "route", "published_at"]
-    list_select_related = ["item"]
+    list_select_related = ["item", "item__current_version"]
     list_filter = ["status", "item_type", "route"]
     search_fields = ["item__code", "name"]
     inlines = [MaterialInline, FlowStepInline, FAQInline, FormFieldInline]
