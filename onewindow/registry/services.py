@@ -19,7 +19,7 @@ from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log, field_changes
 from onewindow.core.errors import Conflict, ValidationFailed
 
-from .identifiers import CheckResult, check_uscc, org_code_check_char, uscc_check_char
+from .identifiers import USCC_ALPHABET, CheckResult, check_uscc, org_code_check_char, uscc_check_char
 from .importer import validate_rows
 from .models import (
     KIND_DIGIT,
@@ -33,6 +33,7 @@ from .validation import clean_items
 
 ORG_CODE_SEQUENCE = "organisation_code"
 ORG_CODE_PREFIX = "MJ"  # 民间组织: the prefix civil-affairs authorities use for organisation codes
+FUNDRAISING_MIN_YEARS = 1  # 慈善法 Art. 22: registered for at least one year
 
 
 # --- credit codes -----------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def uscc_accept(code: str) -> CheckResult:
         return result
     if UsccOverride.objects.filter(code=(code or "").strip().upper()).exists():
         return CheckResult(True, gettext("The check character fails, but an administrator has confirmed this "
-                                    "code as real."))
+                                         "code as real."))
     return result
 
 
@@ -57,14 +58,19 @@ def uscc_override_record(*, code: str, reason: str, actor) -> UsccOverride:
         raise ValidationFailed(_("A unified social credit code has 18 characters."), code="uscc_length")
     if not reason:
         raise ValidationFailed(_("Give the reason (e.g. where the code was confirmed)."), code="reason_required")
-    if check_uscc(code).ok:
+    check = check_uscc(code)
+    if check.ok:
         raise ValidationFailed(_("This code passes the check; no override is needed."), code="override_needless")
-    with transaction.atomic():
-        if UsccOverride.objects.select_for_update().filter(code=code).exists():
-            raise Conflict(_("An override for this code is already recorded."), code="override_exists")
-        override = UsccOverride.objects.create(code=code, reason=reason, created_by=actor)
-        audit_log(action="registry.uscc_override_recorded", actor=actor, obj=override,
-                  changes={"code": code, "reason": reason, "check": check_uscc(code).message})
+    # Only a wrong check character can be a real code's quirk; a forbidden character never is.
+    if check.position not in (17, 18) or any(ch not in USCC_ALPHABET for ch in code):
+        raise ValidationFailed(check.message, code="override_not_check_character")
+    try:
+        with transaction.atomic():
+            override = UsccOverride.objects.create(code=code, reason=reason, created_by=actor)
+            audit_log(action="registry.uscc_override_recorded", actor=actor, obj=override,
+                      changes={"code": code, "reason": reason, "check": check.message})
+    except IntegrityError as exc:
+        raise Conflict(_("An override for this code is already recorded."), code="override_exists") from exc
     return override
 
 
@@ -112,6 +118,13 @@ def _append_version(organisation: Organisation, *, action: str, case_no: str, ac
         actor=actor if getattr(actor, "pk", None) else None)
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def _lock(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
@@ -127,12 +140,14 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor, charte
     items = clean_items(kind=kind, data=data, required=True)
     today = today or timezone.localdate()
     with transaction.atomic():
+        credit_code = credit_code_allocate(kind=kind)  # also queues concurrent establishments
         if _name_taken(items["name"]):
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
         organisation = Organisation.objects.create(
-            kind=kind, credit_code=credit_code_allocate(kind=kind), established_on=today,
+            kind=kind, credit_code=credit_code, established_on=today,
             registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME, **items)
-        _append_version(organisation, action=OrganisationVersion.Action.ESTABLISH, case_no=case_no, actor=actor, today=today)
+        _append_version(organisation, action=OrganisationVersion.Action.ESTABLISH, case_no=case_no, actor=actor,
+                        today=today)
         if charter.strip():
             CharterVersion.objects.create(organisation=organisation, number=1, text=charter.strip(),
                                           approved_on=today, case_no=case_no,
@@ -160,7 +175,8 @@ def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
         if "name" in changes and _name_taken(locked.name, exclude_pk=locked.pk):
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
         locked.save()
-        _append_version(locked, action=OrganisationVersion.Action.CHANGE, case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.CHANGE, case_no=case_no, actor=actor,
+                        today=today)
         audit_log(action="registry.organisation_changed", actor=actor, obj=locked,
                   changes={"items": changes, "case_no": case_no})
     return locked, changes
@@ -195,7 +211,8 @@ def organisation_deregister(*, organisation: Organisation, reason: str, case_no:
         locked.status = Organisation.Status.DEREGISTERED
         locked.deregistered_on = today
         locked.save(update_fields=["status", "deregistered_on", "updated_at"])
-        _append_version(locked, action=OrganisationVersion.Action.DEREGISTER, case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.DEREGISTER, case_no=case_no, actor=actor,
+                        today=today)
         audit_log(action="registry.organisation_deregistered", actor=actor, obj=locked,
                   changes={"reason": reason, "case_no": case_no})
     return locked
@@ -212,7 +229,8 @@ def organisation_charity_recognise(*, organisation: Organisation, case_no: str, 
             raise Conflict(_("The organisation is already recognised as a charity."), code="already_charity")
         locked.charity_recognised_on = today
         locked.save(update_fields=["charity_recognised_on", "updated_at"])
-        _append_version(locked, action=OrganisationVersion.Action.CHARITY, case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.CHARITY, case_no=case_no, actor=actor,
+                        today=today)
         audit_log(action="registry.charity_recognised", actor=actor, obj=locked, changes={"case_no": case_no})
     return locked
 
@@ -230,9 +248,13 @@ def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str
         if locked.fundraising_qualified_on:
             raise Conflict(_("The organisation already holds the public fundraising qualification."),
                            code="already_fundraising")
+        if locked.established_on and locked.established_on > _years_before(today, FUNDRAISING_MIN_YEARS):
+            raise Conflict(_("Public fundraising needs at least one year since registration (慈善法)."),
+                           code="registered_too_recently")
         locked.fundraising_qualified_on = today
         locked.save(update_fields=["fundraising_qualified_on", "updated_at"])
-        _append_version(locked, action=OrganisationVersion.Action.FUNDRAISING, case_no=case_no, actor=actor, today=today)
+        _append_version(locked, action=OrganisationVersion.Action.FUNDRAISING, case_no=case_no, actor=actor,
+                        today=today)
         audit_log(action="registry.fundraising_qualified", actor=actor, obj=locked, changes={"case_no": case_no})
     return locked
 

@@ -112,6 +112,10 @@ def test_charter_deregister_charity_fundraising_replace(establish, make_case, ch
     with pytest.raises(Conflict):  # fundraising needs charity recognition first
         apply(make_case(RegistryAction.FUNDRAISING, {}, organisation=organisation), chief)
     apply(make_case(RegistryAction.CHARITY, {}, organisation=organisation), chief)
+    with pytest.raises(Conflict) as err:  # and a year since registration
+        apply(make_case(RegistryAction.FUNDRAISING, {}, organisation=organisation), chief)
+    assert err.value.code == "registered_too_recently"
+    Organisation.objects.filter(pk=organisation.pk).update(established_on=datetime.date(2015, 6, 1))
     effect = apply(make_case(RegistryAction.FUNDRAISING, {}, organisation=organisation), chief)
     assert effect.certificates[0].kind == CertificateKind.FUNDRAISING
     organisation.refresh_from_db()
@@ -148,6 +152,7 @@ def test_foundation_change_issues_new_legal_person_certificate(establish, make_c
 
 def test_change_reissues_fundraising_certificate_only_when_its_print_changes(establish, make_case, chief):
     organisation, _ = establish(OrgKind.FOUNDATION)
+    Organisation.objects.filter(pk=organisation.pk).update(established_on=datetime.date(2015, 6, 1))
     apply(make_case(RegistryAction.CHARITY, {}, organisation=organisation), chief)
     fundraising = apply(make_case(RegistryAction.FUNDRAISING, {}, organisation=organisation), chief).certificates[0]
     # The purpose is printed on the registration certificate but not on the fundraising one.

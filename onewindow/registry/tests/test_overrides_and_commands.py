@@ -18,6 +18,9 @@ def test_override_is_admin_only_audited_and_accepted(administrator, chief):
         uscc_override_record(code=BAD, reason=" ", actor=administrator)
     with pytest.raises(ValidationFailed):
         uscc_override_record(code="91440300708461136T", reason="不需要", actor=administrator)
+    with pytest.raises(ValidationFailed) as err:  # a forbidden letter is not a check-character quirk
+        uscc_override_record(code="91440300708461I36T", reason="x", actor=administrator)
+    assert err.value.code == "override_not_check_character"
     uscc_override_record(code=BAD.lower(), reason="经赋码机关核实", actor=administrator)
     assert uscc_accept(BAD).ok and "管理员" in uscc_accept(BAD).message
     assert AuditEvent.objects.filter(action="registry.uscc_override_recorded").count() == 1
