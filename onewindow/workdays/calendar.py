@@ -21,6 +21,12 @@ from django.utils import timezone
 
 PACKAGE_FIRST_YEAR = min(PACKAGE_HOLIDAYS).year
 PACKAGE_LAST_YEAR = max(PACKAGE_HOLIDAYS).year
+# The package names holidays in English; notices and our data name them in Chinese.
+PACKAGE_NAMES = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
 YEARS_AHEAD = 3  # the window reaches the end of (this year + YEARS_AHEAD)
 RECHECK_SECONDS = 10
 
@@ -30,6 +36,14 @@ def package_is_working(day: datetime.date) -> bool | None:
     if not PACKAGE_FIRST_YEAR <= day.year <= PACKAGE_LAST_YEAR:
         return None
     return day in PACKAGE_WORKDAYS or (day.weekday() < 5 and day not in PACKAGE_HOLIDAYS)
+
+
+def day_note(day: datetime.date, overrides: dict) -> str:
+    """The name of the holiday or make-up day, from the override or the package."""
+    if day in overrides:
+        return overrides[day][1]
+    name = PACKAGE_HOLIDAYS.get(day) or PACKAGE_WORKDAYS.get(day) or ""
+    return PACKAGE_NAMES.get(name, name)
 
 
 def weekday_count(first: datetime.date, last: datetime.date) -> int:

@@ -388,6 +388,44 @@ def _notice_error(line: int, reason) -> ValidationFailed:
                             code="notice_invalid", details={"line": line})
 
 
+def year_notice(year: int) -> tuple[Notice, bool]:
+    """The year's holidays and make-up days in notice form (what `workdays show` prints), and whether
+    the year is provisional. A holiday is a run of days off holding at least one Monday-to-Friday day;
+    a make-up day is a working Saturday or Sunday."""
+    snap = calendar.snapshot()
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    entries = []
+    day = first
+    while day <= last:
+        if snap.is_working(day):
+            if day.weekday() > 4:
+                entries.append(NoticeEntry(day, day, True, calendar.day_note(day, snap.overrides), 0))
+            day += ONE_DAY
+            continue
+        run_start = run_end = day
+        while not snap.is_working(run_start - ONE_DAY):
+            run_start -= ONE_DAY
+        while not snap.is_working(run_end + ONE_DAY):
+            run_end += ONE_DAY
+        run = [run_start + datetime.timedelta(days=i) for i in range((run_end - run_start).days + 1)]
+        weekdays_off = [d for d in run if d.weekday() < 5]
+        # A break belongs to the year of its first weekday off (元旦 may start on 12/30).
+        if weekdays_off and weekdays_off[0].year == year:
+            note = next((n for d in run if (n := calendar.day_note(d, snap.overrides))), "")
+            entries.append(NoticeEntry(run_start, run_end, False, note, 0))
+        day = run_end + ONE_DAY
+    return Notice(year, tuple(entries)), _touched_provisional(snap, first - ONE_DAY, last)
+
+
+def notice_text(notice: Notice) -> str:
+    """A notice in the import format."""
+    lines = [f"year {notice.year}"]
+    for entry in notice.entries:
+        span = entry.first.isoformat() if entry.first == entry.last else f"{entry.first}..{entry.last}"
+        lines.append(f"{span} {'workday' if entry.is_working else 'holiday'} {entry.note}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
 def notice_diff(notice: Notice) -> NoticeDiff:
     """What importing `notice` would change, against the calendar this transaction sees."""
     snap = calendar.load(calendar.current_version())

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.core.errors import ValidationFailed
@@ -94,10 +95,13 @@ def test_notice_parse_errors_name_the_line():
         "year 2027\n# nothing": "no holidays",
     }
     for text, expected in cases.items():
-        with pytest.raises(ValidationFailed) as info:
-            services.notice_parse(text)
-        assert expected in str(info.value.message), text
+        with translation.override("en"):
+            with pytest.raises(ValidationFailed) as info:
+                services.notice_parse(text)
+            assert expected in str(info.value.message), text
         assert info.value.code == "notice_invalid"
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed, match="第 2 行"):
+        services.notice_parse("year 2027\nhello")
 
 
 def test_notice_parse_accepts_chinese_keywords_and_comments():
