@@ -175,6 +175,7 @@ class UsccOverride(models.Model):
         verbose_name = _("credit code override")
         verbose_name_plural = _("credit code overrides")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at"], name="uscc_override_recent")]
 
     def __str__(self):
         return self.code

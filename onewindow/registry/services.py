@@ -249,7 +249,7 @@ def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str
             raise Conflict(_("The organisation already holds the public fundraising qualification."),
                            code="already_fundraising")
         if locked.established_on and locked.established_on > _years_before(today, FUNDRAISING_MIN_YEARS):
-            raise Conflict(_("Public fundraising needs at least one year since registration (慈善法)."),
+            raise Conflict(_("Public fundraising needs at least one year since registration (Charity Law)."),
                            code="registered_too_recently")
         locked.fundraising_qualified_on = today
         locked.save(update_fields=["fundraising_qualified_on", "updated_at"])
