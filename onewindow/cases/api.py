@@ -9,7 +9,6 @@ import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -170,7 +169,7 @@ def _detail(request, case_no: str) -> dict:
     case = selectors.case_detail(request.auth, case_no)
     if case is None:
         raise NotFound("未找到该办件", code="case_not_found")
-    today = timezone.localdate()
+    today = services.today()
     grants = selectors.user_grants(request.auth, case.item_id)
     base = f"/api/v1/cases/{case.case_no}/documents/"
     return _summary(case, today) | {
@@ -233,7 +232,7 @@ def case_list(request, state: CaseState | None = None, item: str | None = None, 
     queue = selectors.case_queue(request.auth, selectors.QueueFilters(
         tab="done" if done else "todo", item=item_id, state=state or "", light=light or "", channel=channel or "",
         date_from=created_from, date_to=created_to, q=q))
-    today = timezone.localdate()
+    today = services.today()
     return [_summary(case, today) for case in queue.rows]
 
 

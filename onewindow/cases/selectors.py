@@ -4,13 +4,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from onewindow.accounts.models import AuthorityGrant, Role, User
 from onewindow.catalog.models import LimitUnit, Route
 from onewindow.workdays import services as workdays
 
-from . import conf
+from . import conf, services
 from .models import OPEN_STATES, Case, CaseMaterial, CaseState, CaseStep, MaterialFile
 from .services import APPLICANT_ACTIONS, AUTHORITY
 from .transitions import actions_from
@@ -102,7 +101,7 @@ QUEUE_LIMIT = 200
 
 def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None = None) -> Queue:
     """The queue in a fixed number of queries: one for the cases (with item version), lights in Python."""
-    today = today or timezone.localdate()
+    today = today or services.today()
     qs = visible_cases(user).select_related("item_version", "item")
     if filters.tab == "done":
         handled = CaseStep.objects.filter(case=OuterRef("pk"), handler=user)

@@ -105,7 +105,8 @@ def _document_number(kind: str, on: datetime.date) -> str:
     return f"{conf.document_prefix()}{DOCUMENT_WORDS[kind]}字〔{on.year}〕{seq:04d}号"
 
 
-def _today() -> datetime.date:
+def today() -> datetime.date:
+    """The local date every case rule uses (one seam for tests)."""
     return timezone.localdate()
 
 
@@ -161,15 +162,15 @@ def _finish(case: Case, actor: User, action: str, from_state: str, changes: dict
 
 
 def _document(case: Case, actor: User, kind: str, extra: dict | None = None) -> CaseDocument:
-    today = _today()
+    day = today()
     data = {
         "department": case.item_version.implementing_body, "case_no": case.case_no,
         "item_name": case.item_version.name, "applicant_name": case.applicant_name,
-        "id_number_masked": mask_id_number(case.id_number), "date": today.isoformat(),
+        "id_number_masked": mask_id_number(case.id_number), "date": day.isoformat(),
         "promised_due": case.promised_due.isoformat() if case.promised_due else None,
         "progress_url": conf.public_progress_url(case.case_no), **(extra or {}),
     }
-    return CaseDocument.objects.create(case=case, kind=kind, number=_document_number(kind, today), data=data,
+    return CaseDocument.objects.create(case=case, kind=kind, number=_document_number(kind, day), data=data,
                                        created_by=actor if getattr(actor, "pk", None) else None)
 
 
@@ -203,11 +204,11 @@ def recompute_deadlines(case: Case) -> None:
     case.due_provisional = bool(promised.provisional or statutory.provisional)
 
 
-def correction_window_passed(case: Case, today: datetime.date | None = None) -> bool:
+def correction_window_passed(case: Case, on: datetime.date | None = None) -> bool:
     """Art. 32: more than 5 working days since receipt, not counting the time spent waiting for corrections."""
     if not case.received_on:
         return False
-    used = workdays.working_days_used(start=case.received_on, today=today or _today(),
+    used = workdays.working_days_used(start=case.received_on, today=on or today(),
                                       paused=_pauses(case, correction=True))
     return used > conf.CORRECTION_NOTICE_DAYS
 
@@ -307,9 +308,9 @@ def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | No
 
         organisation = Organisation.objects.filter(credit_code=applicant.id_number.upper()).first()
     with transaction.atomic():
-        today = _today()
+        day = today()
         case = Case.objects.create(
-            case_no=case_number_next(item_code=item.code, on=today), item=item, item_version=version,
+            case_no=case_number_next(item_code=item.code, on=day), item=item, item_version=version,
             channel=channel, applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
             id_type=applicant.id_type, id_number=applicant.id_number.strip().upper(), address=applicant.address,
             legal_representative=applicant.legal_representative, contact_name=applicant.contact_name,
@@ -401,23 +402,23 @@ def case_submit(*, case: Case, actor: User) -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "submit")
         case.submitted_at = timezone.now()
-        case.received_on = _today()
+        case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
         _finish(case, actor, "submitted", before)
     return case
 
 
-def _close_correction(case: Case, today: datetime.date) -> None:
-    case.pauses.filter(kind=CasePause.Kind.CORRECTION, ended_on=None).update(ended_on=today)
+def _close_correction(case: Case, day: datetime.date) -> None:
+    case.pauses.filter(kind=CasePause.Kind.CORRECTION, ended_on=None).update(ended_on=day)
 
 
-def _start_clock(case: Case, today: datetime.date) -> None:
+def _start_clock(case: Case, day: datetime.date) -> None:
     case.accepted_at = timezone.now()
-    if correction_window_passed(case, today):
+    if correction_window_passed(case, day):
         # Art. 32: no correction notice within 5 working days, so acceptance dates from receipt.
         case.deemed_accepted, case.accepted_on = True, case.received_on
     else:
-        case.accepted_on = today
+        case.accepted_on = day
     recompute_deadlines(case)
 
 
@@ -433,7 +434,7 @@ def case_accept(*, case: Case, actor: User, opinion: str = "") -> Case:
             raise ValidationFailed(_("Required materials are missing: %(names)s. Request a correction or accept "
                                      "with deficiency.") % {"names": "、".join(m.material.name for m in missing)},
                                    code="materials_missing", details={"materials": [m.material.key for m in missing]})
-        _start_clock(case, _today())
+        _start_clock(case, today())
         _save(case, before, CLOCK_FIELDS)
         _step(case, actor, "accept", before, opinion)
         _document(case, actor, CaseDocument.Kind.ACCEPTANCE, {"deemed": case.deemed_accepted})
@@ -462,12 +463,12 @@ def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: date
                                    code="deficiency_not_eligible")
         if not commitment_signed:
             raise ValidationFailed(_("The applicant's signed commitment is required."), code="commitment_required")
-        today = _today()
-        _start_clock(case, today)
+        day = today()
+        _start_clock(case, day)
         version = case.item_version
         # On-the-spot items have no promised span; their statutory limit bounds the supplement deadline.
         latest = case.statutory_due if version.promised_limit_unit == LimitUnit.ON_THE_SPOT else case.promised_due
-        if supplement_due < today or (latest and supplement_due > latest):
+        if supplement_due < day or (latest and supplement_due > latest):
             raise ValidationFailed(_("The supplement deadline must be between today and %(latest)s.")
                                    % {"latest": latest}, code="bad_supplement_due")
         case.deficiency_pending, case.supplement_due, case.commitment_signed = True, supplement_due, True
@@ -484,8 +485,8 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
     """补正: one notice naming every missing or faulty material; refused after the Art. 32 window."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "request_correction")
-        today = _today()
-        if correction_window_passed(case, today):
+        day = today()
+        if correction_window_passed(case, day):
             raise Conflict(_("More than 5 working days have passed since receipt: the application counts as "
                              "accepted from receipt (Art. 32) and must be accepted."), code="correction_too_late",
                            details={"state": before, "received_on": str(case.received_on)})
@@ -493,7 +494,7 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
         if not missing:
             raise ValidationFailed(_("Mark the missing or faulty materials first."), code="nothing_missing")
         _save(case, before, [])
-        CasePause.objects.create(case=case, kind=CasePause.Kind.CORRECTION, started_on=today,
+        CasePause.objects.create(case=case, kind=CasePause.Kind.CORRECTION, started_on=day,
                                  reason=opinion or STEP_NAMES["request_correction"], started_by=actor)
         _step(case, actor, "request_correction", before, opinion)
         _document(case, actor, CaseDocument.Kind.CORRECTION,
@@ -506,7 +507,7 @@ def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
     """The applicant has handed in the corrections: the clock resumes."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "resubmit")
-        _close_correction(case, _today())
+        _close_correction(case, today())
         _save(case, before, [])
         _step(case, actor, "resubmit", before, opinion)
         _finish(case, actor, "resubmitted", before)
@@ -550,7 +551,7 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     with transaction.atomic():
         case, before, _next = _begin(case, actor, "reject")
         reason = _require(reason, "reason")
-        _close_correction(case, _today())
+        _close_correction(case, today())
         _complete(case, ResultKind.NOT_ACCEPTED, reason)
         _save(case, before, COMPLETE_FIELDS)
         _step(case, actor, "reject", before, reason)
@@ -646,7 +647,7 @@ def case_suspend(*, case: Case, actor: User, kind: str, reason: str) -> Case:
         reason = _require(reason, "reason")
         case.state_before_pause = before
         _save(case, before, ["state_before_pause"])
-        CasePause.objects.create(case=case, kind=kind, started_on=_today(), reason=reason, started_by=actor)
+        CasePause.objects.create(case=case, kind=kind, started_on=today(), reason=reason, started_by=actor)
         _finish(case, actor, "suspended", before, {"kind": kind, "reason": reason})
     return case
 
@@ -658,7 +659,7 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
         case.state = case.state_before_pause if target == PREVIOUS else target
         pause = case.pauses.filter(ended_on=None).first()
         if pause:
-            pause.ended_on, pause.result = _today(), result
+            pause.ended_on, pause.result = today(), result
             pause.save(update_fields=["ended_on", "result"])
         case.state_before_pause = ""
         recompute_deadlines(case)
@@ -697,7 +698,7 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
 
 
 def _close_open_pauses(case: Case) -> None:
-    case.pauses.filter(ended_on=None).update(ended_on=_today())
+    case.pauses.filter(ended_on=None).update(ended_on=today())
 
 
 def case_terminate(*, case: Case, actor: User, reason: str) -> Case:

@@ -18,7 +18,7 @@ def today(monkeypatch):
             self.value = day
 
     clock = Clock()
-    monkeypatch.setattr(services, "_today", lambda: clock.value)
+    monkeypatch.setattr(services, "today", lambda: clock.value)
     return clock
 
 

@@ -1,6 +1,7 @@
-"""Every (route, state, action): legal pairs reach the table's state, everything else is refused."""
+"""Every (route, state, action): legal pairs reach the table's state, everything else is refused (409)."""
 
 import pytest
+from django.db import transaction
 
 from onewindow.accounts.models import Role
 from onewindow.audit.models import AuditEvent
@@ -17,7 +18,7 @@ REACHABLE = {
                     "decided", "issued", "completed"],
 }
 WRONG_ROUTE = {("on_site", "review"), ("back_office", "decide")}
-CASES = [(route, state, action) for route, states in REACHABLE.items() for state in states for action in ACTIONS]
+PAIRS = [(route, state) for route, states in REACHABLE.items() for state in states]
 
 
 @pytest.fixture
@@ -36,25 +37,40 @@ def expected(route: str, state: str, action: str) -> str | None:
     return target
 
 
-@pytest.mark.parametrize(("route", "state", "action"), CASES, ids=["-".join(c) for c in CASES])
-def test_transition(route, state, action, boss, today):
+class _Undo(Exception):
+    """Raised to roll one action back so the next starts from the same case."""
+
+
+@pytest.mark.parametrize(("route", "state"), PAIRS, ids=["-".join(p) for p in PAIRS])
+def test_every_action_from(route, state, boss, today):
     item = make_item(route=route)
     case = drive(item, boss, state)
     assert case.state == state
-    target = expected(route, state, action)
+    for action in ACTIONS:
+        target = expected(route, state, action)
+        try:
+            with transaction.atomic():
+                _check(case, boss, action, target, today.value)
+                raise _Undo
+        except _Undo:
+            pass
+
+
+def _check(case, actor, action, target, day):
+    state = case.state
     steps_before = case.steps.count()
     events_before = AuditEvent.objects.count()
     if target is None:
         with pytest.raises(Conflict) as refused:
-            run_action(case, boss, action, today.value)
-        assert refused.value.status == 409
-        assert Case.objects.get(pk=case.pk).state == state
-        assert case.steps.count() == steps_before
+            run_action(case, actor, action, day)
+        assert refused.value.status == 409, action
+        assert Case.objects.get(pk=case.pk).state == state, action
+        assert case.steps.count() == steps_before, action
     else:
-        result = run_action(case, boss, action, today.value)
-        assert result.state == target
-        assert Case.objects.get(pk=case.pk).state == target
-        assert AuditEvent.objects.count() > events_before
+        result = run_action(case, actor, action, day)
+        assert (action, result.state) == (action, target)
+        assert Case.objects.get(pk=case.pk).state == target, action
+        assert AuditEvent.objects.count() > events_before, action
 
 
 def test_every_action_is_reachable_from_some_state():

@@ -1,0 +1,193 @@
+"""The workbench: who may use each page, the query budgets, intake in one screen, actions on the case page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from onewindow.cases import services
+from onewindow.cases.models import Case, CaseState
+
+from .factories import ORG_CODE, PERSON_ID, make_case, make_item, mark
+
+PDF = b"%PDF-1.7\n" + b"0" * 64
+
+
+def intake_post(item, **extra):
+    version = item.current_version
+    data = {"item": item.pk, "kind": "organisation", "name": "湖南某某职业培训中心", "id_type": "uscc",
+            "id_number": ORG_CODE, "contact_name": "李明", "contact_mobile": "13900001111", "channel": "window",
+            "form_name": "湖南康养职业培训学校", "do": "accept"}
+    for material in version.materials.all():
+        data[f"mode_{material.pk}"] = "reused" if material.reusable_as else "paper"
+        data[f"original_{material.pk}"] = "on"
+    data.update(extra)
+    return data
+
+
+class TestPermissions:
+    @pytest.mark.parametrize("name", ["cases:queue", "cases:intake"])
+    def test_anonymous_is_sent_to_login(self, client, db, name):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/" in response.url
+
+    def test_applicant_is_refused(self, login, applicant):
+        client = login(applicant)
+        assert client.get(reverse("cases:queue")).status_code == 403
+        assert client.get(reverse("cases:intake")).status_code == 403
+
+    def test_reviewer_sees_queue_but_not_intake(self, login, reviewer):
+        client = login(reviewer)
+        assert client.get(reverse("cases:queue")).status_code == 200
+        assert client.get(reverse("cases:intake")).status_code == 403
+
+    def test_case_of_another_item_is_invisible(self, login, chief, make_staff, today):
+        from onewindow.accounts.models import AuthorityGrant, Role
+
+        case = make_case(make_item(grants={AuthorityGrant.Action.ACCEPT: [Role.CHIEF_APPROVER]}), chief)
+        clerk = make_staff("clerk", Role.CLERK)
+        client = login(clerk)
+        assert client.get(reverse("cases:case", args=[case.case_no])).status_code == 404
+        assert client.post(reverse("cases:act", args=[case.case_no, "accept"])).status_code == 404
+        assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
+
+    def test_clerk_cannot_decide_from_the_page(self, login, clerk, today):
+        case = services.case_accept(case=make_case(make_item(), clerk), actor=clerk)
+        client = login(clerk)
+        page = client.get(reverse("cases:case", args=[case.case_no]))
+        assert "/act/decide/" not in page.content.decode()
+        response = client.post(reverse("cases:act", args=[case.case_no, "decide"]), {"outcome": "grant"})
+        assert response.status_code == 403
+        assert Case.objects.get(pk=case.pk).state == CaseState.ACCEPTED
+
+
+class TestQueryBudgets:
+    def count(self, client, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def test_queue_is_flat(self, login, clerk, today):
+        item = make_item()
+        client = login(clerk)
+        make_case(item, clerk, complete_materials=False)
+        few = self.count(client, reverse("cases:queue"))
+        for _ in range(6):
+            make_case(make_item(), clerk, complete_materials=False)
+        assert self.count(client, reverse("cases:queue")) == few
+        assert self.count(client, reverse("cases:queue") + "?tab=done&light=green&q=湖南") == few
+        assert few <= 12
+
+    def test_case_page_is_flat(self, login, chief, today):
+        client = login(chief)
+        small = services.case_accept(case=make_case(make_item(), chief), actor=chief)
+        big = make_case(make_item(), chief)
+        services.case_material_upload(case=big, actor=chief, material=big.item_version.materials.first(),
+                                      name="a.pdf", content=PDF)
+        services.case_material_upload(case=big, actor=chief, material=big.item_version.materials.last(),
+                                      name="b.pdf", content=PDF)
+        mark(big, chief, "resolution")
+        big = services.case_accept_with_deficiency(case=big, actor=chief, supplement_due=today.value,
+                                                   commitment_signed=True)
+        big = services.case_decide(case=big, actor=chief, outcome="grant")
+        client.get(reverse("cases:queue"))  # warm the per-process calendar cache
+        first = self.count(client, reverse("cases:case", args=[small.case_no]))
+        assert self.count(client, reverse("cases:case", args=[big.case_no])) == first
+        assert first <= 16
+
+
+class TestIntake:
+    def test_accept_in_one_screen(self, login, clerk, today):
+        item = make_item()
+        response = login(clerk).post(reverse("cases:intake"), intake_post(item))
+        case = Case.objects.get()
+        assert response.status_code == 302 and response.url == reverse("cases:case", args=[case.case_no])
+        assert case.state == CaseState.ACCEPTED and case.filed_by == clerk
+        assert {m.mode for m in case.materials.all()} == {"paper", "reused"}
+
+    def test_chief_accepts_and_decides_on_the_spot(self, login, chief, today):
+        item = make_item()
+        login(chief).post(reverse("cases:intake"), intake_post(item, do="accept_decide"))
+        case = Case.objects.get()
+        assert case.state == CaseState.DECIDED and case.outcome == "grant"
+        assert [s.name for s in case.steps.all()] == ["受理", "决定"]
+
+    def test_clerk_cannot_decide_on_the_spot(self, login, clerk, today):
+        item = make_item()
+        response = login(clerk).post(reverse("cases:intake"), intake_post(item, do="accept_decide"))
+        assert response.status_code == 422 and Case.objects.count() == 0
+
+    def test_nothing_typed_is_lost_on_error(self, login, clerk, today):
+        item = make_item()
+        material = item.current_version.materials.get(key="application")
+        post = intake_post(item, id_number=ORG_CODE[:-1] + "0", contact_mobile="139",
+                           **{f"note_{material.pk}": "缺签字", "agent_name": "王代办"})
+        response = login(clerk).post(reverse("cases:intake"), post)
+        assert response.status_code == 422 and Case.objects.count() == 0
+        html = response.content.decode()
+        for typed in ("湖南某某职业培训中心", "湖南康养职业培训学校", "缺签字", "王代办", ORG_CODE[:-1] + "0", "139"):
+            assert typed in html
+
+    def test_upload_and_correction_in_one_screen(self, login, clerk, today):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        item = make_item()
+        version = item.current_version
+        application, resolution = version.materials.get(key="application"), version.materials.get(key="resolution")
+        post = intake_post(item, do="request_correction", **{
+            f"mode_{application.pk}": "pending", f"file_{application.pk}": SimpleUploadedFile("申请表.pdf", PDF),
+            f"mode_{resolution.pk}": "missing", f"note_{resolution.pk}": "未提供理事会决议"})
+        response = login(clerk).post(reverse("cases:intake"), post)
+        assert response.status_code == 302
+        case = Case.objects.get()
+        assert case.state == CaseState.CORRECTION
+        assert case.materials.get(material=application).files.get().content_type == "application/pdf"
+
+    def test_prefill_from_earlier_case(self, login, clerk, today):
+        item = make_item()
+        make_case(item, clerk, name="湖南某某职业培训中心", contact_name="老联系人")
+        page = login(clerk).get(reverse("cases:intake"), {"item": item.pk, "find": ORG_CODE})
+        assert "老联系人" in page.content.decode()
+
+
+class TestCasePage:
+    def test_masked_and_actions(self, login, clerk, today):
+        case = make_case(make_item(), clerk, kind="person", name="赵晓红", id_type="resident_id", id_number=PERSON_ID)
+        html = login(clerk).get(reverse("cases:case", args=[case.case_no])).content.decode()
+        assert PERSON_ID not in html and "4301**********6545" in html
+        assert "/act/accept/" in html and "/act/decide/" not in html
+
+    def test_conflict_shows_current_state_and_keeps_input(self, login, clerk, today):
+        case = make_case(make_item(), clerk)
+        client = login(clerk)
+        stale = Case.objects.get(pk=case.pk)
+        services.case_accept(case=stale, actor=clerk)  # another clerk was faster
+        response = client.post(reverse("cases:act", args=[case.case_no, "reject"]), {"reason": "我写的理由"})
+        assert response.status_code == 409
+        html = response.content.decode()
+        assert "我写的理由" in html and "已受理" in html or "Accepted" in html
+
+    def test_action_and_document_download(self, login, clerk, today):
+        case = make_case(make_item(), clerk)
+        client = login(clerk)
+        response = client.post(reverse("cases:act", args=[case.case_no, "accept"]), {"opinion": "材料齐全"})
+        assert response.status_code == 302
+        document = Case.objects.get(pk=case.pk).documents.get()
+        pdf = client.get(reverse("cases:document", args=[case.case_no, document.pk]))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        document.refresh_from_db()
+        assert document.pdf  # cached for reprints
+
+    def test_material_upload_from_the_page(self, login, clerk, today):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        case = make_case(make_item(), clerk, complete_materials=False)
+        material = case.item_version.materials.first()
+        client = login(clerk)
+        url = reverse("cases:material", args=[case.case_no, material.pk])
+        refused = client.post(url, {f"file_{material.pk}": SimpleUploadedFile("x.png", PDF)})
+        assert refused.status_code == 422
+        assert client.post(url, {f"file_{material.pk}": SimpleUploadedFile("x.pdf", PDF)}).status_code == 302
+        stored = case.materials.get(material=material).files.get()
+        download = client.get(reverse("cases:file", args=[case.case_no, stored.pk]))
+        assert download.status_code == 200 and download["Content-Type"] == "application/pdf"

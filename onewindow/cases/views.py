@@ -1,0 +1,299 @@
+"""The window workbench (staff UI): queue, intake at the counter, the case page and its actions.
+
+Every view is for signed-in staff (`staff_required`); what a person may see and do on a case is decided by
+`selectors.visible_cases` and the services (authority list, state, guards), exactly as in the API.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onewindow.accounts.models import AuthorityGrant, Role
+from onewindow.accounts.permissions import staff_required
+from onewindow.catalog.models import Channel, Item
+from onewindow.core.errors import ServiceError, ValidationFailed
+
+from . import selectors, services
+from .documents import document_pdf
+from .models import CaseDocument, CaseMaterial, CasePause, CaseState, Delivery, IdType, MaterialFile, Outcome
+
+ALL_STAFF = tuple(Role.values)
+COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
+INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _staff_items(user):
+    """Published items on which the user holds any authority, for pickers and filters."""
+    return (Item.objects.filter(authority_grants__role__in=list(user.role_codes()), current_version__isnull=False,
+                                is_active=True)
+            .select_related("current_version").distinct().order_by("code"))
+
+
+@require_GET
+@staff_required(*ALL_STAFF)
+def queue(request):
+    """待办 / 已办, filtered and searched, with counts per light. Any staff member (own items only)."""
+    get = request.GET
+    filters = selectors.QueueFilters(
+        tab="done" if get.get("tab") == "done" else "todo", item=_int(get.get("item", "")),
+        state=get.get("state", "") if get.get("state") in CaseState.values else "",
+        light=get.get("light", "") if get.get("light") in ("green", "yellow", "red") else "",
+        channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
+        date_from=_date(get.get("from", "")), date_to=_date(get.get("to", "")), q=get.get("q", "")[:60])
+    result = selectors.case_queue(request.user, filters)
+    return render(request, "cases/queue.html", {
+        "queue": result, "filters": filters, "items": _staff_items(request.user), "states": CaseState.choices,
+        "channels": Channel.choices, "may_intake": request.user.has_role(*COUNTER),
+    })
+
+
+# --- intake ------------------------------------------------------------------------------------------------
+
+def _applicant_from(post) -> services.Applicant:
+    fields = ("kind", "name", "id_type", "id_number", "contact_name", "contact_mobile", "address",
+              "legal_representative", "agent_name", "agent_id_number", "agent_mobile")
+    return services.Applicant(**{name: post.get(name, "").strip() for name in fields})
+
+
+def _record_materials(case, user, materials, post, files) -> None:
+    for material in materials:
+        upload = files.get(f"file_{material.pk}")
+        mode = post.get(f"mode_{material.pk}", "")
+        if upload is not None:
+            services.case_material_upload(case=case, actor=user, material=material, name=upload.name,
+                                          content=upload.read())
+        elif mode and mode != CaseMaterial.Mode.PENDING:
+            if mode == CaseMaterial.Mode.FILE:
+                raise ValidationFailed(_("Choose the file for “%(name)s”.") % {"name": material.name},
+                                       details={f"mode_{material.pk}": "file"})
+            services.case_material_record(
+                case=case, actor=user, material=material, mode=mode,
+                original_seen=post.get(f"original_{material.pk}") == "on",
+                copies=_int(post.get(f"copies_{material.pk}", "")) or 0, note=post.get(f"note_{material.pk}", ""),
+                reused_ref=material.reusable_as if mode == CaseMaterial.Mode.REUSED else "")
+
+
+def _intake_action(case, user, action: str, post):
+    if action == "accept":
+        return services.case_accept(case=case, actor=user, opinion=post.get("opinion", ""))
+    if action == "request_correction":
+        return services.case_request_correction(case=case, actor=user, opinion=post.get("opinion", ""))
+    if action == "accept_with_deficiency":
+        due = _date(post.get("supplement_due", ""))
+        if due is None:
+            raise ValidationFailed(_("Enter the supplement deadline."), details={"supplement_due": "required"})
+        return services.case_accept_with_deficiency(
+            case=case, actor=user, supplement_due=due, commitment_signed=post.get("commitment_signed") == "on",
+            bad_credit=post.get("bad_credit") == "on", opinion=post.get("opinion", ""))
+    if action == "reject":
+        return services.case_reject(case=case, actor=user, reason=post.get("reason", ""))
+    # 即办: the chief approver accepts and decides in one sitting.
+    case = services.case_accept(case=case, actor=user, opinion=post.get("opinion", ""))
+    return services.case_decide(case=case, actor=user, outcome=post.get("outcome", Outcome.GRANT),
+                                reason=post.get("reason", ""))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(*COUNTER)
+def intake(request):
+    """Intake at the counter: item, applicant (prefilled), materials, form data and the decision at once.
+    Window clerks and chief approvers; the services check the item's authority list."""
+    items = _staff_items(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    item = items.filter(pk=_int(source.get("item", ""))).first()
+    values, errors, error = {}, {}, ""
+    if request.method == "GET":
+        found = request.GET.get("find", "").strip()
+        if found:
+            values = selectors.applicant_prefill(found)
+            if not values:
+                messages.info(request, _("Nothing on record for %(code)s; enter the applicant.") % {"code": found})
+                values = {"id_number": found.upper()}
+    else:
+        values = request.POST.dict()
+        action = request.POST.get("do", "")
+        if item is None:
+            error = _("Choose an item.")
+        elif action not in INTAKE_ACTIONS:
+            error = _("Choose what to do with the application.")
+        else:
+            version = item.current_version
+            form_data = {f.key: request.POST.get(f"form_{f.key}", "").strip() for f in version.form_fields.all()}
+            try:
+                with transaction.atomic():  # all or nothing: no half-filed case on an error
+                    case = services.case_create(actor=request.user, item=item, applicant=_applicant_from(request.POST),
+                                                form_data=form_data, channel=request.POST.get("channel", Channel.WINDOW))
+                    _record_materials(case, request.user, version.materials.all(), request.POST, request.FILES)
+                    case = _intake_action(case, request.user, action, request.POST)
+            except ServiceError as exc:
+                error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
+            else:
+                messages.success(request, _("Case %(no)s: %(state)s.") % {"no": case.case_no,
+                                                                          "state": CaseState(case.state).label})
+                return redirect("cases:case", case_no=case.case_no)
+    version = item.current_version if item else None
+    materials = list(version.materials.all()) if version else []
+    fields = list(version.form_fields.all()) if version else []
+    for material in materials:
+        material.posted_mode = values.get(f"mode_{material.pk}", "reused" if material.reusable_as and
+                                          values.get("organisation") else "")
+        material.posted_note = values.get(f"note_{material.pk}", "")
+        material.posted_copies = values.get(f"copies_{material.pk}", "")
+        material.posted_original = values.get(f"original_{material.pk}") == "on"
+        material.error = errors.get(f"mode_{material.pk}")
+    for field in fields:
+        field.posted = values.get(f"form_{field.key}", "")
+        field.error = errors.get(f"form.{field.key}")
+    status = 422 if error else 200
+    return render(request, "cases/intake.html", {
+        "items": items, "item": item, "version": version, "materials": materials, "fields": fields,
+        "values": values, "errors": errors, "error": error, "modes": CaseMaterial.Mode.choices,
+        "id_types": IdType.choices, "channels": Channel.choices,
+        "may_decide": bool(item) and "decide" in selectors.user_grants(request.user, item.pk),
+        "file_note": request.method == "POST" and bool(request.FILES),
+    }, status=status)
+
+
+# --- the case page ---------------------------------------------------------------------------------------
+
+def _case_or_404(request, case_no):
+    case = selectors.case_detail(request.user, case_no)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _case_page(request, case, *, error="", errors=None, posted=None, action="", status=200):
+    today = services.today()
+    grants = selectors.user_grants(request.user, case.item_id)
+    allowed = selectors.allowed_actions(case, request.user, grants)
+    materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
+        case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
+        or (case.deficiency_pending and case.is_open)))
+    return render(request, "cases/case.html", {
+        "case": case, "allowed": allowed, "light": selectors.case_light(case, today),
+        "deficiency_light": selectors.deficiency_light(case, today), "materials_open": materials_open,
+        "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
+        "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
+        "failed_action": action,
+    }, status=status)
+
+
+@require_GET
+@staff_required(*ALL_STAFF)
+def case_page(request, case_no):
+    """Everything about one case and the actions this user may take now. Staff who can see the case."""
+    return _case_page(request, _case_or_404(request, case_no))
+
+
+def _call(action: str, case, user, post):
+    text = {name: post.get(name, "").strip() for name in ("opinion", "reason", "authority", "document_no",
+                                                            "result", "note", "collector_name",
+                                                            "collector_id_number", "tracking_no", "kind")}
+    calls = {
+        "submit": lambda: services.case_submit(case=case, actor=user),
+        "accept": lambda: services.case_accept(case=case, actor=user, opinion=text["opinion"]),
+        "accept_with_deficiency": lambda: _intake_action(case, user, "accept_with_deficiency", post),
+        "request_correction": lambda: services.case_request_correction(case=case, actor=user, opinion=text["opinion"]),
+        "resubmit": lambda: services.case_resubmit(case=case, actor=user, opinion=text["opinion"]),
+        "supplement": lambda: services.case_supplement(case=case, actor=user, opinion=text["opinion"]),
+        "reject": lambda: services.case_reject(case=case, actor=user, reason=text["reason"]),
+        "review": lambda: services.case_review(case=case, actor=user, opinion=text["opinion"]),
+        "forward": lambda: services.case_forward(case=case, actor=user, authority=text["authority"],
+                                                 opinion=text["opinion"]),
+        "record_external_decision": lambda: services.case_record_external_decision(
+            case=case, actor=user, outcome=post.get("outcome", ""), document_no=text["document_no"],
+            reason=text["reason"]),
+        "decide": lambda: services.case_decide(case=case, actor=user, outcome=post.get("outcome", ""),
+                                               reason=text["reason"]),
+        "suspend": lambda: services.case_suspend(case=case, actor=user, kind=text["kind"], reason=text["reason"]),
+        "resume": lambda: services.case_resume(case=case, actor=user, result=text["result"]),
+        "extend": lambda: services.case_extend(case=case, actor=user, days=_int(post.get("days", "")) or 0,
+                                               reason=text["reason"]),
+        "withdraw": lambda: services.case_withdraw(case=case, actor=user, reason=text["reason"]),
+        "terminate": lambda: services.case_terminate(case=case, actor=user, reason=text["reason"]),
+        "issue": lambda: services.case_issue(case=case, actor=user, delivery=post.get("delivery", ""),
+                                             collector_name=text["collector_name"],
+                                             collector_id_number=text["collector_id_number"],
+                                             tracking_no=text["tracking_no"]),
+        "complete": lambda: services.case_complete(case=case, actor=user, note=text["note"]),
+    }
+    if action not in calls:
+        raise Http404
+    return calls[action]()
+
+
+@require_POST
+@staff_required(*ALL_STAFF)
+def case_act(request, case_no, action):
+    """Run one action. The service decides whether this person may; a refusal re-shows the page with the
+    message and everything typed."""
+    case = _case_or_404(request, case_no)
+    try:
+        case = _call(action, case, request.user, request.POST)
+    except ServiceError as exc:
+        case = _case_or_404(request, case_no)  # the current state, possibly changed by someone else
+        return _case_page(request, case, error=str(exc.message), errors=exc.details, posted=request.POST.dict(),
+                          action=action, status=exc.status)
+    messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": CaseState(case.state).label})
+    return redirect("cases:case", case_no=case.case_no)
+
+
+@require_POST
+@staff_required(*COUNTER)
+def case_material(request, case_no, material_id):
+    """Record or upload one material (clerks and chief approvers with accept authority on the item)."""
+    case = _case_or_404(request, case_no)
+    row = next((m for m in case.materials.all() if m.material_id == material_id), None)
+    if row is None:
+        raise Http404
+    try:
+        _record_materials(case, request.user, [row.material], request.POST, request.FILES)
+    except ServiceError as exc:
+        return _case_page(request, _case_or_404(request, case_no), error=str(exc.message), errors=exc.details,
+                          posted=request.POST.dict(), action=f"material_{material_id}", status=exc.status)
+    messages.success(request, _("Material recorded: %(name)s.") % {"name": row.material.name})
+    return redirect("cases:case", case_no=case.case_no)
+
+
+@require_GET
+@staff_required(*ALL_STAFF)
+def case_document(request, case_no, pk):
+    """A notice as PDF, for staff who can see the case."""
+    case = _case_or_404(request, case_no)
+    document = CaseDocument.objects.filter(case=case, pk=pk).first()
+    if document is None:
+        raise Http404
+    response = HttpResponse(document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.pk}.pdf"'
+    return response
+
+
+@require_GET
+@staff_required(*ALL_STAFF)
+def material_file(request, case_no, pk):
+    """An uploaded material, served with its checked content type, for staff who can see the case."""
+    case = _case_or_404(request, case_no)
+    stored = MaterialFile.objects.filter(case_material__case=case, pk=pk).first()
+    if stored is None:
+        raise Http404
+    with stored.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=stored.content_type)
+    response["Content-Disposition"] = f'inline; filename="{stored.pk}{stored.file.name[-4:]}"'
+    return response
