@@ -6,3 +6,6 @@ class RatingsConfig(AppConfig):
     name = "onewindow.ratings"
     label = "ratings"
     verbose_name = _("Ratings, complaints and supervision")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

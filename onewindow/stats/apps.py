@@ -6,3 +6,6 @@ class StatsConfig(AppConfig):
     name = "onewindow.stats"
     label = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,0 +1,14 @@
+"""Open the rating period when a case completes."""
+
+from django.dispatch import receiver
+
+from onewindow.cases.models import CaseState, ResultKind
+from onewindow.cases.signals import case_transitioned
+
+from .services import rating_window_open
+
+
+@receiver(case_transitioned, dispatch_uid="ratings.open_window")
+def on_case_transitioned(sender, case, action, from_state, to_state, **kwargs):
+    if to_state == CaseState.COMPLETED and case.result_kind != ResultKind.WITHDRAWN:
+        rating_window_open(case=case)

@@ -1,0 +1,57 @@
+"""A per-case fact row for statistics, kept in step with the case by `services.case_fact_refresh`.
+
+Why: the figures need values that are expensive to derive at query time (working days between
+acceptance and completion, the handling window and person from the steps, on-the-spot completion, visits).
+Computing them once per transition turns every figure into an indexed aggregate over one narrow table.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseFact(models.Model):
+    class Deficiency(models.TextChoices):
+        NONE = "", _("None")
+        PENDING = "pending", _("Outstanding")
+        SUPPLIED = "supplied", _("Supplied")
+        TERMINATED = "terminated", _("Terminated")
+
+    case = models.OneToOneField("cases.Case", models.CASCADE, primary_key=True, related_name="fact",
+                                verbose_name=_("case"))
+    item = models.ForeignKey("catalog.Item", models.CASCADE, related_name="+", verbose_name=_("item"))
+    item_type = models.CharField(_("item type"), max_length=20)
+    route = models.CharField(_("route"), max_length=12)
+    channel = models.CharField(_("channel"), max_length=10)
+    window = models.ForeignKey("accounts.Window", models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("window"))
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("accepted by"))
+    received_on = models.DateField(_("received on"), null=True)
+    accepted_on = models.DateField(_("accepted on"), null=True)
+    completed_on = models.DateField(_("completed on"), null=True)
+    result_kind = models.CharField(_("result"), max_length=24, blank=True)
+    counted = models.BooleanField(_("counts as completed"), default=False)  # 办结 (withdrawals do not count)
+    on_time = models.BooleanField(_("completed on time"), null=True)
+    on_the_spot = models.BooleanField(_("completed on the spot"), default=False)
+    handling_days = models.PositiveIntegerField(_("handling time (working days)"), null=True)
+    handling_minutes = models.PositiveIntegerField(_("handling time (minutes)"), null=True)
+    steps = models.PositiveSmallIntegerField(_("handling steps"), default=0)
+    visits = models.PositiveSmallIntegerField(_("visits"), default=0)
+    deficiency = models.CharField(_("accepted with deficiency"), max_length=10, choices=Deficiency.choices,
+                                  blank=True)
+
+    class Meta:
+        verbose_name = _("case fact")
+        verbose_name_plural = _("case facts")
+        indexes = [
+            models.Index(fields=["completed_on", "counted"], name="fact_completed"),
+            models.Index(fields=["received_on"], name="fact_received"),
+            models.Index(fields=["accepted_on"], name="fact_accepted"),
+            models.Index(fields=["item", "completed_on"], name="fact_item"),
+            models.Index(fields=["window", "completed_on"], name="fact_window"),
+            models.Index(fields=["handler", "completed_on"], name="fact_handler"),
+        ]
+
+    def __str__(self):
+        return str(self.case_id)

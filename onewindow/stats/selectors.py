@@ -1,0 +1,287 @@
+"""The figures. `figures()` is the one source for the dashboard, the public page, the PDF report, the
+Excel export and the summary API, so they always agree.
+
+Definitions (docs/ratings-and-stats.md):
+- received / accepted / completed count cases by the day they were received / accepted / completed;
+  completed (办结量) excludes withdrawn applications.
+- on time: completed no later than the promised due date; overdue: later.
+- on the spot (现场办结): decided on the day of acceptance by a chief approver.
+- handling time: working days the clock ran from acceptance to completion (special procedures excluded);
+  minutes from acceptance to completion for on-site items. p90 is the nearest-rank 90th percentile.
+- satisfaction rate: (非常满意 + 满意 + 基本满意) / valid ratings, where valid ratings are the applicants'
+  own current ratings (not superseded by a second rating, not excluded by an upheld appeal, not default).
+- bad reviews: valid ratings of 不满意 or 非常不满意; rectification rate: of the bad reviews opened in the
+  period, the share with a recorded rectification.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.models import User, Window
+from onewindow.catalog.models import Channel, Item, ItemType, Route
+from onewindow.ratings.models import (
+    BAD_LEVELS,
+    GOOD_LEVELS,
+    Complaint,
+    Level,
+    Rating,
+    RatingChannel,
+    Rectification,
+)
+
+from .models import CaseFact
+
+DIMENSIONS = {
+    "item": _("Item"), "item_type": _("Item type"), "route": _("Route"), "channel": _("Channel"),
+    "window": _("Window"), "person": _("Person"), "month": _("Month"),
+}
+# Where each dimension lives on the fact row, and on rows that reach the case through `case`.
+_FACT_KEY = {"item": "item_id", "item_type": "item_type", "route": "route", "channel": "channel",
+             "window": "window_id", "person": "handler_id"}
+TOTAL = "total"
+
+
+@dataclass
+class Row:
+    key: object = TOTAL
+    label: str = ""
+    received: int = 0
+    accepted: int = 0
+    completed: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    on_the_spot: int = 0
+    avg_days: Decimal | None = None
+    p90_days: int | None = None
+    avg_minutes: Decimal | None = None
+    p90_minutes: int | None = None
+    avg_steps: Decimal | None = None
+    avg_visits: Decimal | None = None
+    deficiency: int = 0
+    deficiency_supplied: int = 0
+    deficiency_terminated: int = 0
+    deficiency_pending: int = 0
+    levels: dict = field(default_factory=lambda: dict.fromkeys(Level.values, 0))
+    valid_ratings: int = 0
+    default_ratings: int = 0
+    excluded_ratings: int = 0
+    bad_reviews: int = 0
+    rectifications: int = 0
+    rectified: int = 0
+    complaints: int = 0
+    reports: int = 0
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        good = sum(self.levels[level] for level in GOOD_LEVELS)
+        return _pct(good, self.valid_ratings)
+
+    @property
+    def on_the_spot_rate(self) -> Decimal | None:
+        return _pct(self.on_the_spot, self.completed)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _pct(self.on_time, self.on_time + self.overdue)
+
+    @property
+    def rectification_rate(self) -> Decimal | None:
+        return _pct(self.rectified, self.rectifications)
+
+
+@dataclass
+class Figures:
+    date_from: datetime.date
+    date_to: datetime.date
+    by: str | None
+    total: Row
+    rows: list[Row]
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _avg(total, count) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _p90(histogram: dict[int, int]) -> int | None:
+    """Nearest rank: the smallest value with at least 90% of the observations at or below it."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    rank = math.ceil(0.9 * n)
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return None  # unreachable: the loop always reaches n >= rank
+
+
+def _bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    return start, datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+
+
+def _month(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _key_expr(by: str | None, date_field: str, via: str = ""):
+    """The grouping expression of a dimension; `via` is the path from the row to the case ("case__")."""
+    if by is None:
+        return None
+    if by == "month":
+        return TruncMonth(date_field)
+    if via:
+        return F(f"{via}item_id" if by == "item" else f"{via}fact__{_FACT_KEY[by]}")
+    return F(_FACT_KEY[by])
+
+
+def _group(qs, by: str | None, date_field: str, *extra: str, via: str = "", **aggregates) -> list[tuple]:
+    """[(key, row dict)] of `aggregates` grouped by the dimension (and by the `extra` fields)."""
+    expr = _key_expr(by, date_field, via)
+    if expr is None and not extra:
+        return [(TOTAL, qs.aggregate(**aggregates))]
+    fields = {"k": expr} if expr is not None else {}
+    rows = qs.order_by().values(*extra, **fields).annotate(**aggregates)
+    if by is None:
+        return [(TOTAL, r) for r in rows]
+    return [(_month(r["k"]) if by == "month" else r["k"], r) for r in rows]
+
+
+def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None) -> Figures:
+    """Every figure for the period: the total row and, with `by`, one row per value of that dimension."""
+    if by is not None and by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}")
+    rows: dict[object, Row] = defaultdict(Row)
+    facts = CaseFact.objects.all()
+
+    for k, r in _group(facts.filter(received_on__range=(date_from, date_to)), by, "received_on", n=Count("pk")):
+        rows[k].received = r["n"]
+    for k, r in _group(facts.filter(accepted_on__range=(date_from, date_to)), by, "accepted_on", n=Count("pk")):
+        rows[k].accepted = r["n"]
+
+    done = facts.filter(counted=True, completed_on__range=(date_from, date_to))
+    for k, r in _group(
+            done, by, "completed_on",
+            n=Count("pk"), on_time_n=Count("pk", filter=Q(on_time=True)), late=Count("pk", filter=Q(on_time=False)),
+            spot=Count("pk", filter=Q(on_the_spot=True)), days=Sum("handling_days"), days_n=Count("handling_days"),
+            mins=Sum("handling_minutes"), mins_n=Count("handling_minutes"), steps=Sum("steps"), visits=Sum("visits"),
+            deficient=Count("pk", filter=~Q(deficiency="")),
+            supplied=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.SUPPLIED)),
+            terminated=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.TERMINATED)),
+            pending=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.PENDING))):
+        if not r["n"]:
+            continue
+        row = rows[k]
+        row.completed, row.on_time, row.overdue, row.on_the_spot = r["n"], r["on_time_n"], r["late"], r["spot"]
+        row.avg_days, row.avg_minutes = _avg(r["days"], r["days_n"]), _avg(r["mins"], r["mins_n"])
+        row.avg_steps, row.avg_visits = _avg(r["steps"], r["n"]), _avg(r["visits"], r["n"])
+        row.deficiency, row.deficiency_supplied = r["deficient"], r["supplied"]
+        row.deficiency_terminated, row.deficiency_pending = r["terminated"], r["pending"]
+    for column, target in (("handling_days", "p90_days"), ("handling_minutes", "p90_minutes")):
+        histograms: dict[object, dict[int, int]] = defaultdict(dict)
+        for k, r in _group(done.exclude(**{column: None}), by, "completed_on", column, n=Count("pk")):
+            histograms[k][r[column]] = r["n"]
+        for k, histogram in histograms.items():
+            setattr(rows[k], target, _p90(histogram))
+
+    start, end = _bounds(date_from, date_to)
+    ratings = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end, superseded=False)
+    for k, r in _group(ratings, by, "rated_at", "level", "excluded", "channel", via="case__", n=Count("pk")):
+        row = rows[k]
+        if r["excluded"]:
+            row.excluded_ratings += r["n"]
+        elif r["channel"] == RatingChannel.DEFAULT:
+            row.default_ratings += r["n"]
+        else:
+            row.levels[r["level"]] += r["n"]
+            row.valid_ratings += r["n"]
+            if r["level"] in BAD_LEVELS:
+                row.bad_reviews += r["n"]
+
+    rects = Rectification.objects.filter(opened_on__range=(date_from, date_to), rating__excluded=False)
+    for k, r in _group(rects, by, "opened_on", via="case__", n=Count("pk"), fixed=Count("pk", filter=~Q(outcome=""))):
+        if r["n"]:
+            rows[k].rectifications, rows[k].rectified = r["n"], r["fixed"]
+
+    # Complaints are counted in total and per month; they are not attributed to items, windows or people.
+    if by in (None, "month"):
+        complaints = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+        for k, r in _group(complaints, by, "created_at", "kind", n=Count("pk")):
+            if r["kind"] == Complaint.Kind.COMPLAINT:
+                rows[k].complaints += r["n"]
+            else:
+                rows[k].reports += r["n"]
+
+    if by is None:
+        total = rows.pop(TOTAL, Row())
+        rows = {}
+    else:
+        total = figures(date_from=date_from, date_to=date_to).total
+        _label(by, rows)
+    total.label = str(_("Total"))
+    ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.key if by == "month" else row.label))
+    return Figures(date_from=date_from, date_to=date_to, by=by, total=total, rows=ordered)
+
+
+def _label(by: str, rows: dict) -> None:
+    keys = [k for k in rows if k is not None]
+    if by == "item":
+        names = dict(Item.objects.filter(pk__in=keys).values_list("pk", "current_version__name"))
+        labels = {k: f"{names.get(k) or k}" for k in keys}
+    elif by == "window":
+        labels = {w.pk: str(w) for w in Window.objects.filter(pk__in=keys).select_related("hall")}
+    elif by == "person":
+        labels = {u.pk: str(u) for u in User.objects.filter(pk__in=keys)}
+    elif by == "month":
+        labels = {k: f"{k:%Y-%m}" for k in keys}
+    else:
+        choices = {"item_type": ItemType, "route": Route, "channel": Channel}[by]
+        labels = {k: str(choices(k).label) if k in choices.values else str(k) for k in keys}
+    for k, row in rows.items():
+        row.key = k
+        row.label = labels.get(k, str(_("Not recorded")))
+
+
+def summary(row: Row) -> dict:
+    """The headline figures as JSON-ready values (the API and the dashboard show the same dict)."""
+    def num(value):
+        return float(value) if value is not None else None
+
+    return {
+        "received": row.received, "accepted": row.accepted, "completed": row.completed,
+        "completed_on_time": row.on_time, "completed_overdue": row.overdue, "on_the_spot": row.on_the_spot,
+        "on_the_spot_rate": num(row.on_the_spot_rate), "avg_handling_days": num(row.avg_days),
+        "p90_handling_days": row.p90_days, "avg_handling_minutes": num(row.avg_minutes),
+        "p90_handling_minutes": row.p90_minutes, "ratings": row.valid_ratings,
+        "ratings_by_level": dict(row.levels), "default_ratings": row.default_ratings,
+        "excluded_ratings": row.excluded_ratings, "bad_reviews": row.bad_reviews,
+        "rectification_rate": num(row.rectification_rate), "complaints": row.complaints, "reports": row.reports,
+        "satisfaction_rate": num(row.satisfaction_rate),
+    }
+
+
+def first_day() -> datetime.date:
+    """The earliest day with a received case (the default start of the dashboard period)."""
+    first = CaseFact.objects.order_by("received_on").exclude(received_on=None).values_list(
+        "received_on", flat=True).first()
+    return first or timezone.localdate()

@@ -1,0 +1,105 @@
+"""Writes of the stats app: the per-case fact rows (derived data, rebuilt from the cases at any time).
+
+Fact rows are not audited: they hold nothing that is not already recorded (and audited) on the case,
+and `case_facts_rebuild` reproduces them from the cases.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.accounts.models import Role, RoleMembership
+from onewindow.cases.models import Case, CasePause, CaseState, Delivery, ResultKind
+from onewindow.catalog.models import Channel, Route
+from onewindow.workdays import services as workdays
+
+from .models import CaseFact
+
+ACCEPT_CODES = ("accept", "accept_with_deficiency")
+# Steps that need the applicant at the counter (a visit, 跑一次).
+COUNTER_CODES = ("accept", "accept_with_deficiency", "request_correction", "resubmit", "supplement", "reject")
+FACT_FIELDS = ["item", "item_type", "route", "channel", "window", "handler", "received_on", "accepted_on",
+               "completed_on", "result_kind", "counted", "on_time", "on_the_spot", "handling_days",
+               "handling_minutes", "steps", "visits", "deficiency"]
+
+
+def _local(value):
+    return timezone.localdate(value) if value else None
+
+
+def _deficiency(case: Case, codes: set[str]) -> str:
+    if "accept_with_deficiency" not in codes:
+        return CaseFact.Deficiency.NONE
+    if case.result_kind == ResultKind.DEFICIENCY_TERMINATED:
+        return CaseFact.Deficiency.TERMINATED
+    if "supplement" in codes and not case.deficiency_pending:
+        return CaseFact.Deficiency.SUPPLIED
+    return CaseFact.Deficiency.PENDING
+
+
+def fact_for(case: Case, chief_ids: set[int]) -> CaseFact:
+    """The fact row of a case whose `steps` (with handler) and `pauses` are prefetched."""
+    steps = list(case.steps.all())
+    codes = {s.code for s in steps}
+    acceptor = next((s.handler for s in steps if s.code in ACCEPT_CODES and s.handler_id), None)
+    decider = next((s for s in reversed(steps) if s.code == "decide"), None)
+    accepted_day, completed_day = _local(case.accepted_at), _local(case.completed_at)
+    counted = case.state == CaseState.COMPLETED and case.result_kind != ResultKind.WITHDRAWN
+    handled = counted and case.accepted_on is not None and completed_day is not None
+    days = minutes = on_time = None
+    if handled:
+        pauses = [(p.started_on, p.ended_on) for p in case.pauses.all() if p.kind != CasePause.Kind.CORRECTION]
+        days = workdays.working_days_used(start=case.accepted_on, today=completed_day, paused=pauses)
+        if case.promised_due:
+            on_time = completed_day <= case.promised_due
+        if case.item_version.route == Route.ON_SITE:
+            minutes = max(0, int((case.completed_at - case.accepted_at).total_seconds() // 60))
+    on_the_spot = bool(counted and decider and decider.handler_id in chief_ids and case.decided_at
+                       and _local(case.decided_at) == accepted_day)
+    visit_days = {_local(s.ended_at) for s in steps if s.code in COUNTER_CODES}
+    if case.channel == Channel.WINDOW and case.submitted_at:
+        visit_days.add(_local(case.submitted_at))
+    if case.delivery == Delivery.WINDOW and case.issued_at:
+        visit_days.add(_local(case.issued_at))
+    return CaseFact(
+        case_id=case.pk, item_id=case.item_id, item_type=case.item_version.item_type,
+        route=case.item_version.route, channel=case.channel, window_id=acceptor.window_id if acceptor else None,
+        handler_id=acceptor.pk if acceptor else None, received_on=case.received_on, accepted_on=accepted_day,
+        completed_on=completed_day if counted else None, result_kind=case.result_kind, counted=counted,
+        on_time=on_time, on_the_spot=on_the_spot, handling_days=days, handling_minutes=minutes, steps=len(steps),
+        visits=len(visit_days), deficiency=_deficiency(case, codes))
+
+
+def chief_approver_ids() -> set[int]:
+    return set(RoleMembership.objects.filter(role=Role.CHIEF_APPROVER).values_list("user_id", flat=True))
+
+
+def _cases():
+    return Case.objects.select_related("item_version").prefetch_related("steps__handler", "pauses")
+
+
+def case_fact_refresh(*, case: Case) -> CaseFact | None:
+    """Recompute one case's fact row, under the case's row lock so concurrent refreshes queue."""
+    with transaction.atomic():
+        if not Case.objects.select_for_update().filter(pk=case.pk).exists():
+            return None
+        fact = fact_for(_cases().get(pk=case.pk), chief_approver_ids())
+        columns = [f"{name}_id" if name in ("item", "window", "handler") else name for name in FACT_FIELDS]
+        CaseFact.objects.update_or_create(case_id=case.pk, defaults={c: getattr(fact, c) for c in columns})
+    return fact
+
+
+def case_facts_rebuild(*, batch: int = 2000) -> int:
+    """Rebuild every fact row from the cases (after an import, a calendar change or a lost signal)."""
+    chiefs = chief_approver_ids()
+    done = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            cases = list(_cases().filter(pk__gt=last).order_by("pk")[:batch])
+            if not cases:
+                return done
+            facts = [fact_for(case, chiefs) for case in cases]
+            CaseFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["case"],
+                                         update_fields=FACT_FIELDS)
+        last = cases[-1].pk
+        done += len(cases)

@@ -1,0 +1,1 @@
+from onewindow.ratings.tests.fixtures import *  # noqa: F403
