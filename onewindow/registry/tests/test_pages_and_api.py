@@ -73,6 +73,13 @@ def test_detail_page_permissions_and_query_budget(client, login, clerk, supervis
     assert login(clerk).get("/organisations/52430000MJ9999999X/").status_code == 404
 
 
+def test_full_record_api_is_for_staff(api, establish, applicant, supervisor):
+    organisation, _ = establish()
+    url = f"/api/v1/organisations/{organisation.credit_code}"
+    assert api(applicant).get(url).status_code == 403
+    assert api(supervisor).get(url).status_code == 200
+
+
 def test_article_example_through_the_api(api, establish, make_case, chief, clerk):
     """民非 renamed to 湖南康养职业培训学校: the API shows the new version, the old one in history, and a
     new valid certificate while the old one verifies as superseded."""
