@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.audit.middleware.AuditContextMiddleware",
+    "onewindow.exchange.middleware.PlatformRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"

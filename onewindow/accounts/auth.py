@@ -1,22 +1,35 @@
-"""Bearer-token authentication for the API (tokens stored hashed, revocable)."""
+"""Bearer-token authentication for the API (tokens stored hashed, revocable, optionally scoped,
+expiring and rate-limited)."""
 
 import secrets
+import time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from onewindow.audit.services import audit_log
+from onewindow.core.errors import PermissionDenied, ServiceError
 
 from .models import ApiToken, User
 
 
-def token_create(*, user: User, name: str = "", actor=None) -> str:
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"
+
+
+def token_create(*, user: User, name: str = "", actor=None, scopes: list[str] | None = None,
+                 expires_at=None, rate_limit: int | None = None) -> str:
     """Create a token and return its secret, which is shown once and never stored."""
     key = "ow_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key))
-        audit_log(action="accounts.token_created", actor=actor, obj=token, changes={"user": user.username})
+        token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key),
+                                        scopes=scopes or [], expires_at=expires_at, rate_limit=rate_limit)
+        audit_log(action="accounts.token_created", actor=actor, obj=token,
+                  changes={"user": user.username, "scopes": scopes or []})
     return key
 
 
@@ -30,22 +43,50 @@ def token_revoke(*, token: ApiToken, actor=None) -> None:
         audit_log(action="accounts.token_revoked", actor=actor, obj=locked)
 
 
-def user_for_token(key: str) -> User | None:
+def token_lookup(key: str) -> ApiToken | None:
+    """The live token for `key`: not revoked, not expired, its user active."""
     token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked_at=None)
              .first())
-    if token is None or not token.user.is_active:
-        return None
     now = timezone.now()
+    if token is None or not token.user.is_active or (token.expires_at and token.expires_at <= now):
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # throttled: not on every call
-    return token.user
+    return token
+
+
+def user_for_token(key: str) -> User | None:
+    token = token_lookup(key)
+    return token.user if token else None
+
+
+def _check_rate(token: ApiToken) -> None:
+    """A fixed one-minute window per token, counted in the cache."""
+    if not token.rate_limit:
+        return
+    window = int(time.time() // 60)
+    key = f"api-rate:{token.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > token.rate_limit:
+        raise RateLimited(_("Too many requests; try again in a minute."), details={"limit_per_minute": token.rate_limit})
 
 
 class TokenAuth(HttpBearer):
-    """Who may call: any active account holding a valid, unrevoked token."""
+    """Who may call: any active account holding a valid token. Sets request.user and request.api_token."""
 
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_lookup(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found  # set first, so that a refused request is still logged against it
+        _check_rate(found)
+        return found.user
+
+
+def require_scope(request, scope: str) -> None:
+    """A scoped token (a platform client's) may only do what its scopes name."""
+    token = getattr(request, "api_token", None)
+    if token is not None and token.scopes and scope not in token.scopes:
+        raise PermissionDenied(_("This token does not have the scope “%(scope)s”.") % {"scope": scope},
+                               code="scope_missing")

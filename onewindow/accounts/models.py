@@ -160,6 +160,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Empty for a person's token (it can do what the person can); platform tokens list what they may do.
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    rate_limit = models.PositiveIntegerField(_("requests per minute"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

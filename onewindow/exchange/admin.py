@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import CodeMapping, OutboxRow, PlatformProfile
+from .models import ApiRequestLog, CodeMapping, OutboxRow, PlatformClient, PlatformProfile
 from .services import outbox_replay
 
 
@@ -37,3 +37,27 @@ class OutboxRowAdmin(admin.ModelAdmin):
     def replay(self, request, queryset):
         count = outbox_replay(rows=queryset, actor=request.user)
         self.message_user(request, _("%(count)d rows re-queued.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(PlatformClient)
+class PlatformClientAdmin(admin.ModelAdmin):
+    """Clients are created with `onewindow platform client-create` (the secret is shown once)."""
+
+    list_display = ["client_id", "name", "active", "rate_limit", "created_at"]
+    readonly_fields = ["client_id", "secret_hash", "user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ApiRequestLog)
+class ApiRequestLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "client", "method", "path", "status", "duration_ms"]
+    list_filter = ["client", "status"]
+    list_select_related = ["client"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

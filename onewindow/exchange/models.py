@@ -100,3 +100,70 @@ class OutboxRow(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.case_no} ({self.status})"
+
+
+class PlatformClient(models.Model):
+    """A platform (or app) that calls our API: client id + secret → a short-lived scoped token."""
+
+    class Scope(models.TextChoices):
+        CASES_CREATE = "cases:create", _("Submit applications")
+        CASES_READ = "cases:read", _("Read its applications")
+        CATALOG_READ = "catalog:read", _("Read the catalog")
+        CATALOG_WRITE = "catalog:write", _("Send catalog updates")
+        WEBHOOKS = "webhooks", _("Subscribe to status callbacks")
+
+    client_id = models.SlugField(_("client id"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    secret_hash = models.CharField(_("secret hash"), max_length=64)
+    user = models.OneToOneField("accounts.User", models.PROTECT, related_name="platform_client",
+                                verbose_name=_("account"))
+    scopes = models.JSONField(_("scopes"), default=list)
+    rate_limit = models.PositiveIntegerField(_("requests per minute"), default=600)
+    token_ttl_seconds = models.PositiveIntegerField(_("token lifetime (seconds)"), default=7200)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("platform client")
+        verbose_name_plural = _("platform clients")
+
+    def __str__(self):
+        return f"{self.name} ({self.client_id})"
+
+
+class ApiRequestLog(models.Model):
+    """One row per API request of a platform client. No bodies or query strings: no personal data."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    client = models.ForeignKey(PlatformClient, models.CASCADE, related_name="requests", verbose_name=_("client"))
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("status"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        verbose_name = _("API request")
+        verbose_name_plural = _("API request log")
+        indexes = [models.Index(fields=["client", "at"], name="api_request_client_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request with a given Idempotency-Key (or client reference), replayed after."""
+
+    user = models.ForeignKey("accounts.User", models.CASCADE, related_name="+", verbose_name=_("account"))
+    key = models.CharField(_("key"), max_length=120)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("response"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_key")]
+
+    def __str__(self):
+        return self.key

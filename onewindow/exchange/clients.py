@@ -1,0 +1,89 @@
+"""Platform clients: registration, token exchange, idempotent requests and the request log."""
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.auth import RateLimited, token_create
+from onewindow.accounts.models import User
+from onewindow.audit.services import audit_log
+from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
+
+from .models import IdempotencyRecord, PlatformClient
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def platform_client_create(*, client_id: str, name: str, scopes: list[str], actor=None,
+                           rate_limit: int = 600) -> tuple[PlatformClient, str]:
+    """Register a client; returns it and its secret (shown once, stored hashed)."""
+    unknown = sorted(set(scopes) - set(PlatformClient.Scope.values))
+    if unknown:
+        raise ValidationFailed(_("Unknown scopes: %(scopes)s") % {"scopes": ", ".join(unknown)})
+    if PlatformClient.objects.filter(client_id=client_id).exists():
+        raise Conflict(_("A client with this id exists already."), code="client_exists")
+    secret = secrets.token_urlsafe(32)
+    user = User.objects.create(username=f"platform:{client_id}", kind=User.Kind.PLATFORM, full_name=name)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    client = PlatformClient.objects.create(client_id=client_id, name=name, secret_hash=_hash(secret), user=user,
+                                           scopes=sorted(scopes), rate_limit=rate_limit)
+    audit_log(action="exchange.client_created", actor=actor, obj=client, changes={"scopes": sorted(scopes)})
+    return client, secret
+
+
+def platform_token_issue(*, client_id: str, client_secret: str) -> dict:
+    """OAuth2-style client-credentials exchange: a bearer token with the client's scopes and rate limit."""
+    client = PlatformClient.objects.select_related("user").filter(client_id=client_id, active=True).first()
+    if client is None or not hmac.compare_digest(client.secret_hash, _hash(client_secret or "")):
+        raise PermissionDenied(_("Unknown client or wrong secret."), code="invalid_client")
+    expires_at = timezone.now() + timedelta(seconds=client.token_ttl_seconds)
+    token = token_create(user=client.user, name=f"client {client_id}", scopes=client.scopes,
+                         expires_at=expires_at, rate_limit=client.rate_limit)
+    return {"access_token": token, "token_type": "Bearer", "expires_in": client.token_ttl_seconds,
+            "scope": " ".join(client.scopes)}
+
+
+def request_hash(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotent(*, user, key: str, payload, run) -> tuple[int, dict, bool]:
+    """Run `run()` (→ (status, body)) once per (user, key); later calls get the first answer.
+
+    Returns (status, body, replayed). The same key with a different request is a conflict. `run` and the
+    record commit together, so a concurrent duplicate rolls back whatever its `run` created.
+    """
+    digest = request_hash(payload)
+    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                status, body = run()
+                IdempotencyRecord.objects.create(user=user, key=key, request_hash=digest, status=status, body=body)
+                return status, body, False
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if existing is None:
+                raise
+    if existing.request_hash != digest:
+        raise Conflict(_("This idempotency key was used for a different request."), code="idempotency_key_reused")
+    return existing.status, existing.body, True
+
+
+def token_endpoint_throttle(client_id: str, address: str | None, *, limit: int = 20) -> None:
+    """Slow down secret guessing: at most `limit` token requests a minute per client id and address."""
+    key = f"token-rate:{client_id}:{address}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > limit:
+        raise RateLimited(_("Too many token requests; try again in a minute."))

@@ -1,0 +1,110 @@
+"""Which case events the platform hears about, in the exchange layout (standards.md §1).
+
+`case_event_record` is called by the case engine inside the transaction of every case action, so a
+committed action always has its outbox rows and a rolled-back one has none.
+"""
+
+from .models import OutboxRow, PlatformProfile
+from .services import outbox_enqueue
+
+ACCEPTING_ACTIONS = {"accept", "accept_with_deficiency"}
+SPECIAL_START_ACTIONS = {"suspend", "extend"}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _base(case) -> dict:
+    version = case.item_version
+    return {
+        "project_no": case.case_no,
+        "task_code": case.item.code,
+        "catalog_code": case.item.basic_code,
+        "task_handle_item": version.handle_item_code,
+        "task_name": version.name,
+        "task_version": version.number,
+        "org_code": version.implementing_body_code,
+        "org_name": version.implementing_body,
+    }
+
+
+def acceptance_row(case, actor) -> dict:
+    version = case.item_version
+    acceptance = case.documents.filter(kind__in=["acceptance", "deficiency"]).order_by("-id").first()
+    return {
+        **_base(case),
+        "item_type": version.item_type,
+        "case_type": version.case_type,
+        "apply_channel": case.channel,
+        "applyer_type": case.applicant_kind,
+        "applyer_name": case.applicant_name,
+        "applyer_page_type": case.id_type,
+        "applyer_page_code": case.id_number,
+        "contact_name": case.contact_name,
+        "contact_mobile": case.contact_mobile,
+        "legal_man": case.legal_representative,
+        "apply_date": _iso(case.submitted_at),
+        "accept_date": _iso(case.accepted_at),
+        "accept_doc_no": acceptance.number if acceptance else "",
+        "promise_date": _iso(case.promised_due),
+        "handle_user_name": str(actor),
+    }
+
+
+def process_row(case, step) -> dict:
+    return {
+        **_base(case),
+        "event_name": step.name,
+        "process_name": step.code,
+        "handle_action": step.action,
+        "handle_user_name": step.handler_name,
+        "handle_explain": step.opinion,
+        "handle_org_name": step.unit,
+        "event_start_time": _iso(step.started_at),
+        "event_end_time": _iso(step.ended_at),
+    }
+
+
+def special_row(case, action: str) -> dict:
+    if action == "extend":
+        return {**_base(case), "special_type": "extension", "special_reason": case.steps.order_by("-id")
+                .values_list("opinion", flat=True).first() or "", "special_start_time": None,
+                "extension_days": case.extension_days}
+    pause = case.pauses.order_by("-id").first()
+    return {**_base(case), "special_type": pause.kind, "special_reason": pause.reason,
+            "special_start_time": _iso(pause.started_on), "special_end_time": _iso(pause.ended_on),
+            "special_result": pause.result}
+
+
+def completion_row(case) -> dict:
+    certificates = case.result_certificates or []
+    return {
+        **_base(case),
+        "result_type": case.result_kind,
+        "result_date": _iso(case.completed_at),
+        "result_explain": case.result_note or case.decision_reason,
+        "result_cetr_name": case.item_version.result_name if certificates else "",
+        "result_cetr_no": ",".join(c.get("number", "") for c in certificates),
+        "is_delivery_results": case.delivery == "post",
+        "is_charge": case.item_version.charges_fee,
+    }
+
+
+def case_event_record(*, case, action: str, actor) -> None:
+    """Queue the rows that `action` (just applied to `case`, in this transaction) must report."""
+    if not PlatformProfile.objects.filter(active=True).exists():
+        return
+    Kind = OutboxRow.Kind
+    if action in ACCEPTING_ACTIONS or (case.deemed_accepted and action == "request_correction"):
+        outbox_enqueue(kind=Kind.ACCEPTANCE, case_no=case.case_no, payload=acceptance_row(case, actor))
+    step = case.steps.order_by("-id").first()
+    if step is not None:
+        outbox_enqueue(kind=Kind.PROCESS, case_no=case.case_no, payload=process_row(case, step))
+    if action in SPECIAL_START_ACTIONS:
+        outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, action))
+    elif action == "resume":
+        outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, action),
+                       operation=OutboxRow.Operation.UPDATE)
+    if case.state == "completed":
+        outbox_enqueue(kind=Kind.COMPLETION, case_no=case.case_no, payload=completion_row(case))
