@@ -6,6 +6,7 @@ committed action always has its outbox rows and a rolled-back one has none.
 
 from .models import OutboxRow, PlatformProfile
 from .services import outbox_enqueue
+from .subscriptions import callback_profiles
 
 ACCEPTING_ACTIONS = {"accept", "accept_with_deficiency"}
 SPECIAL_START_ACTIONS = {"suspend", "extend"}
@@ -91,11 +92,20 @@ def completion_row(case) -> dict:
     }
 
 
-def case_event_record(*, case, action: str, actor) -> None:
+def status_row(case, action: str, from_state: str) -> dict:
+    return {"project_no": case.case_no, "action": action, "from_state": from_state, "state": case.state,
+            "result_type": case.result_kind or None, "promise_date": _iso(case.promised_due)}
+
+
+def case_event_record(*, case, action: str, from_state: str, actor) -> None:
     """Queue the rows that `action` (just applied to `case`, in this transaction) must report."""
-    if not PlatformProfile.objects.filter(active=True).exists():
-        return
     Kind = OutboxRow.Kind
+    subscribers = callback_profiles(case.case_no)
+    if subscribers:
+        outbox_enqueue(kind=Kind.STATUS, case_no=case.case_no, payload=status_row(case, action, from_state),
+                       profiles=subscribers)
+    if not PlatformProfile.objects.filter(active=True, purpose=PlatformProfile.Purpose.REPORT).exists():
+        return
     if action in ACCEPTING_ACTIONS or (case.deemed_accepted and action == "request_correction"):
         outbox_enqueue(kind=Kind.ACCEPTANCE, case_no=case.case_no, payload=acceptance_row(case, actor))
     step = case.steps.order_by("-id").first()

@@ -17,7 +17,12 @@ class PlatformProfile(models.Model):
     class Signing(models.TextChoices):
         HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256"
 
+    class Purpose(models.TextChoices):
+        REPORT = "report", _("Receives case reports (上报)")
+        CALLBACK = "callback", _("Receives status callbacks of subscribed cases")
+
     name = models.SlugField(_("name"), max_length=50, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.REPORT)
     title = models.CharField(_("title"), max_length=100)
     endpoint_url = models.URLField(_("endpoint"), blank=True,
                                    help_text=_("Rows are POSTed here; empty means the profile only maps codes"))
@@ -167,3 +172,22 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class CaseSubscription(models.Model):
+    """A platform client asked to hear about the state changes of one case (status callbacks)."""
+
+    client = models.ForeignKey(PlatformClient, models.CASCADE, related_name="subscriptions", verbose_name=_("client"))
+    case_no = models.CharField(_("case number"), max_length=50)
+    profile = models.ForeignKey(PlatformProfile, models.CASCADE, related_name="subscriptions",
+                                verbose_name=_("callback endpoint"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case subscription")
+        verbose_name_plural = _("case subscriptions")
+        constraints = [models.UniqueConstraint(fields=["client", "case_no"], name="case_subscription_unique")]
+        indexes = [models.Index(fields=["case_no"], name="case_subscription_case")]
+
+    def __str__(self):
+        return f"{self.client} · {self.case_no}"

@@ -23,11 +23,17 @@ log = logging.getLogger(__name__)
 
 
 
-def outbox_enqueue(*, kind: str, case_no: str, payload: dict, operation: str = OutboxRow.Operation.INSERT) -> int:
-    """Record one reportable event for every active platform. Call inside the change's transaction."""
+def outbox_enqueue(*, kind: str, case_no: str, payload: dict, operation: str = OutboxRow.Operation.INSERT,
+                   profiles: list[int] | None = None) -> int:
+    """Record one event for every active reporting platform (or for the given callback profiles).
+
+    Call inside the transaction of the change it reports.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue must run inside the transaction of the change it reports")
-    profiles = list(PlatformProfile.objects.filter(active=True).values_list("pk", flat=True))
+    if profiles is None:
+        profiles = list(PlatformProfile.objects.filter(active=True, purpose=PlatformProfile.Purpose.REPORT)
+                        .values_list("pk", flat=True))
     OutboxRow.objects.bulk_create([
         OutboxRow(profile_id=pk, kind=kind, case_no=case_no, payload=payload, operation=operation)
         for pk in profiles
@@ -133,7 +139,10 @@ def _post(profile: PlatformProfile, body: dict) -> set[str]:
         "X-Batch-No": body["batch_no"],
     })
     with urllib.request.urlopen(request, timeout=profile.timeout_seconds) as response:
-        reply = json.loads(response.read() or b"{}")
+        raw = response.read()
+    if profile.purpose == PlatformProfile.Purpose.CALLBACK:
+        return {row["row_guid"] for row in body["rows"]}  # a webhook receiver acknowledges with any 2xx
+    reply = json.loads(raw or b"{}")
     if str(reply.get("code")) != "0":
         raise ValueError(f"platform refused the batch: {reply.get('msg') or reply}")
     return {str(g) for g in reply.get("acked", [])}
