@@ -1,7 +1,9 @@
 """Public verification (no login) and staff download / reprint of certificates."""
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.accounts.models import Role
@@ -13,7 +15,7 @@ from . import signing
 from .models import Certificate
 from .printing import certificate_pdf
 from .selectors import certificate_by_token, verification
-from .services import certificate_print
+from .services import certificate_print, certificate_void
 
 # Staff who hand out or reprint certificates; supervisors only oversee and do not print.
 PRINT_ROLES = (Role.CLERK, Role.CHIEF_APPROVER, Role.REVIEWER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
@@ -58,3 +60,18 @@ def certificate_reprint(request, token: str):
     except ServiceError as exc:
         return render(request, "certificates/error.html", {"message": exc.message}, status=exc.status)
     return redirect("certificates:download", token=token)
+
+
+@staff_required(Role.ADMINISTRATOR)
+@require_POST
+def certificate_void_view(request, token: str):
+    """Administrators: void one certificate issued in error, with a reason (audited)."""
+    certificate = certificate_by_token(token)
+    if certificate is None:
+        raise Http404
+    try:
+        certificate_void(certificate=certificate, reason=request.POST.get("reason", ""), actor=request.user)
+    except ServiceError as exc:
+        return render(request, "certificates/error.html", {"message": exc.message}, status=exc.status)
+    messages.success(request, _("Certificate %(number)s is void.") % {"number": certificate.number})
+    return redirect("registry:detail", credit_code=certificate.organisation.credit_code)

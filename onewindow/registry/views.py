@@ -40,6 +40,7 @@ def detail(request, credit_code: str):
         "history": list(organisation_history(organisation)),
         "charters": list(organisation.charters.order_by("-number")),
         "certificates": list(certificates_of(organisation)),
+        "is_administrator": request.user.has_role(Role.ADMINISTRATOR),
     })
 
 

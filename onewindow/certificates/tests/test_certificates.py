@@ -245,3 +245,21 @@ def test_certificates_for_cases(establish):
     _, certificate = establish()
     assert list(certificates_for_cases([certificate.case_no])) == [certificate]
     assert not certificates_for_cases(["nope"]).exists()
+
+
+def test_void_view_is_for_administrators(establish, login, client, clerk, administrator):
+    organisation, certificate = establish()
+    url = f"/verify/staff/{certificate.token}/void"
+    assert client.post(url, {"reason": "错发"}).status_code == 302
+    assert login(clerk).post(url, {"reason": "错发"}).status_code == 403
+    admin_client = login(administrator)
+    assert admin_client.post(url, {"reason": " "}).status_code == 422  # reason required, nothing changes
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+    page = f"/organisations/{organisation.credit_code}/"
+    assert url in admin_client.get(page).content.decode()
+    assert url not in login(clerk).get(page).content.decode()
+    response = admin_client.post(url, {"reason": "错发"})
+    assert response.status_code == 302 and response.url == f"/organisations/{organisation.credit_code}/"
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VOID and certificate.ended_reason == "错发"
