@@ -4,10 +4,11 @@ from ninja import Router, Schema
 
 from onewindow.accounts.auth import TokenAuth, require_scope
 from onewindow.audit.context import client_ip_of
-from onewindow.core.errors import PermissionDenied
+from onewindow.core.errors import NotFound, PermissionDenied
 
+from .catalog_sync import platform_catalog, platform_catalog_import
 from .clients import platform_token_issue, token_endpoint_throttle
-from .models import PlatformClient
+from .models import PlatformClient, PlatformProfile
 from .subscriptions import case_subscribe
 
 router = Router(tags=["platform"])
@@ -61,3 +62,29 @@ def subscribe(request, payload: SubscriptionIn):
                                           callback_url=payload.callback_url, secret=payload.secret)
     return 201, {"case_no": subscription.case_no, "callback_url": subscription.profile.endpoint_url,
                  "signing": subscription.profile.signing, "secret": secret}
+
+
+def _profile(name: str) -> PlatformProfile:
+    profile = PlatformProfile.objects.filter(name=name).first()
+    if profile is None:
+        raise NotFound(code="profile_not_found")
+    return profile
+
+
+class CatalogUpdateIn(Schema):
+    rows: list[dict]
+
+
+@router.get("/catalog", auth=TokenAuth(), summary="The published catalog in the platform's item layout")
+def catalog_export(request, profile: str = "gbt39046"):
+    """Who may call: a token with the `catalog:read` scope (or a staff member's token)."""
+    require_scope(request, PlatformClient.Scope.CATALOG_READ)
+    return {"profile": profile, "items": platform_catalog(_profile(profile))}
+
+
+@router.post("/catalog", auth=TokenAuth(), summary="Item updates from the platform, applied as drafts")
+def catalog_update(request, payload: CatalogUpdateIn, profile: str = "gbt39046"):
+    """Who may call: a platform client with the `catalog:write` scope; updates become drafts to review."""
+    require_scope(request, PlatformClient.Scope.CATALOG_WRITE)
+    _client(request)
+    return platform_catalog_import(profile=_profile(profile), rows=payload.rows, actor=request.auth)
