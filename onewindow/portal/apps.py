@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
     name = "onewindow.portal"
     label = "portal"
     verbose_name = _("Online service portal")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the notification receiver)

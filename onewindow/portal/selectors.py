@@ -1,0 +1,88 @@
+"""Reads for the portal: the catalog grouped for applicants, the applicant's own cases and
+certificates, the inbox, and the public progress query."""
+
+import hmac
+
+from django.db.models import Prefetch, QuerySet
+
+from onewindow.cases.models import Case, CaseDocument, CaseMaterial, CaseStep
+from onewindow.catalog.models import OrgKind
+from onewindow.catalog.selectors import published_items
+from onewindow.certificates.models import Certificate
+from onewindow.certificates.selectors import certificates_for_cases
+
+from .models import Notification
+
+
+def services_grouped(*, q: str = "", org_kind: str = "") -> dict:
+    """Published items for the service finder: by life event (topics) and by organisation kind.
+    One query; an item appears under each of its topics and kinds."""
+    items = list(published_items(q=q, org_kind=org_kind))
+    by_topic: dict[str, list] = {}
+    by_kind: dict[str, list] = {label: [] for _value, label in OrgKind.choices}
+    for item in items:
+        version = item.current_version
+        for topic in version.topics or [""]:
+            by_topic.setdefault(topic, []).append(item)
+        for kind in version.org_kinds or []:
+            if kind in OrgKind.values:
+                by_kind[str(OrgKind(kind).label)].append(item)
+    topics = sorted(by_topic.items(), key=lambda pair: (pair[0] == "", -len(pair[1]), pair[0]))
+    return {"items": items, "by_topic": topics, "by_kind": [(k, v) for k, v in by_kind.items() if v]}
+
+
+def my_cases(user) -> QuerySet[Case]:
+    return (Case.objects.filter(owner=user).select_related("item_version", "portal_delivery")
+            .order_by("-created_at"))
+
+
+def case_for_owner(user, case_no: str) -> Case | None:
+    """One case of this applicant with its timeline, materials, files and notices (fixed query count)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return _case_detail(Case.objects.filter(owner=user, case_no=case_no))
+
+
+def _case_detail(qs: QuerySet[Case]) -> Case | None:
+    materials = Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")
+                         .prefetch_related("files").order_by("material__order", "material_id"))
+    return (qs.select_related("item_version", "item", "portal_delivery")
+            .prefetch_related(materials, Prefetch("steps", queryset=CaseStep.objects.order_by("ended_at", "id")),
+                              "pauses", Prefetch("documents", queryset=CaseDocument.objects.order_by("created_at")))
+            .first())
+
+
+def case_public(case_no: str) -> Case | None:
+    """A case for the progress page (no owner check here: callers check the proof)."""
+    return _case_detail(Case.objects.filter(case_no=case_no))
+
+
+def progress_proof_matches(case: Case, last4: str) -> bool:
+    """The last four characters of the contact mobile or of the applicant's ID number (or credit code)."""
+    last4 = (last4 or "").strip().upper()
+    if len(last4) != 4:
+        return False
+    candidates = [case.contact_mobile[-4:], case.id_number[-4:].upper(), case.agent_mobile[-4:]]
+    return any(len(c) == 4 and hmac.compare_digest(c, last4) for c in candidates)
+
+
+def my_certificates(user) -> list[Certificate]:
+    case_nos = list(Case.objects.filter(owner=user).values_list("case_no", flat=True))
+    return list(certificates_for_cases(case_nos)) if case_nos else []
+
+
+def certificate_for_owner(user, token: str) -> Certificate | None:
+    certificate = Certificate.objects.filter(token=token).select_related("organisation").first()
+    if certificate is None or not certificate.case_no:
+        return None
+    if not Case.objects.filter(owner=user, case_no=certificate.case_no).exists():
+        return None
+    return certificate
+
+
+def inbox(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("case").order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at=None).count()
