@@ -3,10 +3,11 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from onewindow.catalog.models import OrgKind
+from onewindow.catalog.models import OrgKind, RegistryAction
+from onewindow.registry.effects import case_grant_apply
 from onewindow.registry.identifiers import check_uscc
 from onewindow.registry.models import CodeSequence, Organisation
-from onewindow.registry.services import credit_code_allocate, organisation_establish
+from onewindow.registry.services import credit_code_allocate
 from onewindow.registry.tests.conftest import PNE_ITEMS
 
 
@@ -27,29 +28,32 @@ def test_allocation_format_and_skips_taken_codes():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_establishments_get_distinct_consecutive_codes(chief):
-    """Eight establishments at once: the locked sequence row gives each a different, never-reused code."""
-    codes, errors = [], []
+def test_concurrent_establishments_get_distinct_consecutive_codes_and_numbers(chief, make_case):
+    """Eight establishment grants at once: the locked sequence rows give each a different, never-reused
+    credit code and a gap-free certificate number."""
+    results, errors = [], []
     barrier = threading.Barrier(8)
+    cases = [make_case(RegistryAction.ESTABLISH, {**PNE_ITEMS, "name": f"并发培训中心{i}"},
+                       kinds=[OrgKind.PRIVATE_NON_ENTERPRISE]) for i in range(8)]
 
-    def establish(index: int):
+    def establish(case):
         try:
             barrier.wait()
-            organisation = organisation_establish(kind=OrgKind.PRIVATE_NON_ENTERPRISE,
-                                                  data={**PNE_ITEMS, "name": f"并发培训中心{index}"},
-                                                  case_no=f"C{index}", actor=chief)
-            codes.append(organisation.credit_code)
+            with transaction.atomic():
+                effect = case_grant_apply(case=case, actor=chief)
+            results.append((effect.organisation.credit_code, effect.certificates[0].serial))
         except Exception as exc:  # reported below; a thread must not die silently
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=establish, args=(i,)) for i in range(8)]
+    threads = [threading.Thread(target=establish, args=(case,)) for case in cases]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors
-    assert len(set(codes)) == 8
+    codes = [code for code, _serial in results]
     assert sorted(code[8:16] for code in codes) == [f"MJ{n:06d}" for n in range(1, 9)]
+    assert sorted(serial for _code, serial in results) == list(range(1, 9))
     assert CodeSequence.objects.get(name="organisation_code").next_value == 9
