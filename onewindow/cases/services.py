@@ -25,6 +25,7 @@ from onewindow.workdays import services as workdays
 
 from . import conf
 from .models import (
+    OPEN_STATES,
     ApplicantKind,
     Case,
     CaseDocument,
@@ -149,7 +150,7 @@ def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = ""
     now = timezone.now()
     return CaseStep.objects.create(
         case=case, code=code, name=STEP_NAMES[code], action=action or STEP_ACTIONS.get(code, CaseStep.Action.PASS),
-        handler=actor if getattr(actor, "pk", None) else None, handler_name=str(actor)[:50],
+        handler=actor if getattr(actor, "pk", None) else None, handler_name=str(actor)[:50] if actor else "系统",  # system: a rule, not a person
         unit=case.item_version.implementing_body, opinion=opinion, from_state=from_state, to_state=case.state,
         started_at=now, ended_at=now)
 
@@ -783,3 +784,24 @@ def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
         recompute_deadlines(case)
     Case.objects.bulk_update(cases, ["promised_due", "statutory_due", "due_provisional"], batch_size=500)
     return len(cases)
+
+
+def deficiencies_expire(*, actor: User | None = None) -> list[str]:
+    """容缺: terminate open cases whose supplement deadline has passed. Runs as the system (no authority
+    check: the rule, not a person, ends them); each case still goes through the locked, audited path."""
+    day = today()
+    numbers = []
+    for case in Case.objects.filter(deficiency_pending=True, supplement_due__lt=day, state__in=OPEN_STATES):
+        with transaction.atomic():
+            locked = _lock(case)
+            before = locked.state
+            if not locked.deficiency_pending or next_state(before, "terminate") is None:
+                continue
+            reason = _("Deficient materials were not supplied by %(due)s.") % {"due": locked.supplement_due}
+            _close_open_pauses(locked)
+            _complete(locked, ResultKind.DEFICIENCY_TERMINATED, reason)
+            _save(locked, before, COMPLETE_FIELDS)
+            _step(locked, actor, "terminate", before, reason)
+            _finish(locked, actor, "terminated", before, {"reason": reason, "result": locked.result_kind})
+            numbers.append(locked.case_no)
+    return numbers

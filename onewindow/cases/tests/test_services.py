@@ -221,3 +221,21 @@ class TestAuthority:
             services.case_accept(case=case, actor=applicant)
         case = services.case_withdraw(case=case, actor=applicant, reason="不再需要")
         assert case.result_kind == "withdrawn"
+
+
+def test_overdue_deficiencies_are_terminated_by_the_command(chief, today):
+    from django.core.management import call_command
+
+    case = make_case(make_item(), chief)
+    mark(case, chief, "resolution")
+    services.case_accept_with_deficiency(case=case, actor=chief, supplement_due=D(2026, 3, 27), commitment_signed=True)
+    on_time = make_case(make_item(), chief)
+    mark(on_time, chief, "resolution")
+    services.case_accept_with_deficiency(case=on_time, actor=chief, supplement_due=D(2026, 3, 31),
+                                         commitment_signed=True)
+    today.set(D(2026, 3, 30))
+    call_command("cases_overdue_deficiencies")
+    case.refresh_from_db()
+    assert (case.state, case.result_kind) == (CaseState.COMPLETED, "deficiency_terminated")
+    assert case.steps.last().handler_name == "系统"
+    assert Case.objects.get(pk=on_time.pk).state == CaseState.ACCEPTED
