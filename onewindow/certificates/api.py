@@ -1,13 +1,18 @@
-"""Public certificate verification as JSON, mounted at /api/v1/verify (no auth, rate-limited)."""
+"""Certificates in the API, mounted at /api/v1/verify: public verification as JSON (no auth,
+rate-limited) and the PDF for window staff (token auth)."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
+from onewindow.accounts.auth import TokenAuth
+from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import NotFound
 from onewindow.registry.ratelimit import check_rate
 
+from .printing import certificate_pdf
 from .selectors import certificate_by_token, verification
-from .services import certificate_record
+from .services import PRINT_ROLES, certificate_record
 
 router = Router(tags=["certificates"])
 
@@ -62,3 +67,13 @@ def verify(request, token: str):
 def record(request, token: str):
     """Anyone: the signed record, to check offline with /verify/public-key.pem."""
     return certificate_record(_certificate(request, token))
+
+
+@router.get("/{token}/pdf", auth=TokenAuth(), summary="Certificate PDF (window staff)")
+def pdf(request, token: str):
+    """Clerks, chief approvers, reviewers, decision makers and administrators: the PDF of the current copy."""
+    require_staff_api(request.auth, *PRINT_ROLES)
+    certificate = certificate_by_token(token)
+    if certificate is None:
+        raise NotFound(_("No certificate matches this code."), code="certificate_not_found")
+    return HttpResponse(certificate_pdf(certificate), content_type="application/pdf")

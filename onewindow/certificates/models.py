@@ -81,6 +81,10 @@ class Certificate(models.Model):
             return self.Status.EXPIRED
         return self.status
 
+    @property
+    def effective_status_label(self) -> str:
+        return str(self.Status(self.effective_status()).label)
+
 
 class NumberSequence(models.Model):
     """Gap-free certificate serials per kind: the row is locked while a number is taken."""

@@ -24,6 +24,8 @@ from . import signing
 from .models import CERTIFICATE_TITLES, Certificate, CertificateKind, NumberSequence
 
 VALID_YEARS = 5
+# Staff who hand out, download or reprint certificates; supervisors only oversee and do not print.
+PRINT_ROLES = (Role.CLERK, Role.CHIEF_APPROVER, Role.REVIEWER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 SUPERVISED_BY = "中华人民共和国民政部监制"
 
 # Province abbreviation for the number prefix, by the first two digits of the area code.

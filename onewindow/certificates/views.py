@@ -15,10 +15,7 @@ from . import signing
 from .models import Certificate
 from .printing import certificate_pdf
 from .selectors import certificate_by_token, verification
-from .services import certificate_print, certificate_void
-
-# Staff who hand out or reprint certificates; supervisors only oversee and do not print.
-PRINT_ROLES = (Role.CLERK, Role.CHIEF_APPROVER, Role.REVIEWER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+from .services import PRINT_ROLES, certificate_print, certificate_void
 
 
 @require_GET

@@ -263,3 +263,14 @@ def test_void_view_is_for_administrators(establish, login, client, clerk, admini
     assert response.status_code == 302 and response.url == f"/organisations/{organisation.credit_code}/"
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.VOID and certificate.ended_reason == "错发"
+
+
+def test_pdf_api_is_for_window_staff(establish, api, clerk, supervisor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _, certificate = establish()
+    url = f"/api/v1/verify/{certificate.token}/pdf"
+    assert api(None).get(url).status_code == 401
+    assert api(supervisor).get(url).status_code == 403
+    assert api(clerk).get("/api/v1/verify/nope/pdf").status_code == 404
+    response = api(clerk).get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
