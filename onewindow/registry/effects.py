@@ -61,19 +61,19 @@ def case_grant_apply(*, case, actor) -> GrantEffect:
 
     organisation = _organisation_of(case)
     if action == RegistryAction.CHANGE:
-        registration = certificates.registration_kind(organisation)
-        old = certificates.current_printed(organisation, registration)
         organisation, _changes = services.organisation_change(organisation=organisation, data=data,
                                                               case_no=case_no, actor=actor)
+        registration = certificates.registration_kind(organisation)
         issued = []
+        # Compare what each valid certificate printed with what it would print now.
         for kind in (registration, CertificateKind.FUNDRAISING):
-            before = old if kind == registration else certificates.current_printed(organisation, kind)
-            if before is not None and before != certificates.printed_fields(organisation, kind):
-                issued.append(certificates.certificate_reissue(organisation=organisation, kind=kind,
-                                                               case_no=case_no, actor=actor))
-            elif before is None and kind == registration:
+            printed = certificates.current_printed(organisation, kind)
+            if printed is None and kind == registration:  # e.g. imported without a certificate record
                 issued.append(certificates.certificate_issue(organisation=organisation, kind=kind,
                                                              case_no=case_no, actor=actor))
+            elif printed is not None and printed != certificates.printed_fields(organisation, kind):
+                issued.append(certificates.certificate_reissue(organisation=organisation, kind=kind,
+                                                               case_no=case_no, actor=actor))
         return GrantEffect(organisation, issued)
 
     if action == RegistryAction.CHARTER:
