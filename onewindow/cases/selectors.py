@@ -58,6 +58,8 @@ def allowed_actions(case: Case, user: User, grants: set[str]) -> list[str]:
             continue
         if action == "extend" and case.extension_days >= conf.MAX_EXTENSION_DAYS:
             continue
+        if action == "request_correction" and services.correction_window_passed(case):
+            continue  # Art. 32: too late to ask, the case counts as accepted from receipt
         result.append(action)
     return result
 

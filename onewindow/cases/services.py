@@ -195,7 +195,10 @@ def _due(case: Case, limit: int, unit: str):
 
 
 def recompute_deadlines(case: Case) -> None:
-    """Set promised/statutory due dates from the acceptance date, pauses and extension (no save)."""
+    """Set due dates (from acceptance, pauses and extension) and the paused working days (no save)."""
+    day = today()
+    case.paused_days = sum(workdays.count_working_days(a, b or day).days for a, b in _pauses(case, correction=True)
+                           + _pauses(case, correction=False))
     if not case.accepted_on:
         return
     version = case.item_version
@@ -423,7 +426,8 @@ def _start_clock(case: Case, day: datetime.date) -> None:
     recompute_deadlines(case)
 
 
-CLOCK_FIELDS = ["accepted_at", "accepted_on", "deemed_accepted", "promised_due", "statutory_due", "due_provisional"]
+DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional", "paused_days"]
+CLOCK_FIELDS = ["accepted_at", "accepted_on", "deemed_accepted", *DUE_FIELDS]
 
 
 def case_accept(*, case: Case, actor: User, opinion: str = "") -> Case:
@@ -509,7 +513,8 @@ def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "resubmit")
         _close_correction(case, today())
-        _save(case, before, [])
+        recompute_deadlines(case)
+        _save(case, before, ["paused_days"])
         _step(case, actor, "resubmit", before, opinion)
         _finish(case, actor, "resubmitted", before)
     return case
@@ -664,7 +669,7 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
             pause.save(update_fields=["ended_on", "result"])
         case.state_before_pause = ""
         recompute_deadlines(case)
-        _save(case, before, ["state_before_pause", "promised_due", "statutory_due", "due_provisional"])
+        _save(case, before, ["state_before_pause", *DUE_FIELDS])
         _finish(case, actor, "resumed", before, {"promised_due": case.promised_due})
     return case
 
@@ -679,7 +684,7 @@ def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
                                    code="bad_extension", details={"already": case.extension_days})
         case.extension_days += days
         recompute_deadlines(case)
-        _save(case, before, ["extension_days", "promised_due", "statutory_due", "due_provisional"])
+        _save(case, before, ["extension_days", *DUE_FIELDS])
         _step(case, actor, "extend", before, reason)
         _finish(case, actor, "extended", before, {"days": days, "promised_due": case.promised_due})
     return case
@@ -782,7 +787,7 @@ def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
                  .exclude(promised_due__lt=first, statutory_due__lt=first))
     for case in cases:
         recompute_deadlines(case)
-    Case.objects.bulk_update(cases, ["promised_due", "statutory_due", "due_provisional"], batch_size=500)
+    Case.objects.bulk_update(cases, DUE_FIELDS, batch_size=500)
     return len(cases)
 
 

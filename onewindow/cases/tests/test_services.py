@@ -78,6 +78,7 @@ class TestCorrection:
         pause = case.pauses.get()
         assert (pause.kind, pause.started_on, pause.ended_on) == (CasePause.Kind.CORRECTION, D(2026, 3, 26),
                                                                   D(2026, 4, 8))
+        assert case.paused_days == 9  # working days 3/26-4/8, Qingming off
         today.set(D(2026, 4, 9))
         # 10 working days since receipt, but the wait does not count: still within Art. 32.
         assert not services.correction_window_passed(case)
@@ -171,6 +172,7 @@ class TestClock:
         case = services.case_resume(case=case, actor=chief, result="评审通过")
         assert case.state == CaseState.ACCEPTED
         assert case.promised_due == D(2026, 4, 28)  # 3/27, 3/30, 3/31 did not count
+        assert case.paused_days == 3
         case = services.case_extend(case=case, actor=chief, days=10, reason="情况复杂")
         assert case.promised_due == D(2026, 5, 14)  # 10 working days more: 劳动节 5/1-5 off, Sat 5/9 worked
         with pytest.raises(ValidationFailed):

@@ -191,3 +191,12 @@ class TestCasePage:
         stored = case.materials.get(material=material).files.get()
         download = client.get(reverse("cases:file", args=[case.case_no, stored.pk]))
         assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+
+
+def test_case_page_warns_after_the_art32_window(login, clerk, today):
+    import datetime
+
+    case = make_case(make_item(), clerk)
+    today.set(datetime.date(2026, 4, 2))
+    html = login(clerk).get(reverse("cases:case", args=[case.case_no])).content.decode()
+    assert "第三十二条" in html and "/act/request_correction/" not in html and "/act/accept/" in html
