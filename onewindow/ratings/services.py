@@ -88,8 +88,9 @@ def rating_window_open(*, case: Case) -> RatingWindow:
 
 def pad_case(window) -> Case | None:
     """The case just handled at `window`: the latest step by its staff within the pad period."""
-    since = timezone.now() - datetime.timedelta(minutes=conf.pad_minutes())
-    step = (CaseStep.objects.filter(handler__window=window, ended_at__gte=since).select_related("case__item_version")
+    now = timezone.now()
+    step = (CaseStep.objects.filter(handler__window=window, ended_at__gte=now - datetime.timedelta(minutes=conf.pad_minutes()),
+                                    ended_at__lte=now).select_related("case__item_version")
             .order_by("-ended_at", "-id").first())
     return step.case if step else None
 

@@ -1,3 +1,59 @@
-from ninja import Router
+"""The statistics API (/api/v1/stats). Bearer tokens; any staff member (the figures are the department's
+own; the public sees them on the results page)."""
 
-router = Router()
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from onewindow.accounts.auth import TokenAuth
+from onewindow.accounts.permissions import require_staff_api
+from onewindow.core.errors import ValidationFailed
+
+from . import selectors
+
+router = Router(auth=TokenAuth(), tags=["stats"])
+
+
+class PeriodIn(Schema):
+    date_from: datetime.date | None = Field(None, alias="from")
+    date_to: datetime.date | None = Field(None, alias="to")
+
+
+class SummaryOut(Schema):
+    date_from: datetime.date = Field(..., alias="from")
+    date_to: datetime.date = Field(..., alias="to")
+    received: int
+    accepted: int
+    completed: int
+    completed_on_time: int
+    completed_overdue: int
+    on_the_spot: int
+    on_the_spot_rate: float | None
+    avg_handling_days: float | None
+    p90_handling_days: int | None
+    avg_handling_minutes: float | None
+    p90_handling_minutes: int | None
+    ratings: int
+    ratings_by_level: dict[str, int]
+    default_ratings: int
+    excluded_ratings: int
+    bad_reviews: int
+    rectification_rate: float | None
+    complaints: int
+    reports: int
+    satisfaction_rate: float | None = Field(..., description="Percent of valid ratings that are good; null when none")
+
+
+@router.get("/summary", response=SummaryOut, by_alias=True)
+def summary(request, period: Query[PeriodIn]):
+    """The headline figures for ?from=YYYY-MM-DD&to=YYYY-MM-DD (defaults: first case through today)."""
+    require_staff_api(request.user)
+    date_from = period.date_from or selectors.first_day()
+    date_to = period.date_to or timezone.localdate()
+    if date_from > date_to:
+        raise ValidationFailed(_("The start of the period is after its end."), code="bad_period",
+                               details={"from": str(date_from), "to": str(date_to)})
+    total = selectors.figures(date_from=date_from, date_to=date_to).total
+    return {"from": date_from, "to": date_to, **selectors.summary(total)}

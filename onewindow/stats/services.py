@@ -88,14 +88,16 @@ def case_fact_refresh(*, case: Case) -> CaseFact | None:
     return fact
 
 
-def case_facts_rebuild(*, batch: int = 2000) -> int:
-    """Rebuild every fact row from the cases (after an import, a calendar change or a lost signal)."""
+def case_facts_rebuild(*, case_ids: set[int] | None = None, batch: int = 2000) -> int:
+    """Rebuild the fact rows of `case_ids` (default: every case) from the cases: after a bulk writer, an
+    import, a calendar change or a lost signal. Returns the number of cases."""
     chiefs = chief_approver_ids()
     done = 0
     last = 0
+    scope = _cases() if case_ids is None else _cases().filter(pk__in=sorted(case_ids))
     while True:
         with transaction.atomic():
-            cases = list(_cases().filter(pk__gt=last).order_by("pk")[:batch])
+            cases = list(scope.filter(pk__gt=last).order_by("pk")[:batch])
             if not cases:
                 return done
             facts = [fact_for(case, chiefs) for case in cases]

@@ -3,10 +3,9 @@
 import pytest
 from django.db import connection
 
-from onewindow.cases.signals import case_transitioned
-
 from onewindow.accounts.models import Department, Hall, Window
 from onewindow.cases import services as case_services
+from onewindow.cases.signals import case_transitioned
 from onewindow.cases.tests.factories import make_case, make_item
 from onewindow.cases.tests.helpers import COLLECTOR
 from onewindow.catalog.models import Channel

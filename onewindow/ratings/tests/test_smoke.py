@@ -8,8 +8,9 @@ def test_flow(complete, applicant, django_capture_on_commit_callbacks):
     assert hasattr(case, "rating_window")
     r = services.rating_submit(case=case, actor=applicant, channel="pc", level="dissatisfied", text="慢")
     assert Rectification.objects.filter(rating=r).exists()
-    from onewindow.stats.selectors import figures
     import datetime
+
+    from onewindow.stats.selectors import figures
     f = figures(date_from=datetime.date(2020,1,1), date_to=datetime.date(2030,1,1))
     print(f.total)
     f = figures(date_from=datetime.date(2020,1,1), date_to=datetime.date(2030,1,1), by="month")

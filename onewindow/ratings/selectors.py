@@ -1,0 +1,121 @@
+"""Reads of the ratings app: lists with their joins, and the supervision board (电子监察)."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from onewindow.accounts.models import Role, User
+from onewindow.cases.conf import CORRECTION_NOTICE_DAYS
+from onewindow.cases.models import Case, CaseState, CaseStep
+from onewindow.cases.selectors import case_light, deficiency_light
+from onewindow.workdays import services as workdays
+
+from . import conf, services
+from .models import Appeal, Complaint, Rectification, Urging
+
+BOARD_LIMIT = 200
+HANDLING_STATES = [CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.FORWARDED,
+                   CaseState.DECIDED, CaseState.ISSUED]
+
+
+def rectifications_for(user: User) -> QuerySet[Rectification]:
+    """Supervisors see every rectification; other staff those of their unit."""
+    qs = Rectification.objects.select_related("case__item_version", "rating", "department", "handler")
+    if user.has_role(Role.SUPERVISOR):
+        return qs
+    if user.department_id:
+        return qs.filter(department_id=user.department_id)
+    return qs.filter(department__isnull=True) if user.has_role(Role.CLERK, Role.CHIEF_APPROVER) else qs.none()
+
+
+def complaints_for(user: User) -> QuerySet[Complaint]:
+    """Supervisors see every complaint and report; other staff those assigned to them or their unit."""
+    qs = Complaint.objects.select_related("department", "assignee", "case")
+    if user.has_role(Role.SUPERVISOR):
+        return qs
+    from django.db.models import Q
+
+    cond = Q(assignee=user)
+    if user.department_id:
+        cond |= Q(department_id=user.department_id)
+    return qs.filter(cond)
+
+
+def pending_appeals() -> QuerySet[Appeal]:
+    return (Appeal.objects.filter(state=Appeal.State.PENDING)
+            .select_related("rectification__case", "rectification__rating", "filed_by").order_by("filed_at"))
+
+
+def urgings_to(user: User) -> QuerySet[Urging]:
+    return (Urging.objects.filter(to_user=user).select_related("case", "rectification__case", "complaint",
+                                                                 "created_by").order_by("acknowledged_at", "-created_at"))
+
+
+@dataclass
+class Board:
+    cases: list[Case] = field(default_factory=list)  # yellow and red, with .light, .handler
+    by_item: Counter = field(default_factory=Counter)
+    by_unit: Counter = field(default_factory=Counter)
+    by_window: Counter = field(default_factory=Counter)
+    by_person: Counter = field(default_factory=Counter)
+    corrections: list[Case] = field(default_factory=list)  # 补正 notice overdue or due soon
+    deficiencies: list[Case] = field(default_factory=list)  # 容缺 supplement overdue or due soon
+    rectifications: list[Rectification] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+
+
+def _with_handler(qs: QuerySet[Case]) -> list[Case]:
+    last = CaseStep.objects.filter(case=OuterRef("pk"), handler__isnull=False).order_by("-ended_at", "-id")
+    cases = list(qs.select_related("item_version").annotate(last_handler=Subquery(last.values("handler_id")[:1]))
+                 .order_by("promised_due", "created_at")[:BOARD_LIMIT * 5])
+    ids = {c.last_handler for c in cases if c.last_handler} | {c.filed_by_id for c in cases if c.filed_by_id}
+    people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("window__hall", "department")}
+    for case in cases:
+        case.handler = people.get(case.last_handler) or people.get(case.filed_by_id)
+    return cases
+
+
+def board(*, today: datetime.date | None = None) -> Board:
+    """Everything a supervisor watches, in a fixed number of queries; lights computed in Python."""
+    today = today or services.today()
+    result = Board()
+    for case in _with_handler(Case.objects.filter(state__in=HANDLING_STATES, promised_due__isnull=False)):
+        case.light = case_light(case, today)
+        if case.light in ("yellow", "red"):
+            result.cases.append(case)
+            handler = case.handler
+            result.by_item[case.item_version.name] += 1
+            result.by_unit[str(handler.department) if handler and handler.department else
+                           case.item_version.implementing_body] += 1
+            result.by_window[str(handler.window) if handler and handler.window else "—"] += 1
+            result.by_person[str(handler) if handler else "—"] += 1
+    result.cases.sort(key=lambda c: (c.light != "red", c.promised_due))
+    result.cases = result.cases[:BOARD_LIMIT]
+    # Art. 32: the correction notice is due within 5 working days of receipt.
+    for case in _with_handler(Case.objects.filter(state=CaseState.SUBMITTED, received_on__isnull=False)):
+        due = workdays.add_working_days(case.received_on, CORRECTION_NOTICE_DAYS).date
+        case.notice_due = due
+        case.light = workdays.light_for(kind="correction_notice", due=due, today=today,
+                                        limit_days=CORRECTION_NOTICE_DAYS).value
+        if case.light in ("yellow", "red"):
+            result.corrections.append(case)
+    for case in _with_handler(Case.objects.filter(deficiency_pending=True, supplement_due__isnull=False)
+                              .exclude(state=CaseState.COMPLETED)):
+        case.light = deficiency_light(case, today)
+        if case.light in ("yellow", "red"):
+            result.deficiencies.append(case)
+    open_rects = (Rectification.objects.filter(state__in=[Rectification.State.OPEN, Rectification.State.VISITED])
+                  .select_related("case", "handler", "department", "rating").order_by("rectify_due")[:BOARD_LIMIT])
+    for rect in open_rects:
+        rect.light = services.rectification_light(rect, today)
+        result.rectifications.append(rect)
+    open_complaints = (Complaint.objects.filter(state__in=[Complaint.State.RECEIVED, Complaint.State.ASSIGNED])
+                       .select_related("department", "assignee").order_by("due_on")[:BOARD_LIMIT])
+    for complaint in open_complaints:
+        # Complaints share the rectification warning policy (both are replies owed to the public).
+        complaint.light = workdays.light_for(kind="rectification", due=complaint.due_on, today=today,
+                                             limit_days=conf.complaint_days()).value
+        result.complaints.append(complaint)
+    return result

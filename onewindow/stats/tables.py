@@ -1,0 +1,46 @@
+"""The columns of every figures table, shared by the dashboard, the PDF report and the Excel export."""
+
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.ratings.models import Level
+
+from .selectors import Row
+
+COLUMNS = [
+    ("received", _("Received")),
+    ("accepted", _("Accepted")),
+    ("completed", _("Completed")),
+    ("on_time", _("On time")),
+    ("overdue", _("Overdue")),
+    ("on_the_spot", _("On the spot")),
+    ("on_the_spot_rate", _("On-the-spot rate %")),
+    ("avg_days", _("Avg working days")),
+    ("p90_days", _("P90 working days")),
+    ("avg_minutes", _("Avg minutes (on site)")),
+    ("p90_minutes", _("P90 minutes (on site)")),
+    ("avg_steps", _("Avg steps")),
+    ("avg_visits", _("Avg visits")),
+    ("deficiency", _("Accepted with deficiency")),
+    ("deficiency_supplied", _("Deficiency supplied")),
+    ("deficiency_terminated", _("Deficiency terminated")),
+    *[(f"level:{value}", label) for value, label in Level.choices],
+    ("valid_ratings", _("Valid ratings")),
+    ("default_ratings", _("Default ratings")),
+    ("excluded_ratings", _("Excluded ratings")),
+    ("satisfaction_rate", _("Satisfaction %")),
+    ("bad_reviews", _("Bad reviews")),
+    ("rectification_rate", _("Rectification rate %")),
+    ("complaints", _("Complaints")),
+    ("reports", _("Reports")),
+]
+
+
+def cell(row: Row, name: str):
+    if name.startswith("level:"):
+        return row.levels[name.split(":", 1)[1]]
+    return getattr(row, name)
+
+
+def table(rows: list[Row]) -> list[list]:
+    """[label, value, value, ...] per row, in COLUMNS order."""
+    return [[row.label, *[cell(row, name) for name, _label in COLUMNS]] for row in rows]
