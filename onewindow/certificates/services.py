@@ -113,8 +113,7 @@ def _require_transaction():
         raise RuntimeError("certificate issue services run inside the caller's transaction")
 
 
-def certificate_issue(*, organisation, kind: str, case_no: str, actor, today: datetime.date | None = None
-                      ) -> Certificate:
+def certificate_issue(*, organisation, kind: str, case_no: str, actor) -> Certificate:
     """Issue a new certificate of `kind` for the organisation as it now stands. Runs in the caller's
     transaction with the organisation row already locked."""
     _require_transaction()
@@ -122,7 +121,7 @@ def certificate_issue(*, organisation, kind: str, case_no: str, actor, today: da
         raise ValidationFailed(_("Unknown certificate kind."), code="certificate_kind")
     if organisation.status != organisation.Status.REGISTERED:
         raise Conflict(_("Only a registered organisation can be issued a certificate."), code="not_registered")
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     serial = _next_serial(kind)
     token = secrets.token_urlsafe(18)
     payload = {

@@ -134,11 +134,11 @@ def _require_registered(organisation: Organisation):
         raise Conflict(_("The organisation is no longer registered."), code="not_registered")
 
 
-def organisation_establish(*, kind: str, data: dict, case_no: str, actor, charter: str = "",
-                           today: datetime.date | None = None) -> Organisation:
+def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
+                           charter: str = "") -> Organisation:
     """Register a new organisation with a newly allocated credit code (成立/设立登记)."""
     items = clean_items(kind=kind, data=data, required=True)
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     with transaction.atomic():
         credit_code = credit_code_allocate(kind=kind)  # also queues concurrent establishments
         if _name_taken(items["name"]):
@@ -158,10 +158,10 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor, charte
     return organisation
 
 
-def organisation_change(*, organisation: Organisation, data: dict, case_no: str, actor,
-                        today: datetime.date | None = None) -> tuple[Organisation, dict]:
+def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
+                        actor) -> tuple[Organisation, dict]:
     """变更登记: apply the items that were filled in and differ; returns (organisation, changes)."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -182,13 +182,13 @@ def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
     return locked, changes
 
 
-def organisation_charter_approve(*, organisation: Organisation, text: str, case_no: str, actor,
-                                 today: datetime.date | None = None) -> CharterVersion:
+def organisation_charter_approve(*, organisation: Organisation, text: str, case_no: str,
+                                 actor) -> CharterVersion:
     """修改章程核准: store the approved charter text as the new charter version."""
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("The charter text is required."), code="charter_required")
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -201,10 +201,9 @@ def organisation_charter_approve(*, organisation: Organisation, text: str, case_
     return charter
 
 
-def organisation_deregister(*, organisation: Organisation, reason: str, case_no: str, actor,
-                            today: datetime.date | None = None) -> Organisation:
+def organisation_deregister(*, organisation: Organisation, reason: str, case_no: str, actor) -> Organisation:
     """注销登记: close the organisation (its certificates are revoked by the caller)."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -218,10 +217,9 @@ def organisation_deregister(*, organisation: Organisation, reason: str, case_no:
     return locked
 
 
-def organisation_charity_recognise(*, organisation: Organisation, case_no: str, actor,
-                                   today: datetime.date | None = None) -> Organisation:
+def organisation_charity_recognise(*, organisation: Organisation, case_no: str, actor) -> Organisation:
     """慈善组织认定."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -235,10 +233,9 @@ def organisation_charity_recognise(*, organisation: Organisation, case_no: str, 
     return locked
 
 
-def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str, actor,
-                                     today: datetime.date | None = None) -> Organisation:
+def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str, actor) -> Organisation:
     """公开募捐资格: only a recognised charity may hold it."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
