@@ -1,5 +1,8 @@
 """Completed cases for the ratings and stats tests, built through the case services."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.db import connection
 
@@ -18,6 +21,27 @@ def _skip_unmigrated_receivers(db, monkeypatch):
         monkeypatch.setattr(case_transitioned, "receivers",
                             [r for r in case_transitioned.receivers if r[0][0] != "portal.notify_applicant"])
         monkeypatch.setattr(case_transitioned, "sender_receivers_cache", {})
+
+
+class Clock:
+    """`timezone.now()` answers `value` (an aware datetime in Asia/Shanghai) while the fixture is active."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def set(self, *args):
+        self.value = datetime.datetime(*args, tzinfo=SHANGHAI)
+
+    def advance(self, **delta):
+        self.value += datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Pin the clock: by default Friday 2026-04-03 09:00, before the 清明 break (4/4-4/6)."""
+    pinned = Clock(datetime.datetime(2026, 4, 3, 9, 0, tzinfo=SHANGHAI))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: pinned.value)
+    return pinned
 
 
 @pytest.fixture
@@ -40,6 +64,26 @@ def chief(make_staff, window, unit):
     user.window, user.department = window, unit
     user.save(update_fields=["window", "department"])
     return user
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def other_unit_staff(make_staff):
+    from onewindow.accounts.models import Role
+
+    user = make_staff("otherclerk", Role.CLERK)
+    user.department = Department.objects.create(name="慈善事业促进处")
+    user.save(update_fields=["department"])
+    return user
+
+
+@pytest.fixture
+def other_applicant(db):
+    from onewindow.accounts.models import User
+
+    return User.objects.create(username="someone", kind=User.Kind.APPLICANT, full_name="钱某")
 
 
 @pytest.fixture
