@@ -16,8 +16,10 @@ class ServiceError(Exception):
 
     status = 400
     code = "invalid"
+    default_message = _("The request cannot be carried out.")
 
-    def __init__(self, message, *, code: str | None = None, details: dict | list | None = None):
+    def __init__(self, message=None, *, code: str | None = None, details: dict | list | None = None):
+        message = message or self.default_message
         super().__init__(str(message))
         self.message = message
         if code:
@@ -36,14 +38,13 @@ class ValidationFailed(ServiceError):
 class PermissionDenied(ServiceError):
     status = 403
     code = "forbidden"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("You are not allowed to do this."), **kwargs)
+    default_message = _("You are not allowed to do this.")
 
 
 class NotFound(ServiceError):
     status = 404
     code = "not_found"
+    default_message = MESSAGES["not_found"]
 
 
 class Conflict(ServiceError):
