@@ -13,6 +13,8 @@ def limit(version, which: str) -> str:
     value, unit = getattr(version, f"{which}_limit"), getattr(version, f"{which}_limit_unit")
     if unit == LimitUnit.ON_THE_SPOT:
         return str(LimitUnit(unit).label)
+    if which == "statutory" and not value:  # filing items: no law sets a limit
+        return str(_("not set by law"))
     return f"{value} {LimitUnit(unit).label}"
 
 
