@@ -142,7 +142,7 @@ def case_detail(user: User, case_no: str) -> Case | None:
                          .prefetch_related(files).order_by("material__order", "material_id"))
     return (visible_cases(user)
             .select_related("item_version", "item", "filed_by", "organisation")
-            .prefetch_related(materials, "steps", "pauses", "documents")
+            .prefetch_related(materials, "steps", "pauses", "documents", "item_version__form_fields")
             .filter(case_no=case_no).first())
 
 

@@ -192,6 +192,7 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
+        "form_rows": [(f.label, case.form_data.get(f.key, "")) for f in case.item_version.form_fields.all()],
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
     }, status=status)
 
