@@ -8,7 +8,6 @@ process drops its in-memory copy of the calendar.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,11 +64,9 @@ class WorkdayOrdinal(models.Model):
         verbose_name = _("working-day ordinal")
         verbose_name_plural = _("working-day ordinals")
         ordering = ["date"]
-        constraints = [
-            # Exactly one working day carries each ordinal: the bulk lookup target.
-            models.UniqueConstraint(fields=["ordinal"], condition=Q(is_working=True),
-                                    name="workday_ordinal_working_unique"),
-        ]
+        # The bulk lookup "the working row with ordinal N". A partial index (WHERE is_working) would
+        # be smaller, but SQLite only uses it when the query repeats its condition literally.
+        indexes = [models.Index(fields=["ordinal", "is_working"], name="workday_ordinal_lookup")]
 
     def __str__(self):
         return f"{self.date.isoformat()} #{self.ordinal}"

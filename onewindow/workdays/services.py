@@ -564,10 +564,11 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def recompute_due_dates(*, table: str, pk: str, start_col: str, days_col: str, due_col: str,
                         provisional_col: str | None, where: str = "", params: Sequence = ()) -> int:
     """Set `due_col` to the `days_col`-th working day after `start_col` (and `provisional_col` to
-    whether that touched a provisional day) for every row of `table` matching `where`, in ONE UPDATE
-    with correlated subqueries on the ordinal table. `where` is trusted SQL from code with `%s`
-    placeholders for `params`. Rows whose dates fall outside the ordinal window get NULL.
-    Returns the number of rows updated."""
+    whether that touched a provisional day) for the rows of `table` matching `where`, in ONE
+    UPDATE ... FROM joined to the ordinal table. Only rows whose values change are written.
+    `where` is trusted SQL from code, in the table's own scope, with `%s` placeholders for `params`
+    (write a literal % as %%). Rows whose dates fall outside the ordinal window get NULL.
+    Returns the number of rows changed."""
     for name in (table, pk, start_col, days_col, due_col, provisional_col or "x"):
         if not _IDENTIFIER.match(name):
             raise ValueError(f"not a plain SQL identifier: {name!r}")
@@ -583,15 +584,30 @@ def recompute_due_dates(*, table: str, pk: str, start_col: str, days_col: str, d
             max_start = datetime.date.fromisoformat(max_start)
         # N working days never span more than 2N + 30 calendar days (the longest break is 9 days).
         ordinals_ensure(through=max_start + datetime.timedelta(days=2 * (max_days or 0) + 30))
-    start_row = f"(SELECT o1.ordinal FROM {ordinals} o1 WHERE o1.date = {t}.{start})"
-    target = f"FROM {ordinals} o2 WHERE o2.is_working AND o2.ordinal = {start_row} + {t}.{days}"
-    sets = [f"{q(due_col)} = CASE WHEN {t}.{days} = 0 THEN {t}.{start} ELSE (SELECT o2.date {target}) END"]
+    # The matching rows are joined to their start day (o1) and to the working day N ordinals on (o2);
+    # a join lets PostgreSQL hash the small ordinal table instead of probing it per row, and the final
+    # condition skips rows that already hold the right answer (most of them after a calendar change).
+    due = q(due_col)
+    computed = ["CASE WHEN c.wd_days = 0 THEN c.wd_start ELSE o2.date END AS wd_due"]
+    sets = [f"{due} = x.wd_due"]
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = [f"{t}.{due} {distinct} x.wd_due"]
     if provisional_col:
-        start_prov = f"(SELECT o1.provisional_count FROM {ordinals} o1 WHERE o1.date = {t}.{start})"
-        sets.append(f"{q(provisional_col)} = CASE WHEN {t}.{days} = 0 THEN FALSE "
-                    f"ELSE (SELECT o2.provisional_count {target}) > {start_prov} END")
+        prov = q(provisional_col)
+        computed.append("CASE WHEN c.wd_days = 0 THEN FALSE ELSE o2.provisional_count > o1.provisional_count END "
+                        "AS wd_prov")
+        sets.append(f"{prov} = x.wd_prov")
+        changed.append(f"{t}.{prov} {distinct} x.wd_prov")
+    sql = (
+        f"UPDATE {t} SET {', '.join(sets)} FROM ("
+        f"SELECT c.wd_pk, {', '.join(computed)} "
+        f"FROM (SELECT {q(pk)} AS wd_pk, {start} AS wd_start, {days} AS wd_days FROM {t}{condition}) c "
+        f"LEFT JOIN {ordinals} o1 ON o1.date = c.wd_start "
+        f"LEFT JOIN {ordinals} o2 ON o2.ordinal = o1.ordinal + c.wd_days AND o2.is_working"
+        f") x WHERE {t}.{q(pk)} = x.wd_pk AND ({' OR '.join(changed)})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {t} SET {', '.join(sets)}{condition}", list(params))
+        cursor.execute(sql, list(params))
         return cursor.rowcount
 
 

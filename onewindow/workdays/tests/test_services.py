@@ -145,11 +145,13 @@ def test_recompute_due_dates_in_one_update(administrator, django_assert_max_num_
                        "due date, prov boolean, open boolean)")
         for pk, start, days in rows:
             cursor.execute("INSERT INTO wd_scratch VALUES (%s, %s, %s, NULL, NULL, %s)", [pk, start, days, pk != 7])
+    def recompute():
+        return services.recompute_due_dates(table="wd_scratch", pk="id", start_col="start", days_col="days",
+                                            due_col="due", provisional_col="prov", where="open = %s",
+                                            params=[True])
+
     with django_assert_max_num_queries(3):  # window check, ordinal window lookup, the UPDATE
-        updated = services.recompute_due_dates(table="wd_scratch", pk="id", start_col="start", days_col="days",
-                                               due_col="due", provisional_col="prov", where="open = %s",
-                                               params=[True])
-    assert updated == 6
+        assert recompute() == 5  # row 6 (no start) already holds NULL; row 7 is not open
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, due, prov FROM wd_scratch ORDER BY id")
         result = {pk: (_date(due), prov) for pk, due, prov in cursor.fetchall()}
@@ -159,6 +161,12 @@ def test_recompute_due_dates_in_one_update(administrator, django_assert_max_num_
     assert result[4][1]  # reaches into 2028, which is provisional
     assert result[6] == (None, None)
     assert result[7] == (None, None)  # not matched by `where`
+    assert recompute() == 0  # nothing changed
+    services.override_set(day=D(2026, 10, 9), is_working=False, note="test", actor=administrator)
+    assert recompute() == 1  # only row 1 (due 10/10) moves
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT due FROM wd_scratch WHERE id = 1")
+        assert _date(cursor.fetchone()[0]) == D(2026, 10, 12)
 
 
 def test_recompute_refuses_odd_identifiers():
