@@ -67,3 +67,23 @@ def test_overrides_win_over_the_package(administrator, day, working, n):
         raise Rollback
     # Rolled back: the package (or Monday to Friday) decides again.
     assert is_working_day(day) is services.calendar.day_status(day, {}, frozenset())[0]
+
+
+pauses = st.lists(st.tuples(st.integers(min_value=-5, max_value=120), st.integers(min_value=0, max_value=30)),
+                  max_size=4)
+
+
+@quick
+@given(start=days, limit=st.integers(min_value=0, max_value=60), extension=st.integers(min_value=0, max_value=15),
+       spans=pauses)
+def test_clock_due_and_days_used_agree(start, limit, extension, spans):
+    paused = [(start + datetime.timedelta(days=a), start + datetime.timedelta(days=a + length))
+              for a, length in spans]
+    due = services.clock_due(start=start, limit=limit, unit="working_days", paused=paused, extension=extension)
+    assert services.working_days_used(start=start, today=due.date, paused=paused) == limit + extension
+    if limit + extension:
+        assert is_working_day(due.date)
+        assert not any(a <= due.date <= b for a, b in paused)
+        assert services.working_days_used(start=start, today=due.date - ONE, paused=paused) == limit + extension - 1
+    plain = add_working_days(start, limit + extension)
+    assert due.date >= plain.date
