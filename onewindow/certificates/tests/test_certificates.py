@@ -224,6 +224,9 @@ def test_staff_download_and_reprint_permissions(establish, login, client, clerk,
                                                 settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _, certificate = establish()
+    cached = cache_path(certificate)  # a cached copy is served as is (rendering is tested above)
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"%PDF-1.7 cached")
     download = f"/verify/staff/{certificate.token}/pdf"
     reprint = f"/verify/staff/{certificate.token}/reprint"
     assert client.get(download).status_code == 302  # anonymous → login
@@ -232,10 +235,11 @@ def test_staff_download_and_reprint_permissions(establish, login, client, clerk,
     assert login(supervisor).post(reprint).status_code == 403
     response = login(clerk).get(download)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content == b"%PDF-1.7 cached"
     response = login(clerk).post(reprint)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == download
     certificate.refresh_from_db()
-    assert certificate.print_count == 1
+    assert certificate.print_count == 1 and cache_path(certificate).name.endswith("-1.pdf")
     assert login(clerk).get(reprint).status_code == 405
 
 
@@ -268,6 +272,8 @@ def test_void_view_is_for_administrators(establish, login, client, clerk, admini
 def test_pdf_api_is_for_window_staff(establish, api, clerk, supervisor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _, certificate = establish()
+    cache_path(certificate).parent.mkdir(parents=True)
+    cache_path(certificate).write_bytes(b"%PDF-1.7 cached")
     url = f"/api/v1/verify/{certificate.token}/pdf"
     assert api(None).get(url).status_code == 401
     assert api(supervisor).get(url).status_code == 403
