@@ -3,6 +3,7 @@
 import pytest
 
 from onewindow.accounts.models import AuthorityGrant, Role
+from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.catalog.models import RegistryAction
 from onewindow.certificates.models import Certificate
@@ -211,3 +212,21 @@ class TestUploads:
         case = make_case(make_item(), clerk, complete_materials=False)
         assert self.upload(api(reviewer), case.case_no, "a.pdf", PDF).status_code in (403, 404)
         assert self.upload(api(None), case.case_no, "a.pdf", PDF).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "suffix"), [("get", ""), ("post", "/actions/accept"), ("post", "/materials"),
+                                                ("get", "/documents/1")])
+def test_case_endpoints_need_a_token(method, suffix, api, clerk, today):
+    case = make_case(make_item(), clerk)
+    anonymous = getattr(api(None), method)(f"/api/v1/cases/{case.case_no}{suffix}")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthorized"
+    assert api(None).get("/api/v1/cases").status_code == 401
+
+
+def test_documents_only_for_those_who_see_the_case(api, clerk, reviewer, make_staff, today):
+    item = make_item(grants={AuthorityGrant.Action.ACCEPT: [Role.CLERK], AuthorityGrant.Action.REVIEW: [Role.REVIEWER]})
+    case = services.case_accept(case=make_case(item, clerk), actor=clerk)
+    url = f"/api/v1/cases/{case.case_no}/documents/{case.documents.get().pk}"
+    outsider = make_staff("outsider", Role.DECISION_MAKER)
+    assert api(outsider).get(url).status_code == 404
+    assert api(reviewer).get(f"/api/v1/cases/{case.case_no}/documents/999999").status_code == 404

@@ -200,3 +200,35 @@ def test_case_page_warns_after_the_art32_window(login, clerk, today):
     today.set(datetime.date(2026, 4, 2))
     html = login(clerk).get(reverse("cases:case", args=[case.case_no])).content.decode()
     assert "第三十二条" in html and "/act/request_correction/" not in html and "/act/accept/" in html
+
+
+CASE_URLS = [("cases:case", "get", []), ("cases:act", "post", ["accept"]), ("cases:material", "post", ["MAT"]),
+             ("cases:document", "get", ["DOC"]), ("cases:file", "get", ["FILE"])]
+
+
+@pytest.fixture
+def full_case(clerk, today):
+    from onewindow.accounts.models import AuthorityGrant, Role
+
+    item = make_item(grants={AuthorityGrant.Action.ACCEPT: [Role.CLERK], AuthorityGrant.Action.ISSUE: [Role.CLERK]})
+    case = make_case(item, clerk, complete_materials=False)
+    material = case.item_version.materials.first()
+    stored = services.case_material_upload(case=case, actor=clerk, material=material, name="a.pdf", content=PDF)
+    mark(case, clerk, "resolution")
+    case = services.case_request_correction(case=case, actor=clerk)
+    ids = {"MAT": material.pk, "DOC": case.documents.get().pk, "FILE": stored.pk}
+    return case, ids
+
+
+@pytest.mark.parametrize(("name", "method", "args"), CASE_URLS, ids=[u[0] for u in CASE_URLS])
+def test_case_urls_refuse_outsiders(name, method, args, full_case, client, login, applicant, make_staff):
+    from onewindow.accounts.models import Role
+
+    case, ids = full_case
+    url = reverse(name, args=[case.case_no, *[ids.get(a, a) for a in args]])
+    anonymous = getattr(client, method)(url)
+    assert anonymous.status_code == 302 and "/accounts/" in anonymous.url
+    assert getattr(login(applicant), method)(url).status_code == 403
+    outsider = make_staff("outsider", Role.DECISION_MAKER)  # staff, but no authority on this item
+    assert getattr(login(outsider), method)(url).status_code in (403, 404)
+    assert Case.objects.get(pk=case.pk).state == CaseState.CORRECTION
