@@ -90,8 +90,8 @@ def check_id_number(number: str, *, today: datetime.date | None = None) -> Check
         if not ch.isdigit():
             return CheckResult(False, _("Position %(pos)d: must be a digit, not “%(ch)s”.")
                                % {"pos": index, "ch": ch}, index)
-    if number[0] == "0":
-        return CheckResult(False, _("Position 1: the area code cannot start with 0."), 1)
+    if number[0] not in "12345678":  # province codes run from 11 to 82
+        return CheckResult(False, _("Position 1: an area code starts with 1 to 8."), 1)
     try:
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:

@@ -87,6 +87,7 @@ def test_id_number_errors_name_the_position():
     assert check_id_number("11010519490231002X").position == 7  # 31 February
     assert check_id_number("1101051949123100AX").position == 17
     assert check_id_number("010105194912310021").position == 1
+    assert check_id_number("910105194912310021").position == 1
     future = check_id_number("110105209912310021", today=datetime.date(2026, 1, 1))
     assert future.position == 7
     assert not check_id_number("1101051949").ok

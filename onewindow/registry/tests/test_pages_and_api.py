@@ -36,8 +36,9 @@ def test_public_search_page_shows_public_fields_only(client, three, django_asser
     assert "没有符合条件" in client.get("/organisations/", {"q": "不存在的组织"}).content.decode()
 
 
-def test_public_search_api(api, three):
-    response = api(None).get("/api/v1/organisations", q="教育基金会")
+def test_public_search_api(api, three, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = api(None).get("/api/v1/organisations", q="教育基金会")
     assert response.status_code == 200
     [row] = response.json()
     assert set(row) == PUBLIC_KEYS and row["credit_code"] == three[1].credit_code
