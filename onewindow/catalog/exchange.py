@@ -252,8 +252,9 @@ def _apply(label, entries, contents, actor) -> ImportReport:
         version_publish(version=draft, actor=actor)
     if label:
         catalog_label_set(label=label, actor=actor)
-    audit_log(action="catalog.imported", actor=actor if getattr(actor, "pk", None) else None,
-              object_type="catalog.catalog", object_repr=label[:200],
-              changes={"created": report.created, "changed": report.changed,
-                       "unchanged": len(report.unchanged)})
+    if report.created or report.changed:  # an import that changes nothing leaves no trace
+        audit_log(action="catalog.imported", actor=actor if getattr(actor, "pk", None) else None,
+                  object_type="catalog.catalog", object_repr=label[:200],
+                  changes={"created": report.created, "changed": report.changed,
+                           "unchanged": len(report.unchanged)})
     return report
