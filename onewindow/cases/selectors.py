@@ -148,13 +148,13 @@ def case_detail(user: User, case_no: str) -> Case | None:
 
 def applicant_prefill(code: str) -> dict:
     """一次采集多方利用: fill the applicant from the register, else from the latest earlier case."""
-    code = code.strip().upper()
+    code = code.strip()
     if not code:
         return {}
-    from onewindow.registry.models import Organisation
+    from onewindow.registry.selectors import organisation_find
 
-    org = Organisation.objects.filter(credit_code=code).first()
-    earlier = Case.objects.filter(id_number=code).order_by("-created_at").first()
+    org = organisation_find(code)
+    earlier = Case.objects.filter(id_number=org.credit_code if org else code.upper()).order_by("-created_at").first()
     data = {}
     if earlier:
         data.update(kind=earlier.applicant_kind, name=earlier.applicant_name, id_type=earlier.id_type,

@@ -148,9 +148,10 @@ def _save(case: Case, from_state: str, fields: list[str]) -> None:
 def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = "",
           action: str | None = None) -> CaseStep:
     now = timezone.now()
+    handler_name = str(actor)[:50] if actor else "系统"  # no actor: a rule acted (e.g. an expired 容缺 deadline)
     return CaseStep.objects.create(
         case=case, code=code, name=STEP_NAMES[code], action=action or STEP_ACTIONS.get(code, CaseStep.Action.PASS),
-        handler=actor if getattr(actor, "pk", None) else None, handler_name=str(actor)[:50] if actor else "系统",  # system: a rule, not a person
+        handler=actor if getattr(actor, "pk", None) else None, handler_name=handler_name,
         unit=case.item_version.implementing_body, opinion=opinion, from_state=from_state, to_state=case.state,
         started_at=now, ended_at=now)
 

@@ -232,3 +232,15 @@ def test_case_urls_refuse_outsiders(name, method, args, full_case, client, login
     outsider = make_staff("outsider", Role.DECISION_MAKER)  # staff, but no authority on this item
     assert getattr(login(outsider), method)(url).status_code in (403, 404)
     assert Case.objects.get(pk=case.pk).state == CaseState.CORRECTION
+
+
+def test_prefill_from_the_register(login, clerk, today):
+    from onewindow.registry.models import Organisation
+
+    item = make_item()
+    Organisation.objects.create(kind="private_non_enterprise", credit_code=ORG_CODE, name="湖南某某职业培训中心",
+                                legal_representative="王强", registration_authority="湖南省民政厅")
+    page = login(clerk).get(reverse("cases:intake"), {"item": item.pk, "find": ORG_CODE.lower()})
+    html = page.content.decode()
+    assert "湖南某某职业培训中心" in html and "王强" in html
+    assert 'value="reused" selected' in html  # the certificate is taken from the register (免提交)
