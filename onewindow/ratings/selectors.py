@@ -56,10 +56,10 @@ def urgings_to(user: User) -> QuerySet[Urging]:
 @dataclass
 class Board:
     cases: list[Case] = field(default_factory=list)  # yellow and red, with .light, .handler
-    by_item: Counter = field(default_factory=Counter)
-    by_unit: Counter = field(default_factory=Counter)
-    by_window: Counter = field(default_factory=Counter)
-    by_person: Counter = field(default_factory=Counter)
+    by_item: list[tuple[str, int]] = field(default_factory=list)  # most first
+    by_unit: list[tuple[str, int]] = field(default_factory=list)
+    by_window: list[tuple[str, int]] = field(default_factory=list)
+    by_person: list[tuple[str, int]] = field(default_factory=list)
     corrections: list[Case] = field(default_factory=list)  # 补正 notice overdue or due soon
     deficiencies: list[Case] = field(default_factory=list)  # 容缺 supplement overdue or due soon
     rectifications: list[Rectification] = field(default_factory=list)
@@ -81,16 +81,19 @@ def board(*, today: datetime.date | None = None) -> Board:
     """Everything a supervisor watches, in a fixed number of queries; lights computed in Python."""
     today = today or services.today()
     result = Board()
+    by_item, by_unit, by_window, by_person = Counter(), Counter(), Counter(), Counter()
     for case in _with_handler(Case.objects.filter(state__in=HANDLING_STATES, promised_due__isnull=False)):
         case.light = case_light(case, today)
         if case.light in ("yellow", "red"):
             result.cases.append(case)
             handler = case.handler
-            result.by_item[case.item_version.name] += 1
-            result.by_unit[str(handler.department) if handler and handler.department else
-                           case.item_version.implementing_body] += 1
-            result.by_window[str(handler.window) if handler and handler.window else "—"] += 1
-            result.by_person[str(handler) if handler else "—"] += 1
+            by_item[case.item_version.name] += 1
+            by_unit[str(handler.department) if handler and handler.department else
+                    case.item_version.implementing_body] += 1
+            by_window[str(handler.window) if handler and handler.window else "—"] += 1
+            by_person[str(handler) if handler else "—"] += 1
+    result.by_item, result.by_unit = by_item.most_common(), by_unit.most_common()
+    result.by_window, result.by_person = by_window.most_common(), by_person.most_common()
     result.cases.sort(key=lambda c: (c.light != "red", c.promised_due))
     result.cases = result.cases[:BOARD_LIMIT]
     # Art. 32: the correction notice is due within 5 working days of receipt.
