@@ -1,8 +1,9 @@
 """Real-browser tests: Playwright drives Debian's Chromium against the live server.
 
-The main scenario follows an organisation's handler from sign-up to the verified certificate, with the
-window clerk and the chief approver acting in their own browser contexts."""
+The main scenario follows an organisation's handler from sign-up to the verified certificate and the
+rating of the completed case, with the window clerk and the chief approver in their own browser contexts."""
 
+import datetime
 import re
 
 import pytest
@@ -33,7 +34,7 @@ def _file(name: str, content: bytes, mime: str) -> dict:
     return {"name": name, "mimeType": mime, "buffer": content}
 
 
-def test_sign_up_apply_accept_decide_download_verify(new_context, live_server):
+def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
     from onewindow.accounts.demo import demo_authority_setup
     from onewindow.catalog.loader import catalog_load_reference
 
@@ -112,9 +113,30 @@ def test_sign_up_apply_accept_decide_download_verify(new_context, live_server):
     assert "湖南康养职业培训学校" in page.content()
     page.goto("/my/inbox/")
     assert "已受理" in page.content() and "已准予" in page.content()
-    # Rating: the ratings app does not expose `ratings:rate` yet; the case page says so instead of a link.
+    # Collect at the window in a booked slot; the clerk hands the result out and the case completes.
     page.goto(f"/my/cases/{case_no}/")
-    assert page.get_by_role("link", name="评价本次办理").count() == 0
+    assert page.get_by_role("link", name="评价本次办理").count() == 0  # rated once completed
+    slot = services.cases.today() + datetime.timedelta(days=1)
+    while not services.workdays.is_working_day(slot):
+        slot += datetime.timedelta(days=1)
+    page.get_by_label("到窗口领取（预约时间）").check()
+    page.get_by_label("日期（工作日）").fill(slot.isoformat())
+    page.get_by_label("时段").select_option("am")
+    page.get_by_role("button", name="保存选择").click()
+    page.wait_for_selector("#delivery-current")
+    clerk.goto(f"/workbench/cases/{case_no}/")
+    issue = clerk.locator(f"form[action='/workbench/cases/{case_no}/act/issue/']")
+    issue.locator("select[name=delivery]").select_option("window")
+    issue.locator("input[name=collector_name]").fill("李明")
+    issue.locator("input[name=collector_id_number]").fill("430102199003076545")
+    issue.locator("button").click()
+    clerk.wait_for_selector("text=送达回证")
+    # 一事一评: the applicant rates the completed case.
+    page.goto(f"/my/cases/{case_no}/")
+    page.get_by_role("link", name="评价本次办理").click()
+    page.get_by_label("非常满意", exact=True).check()
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.wait_for_selector("text=谢谢，您的评价已记录。")
 
 
 def test_progress_query_elder_mode_and_phone(new_context, live_server):
