@@ -241,7 +241,7 @@ def snapshot() -> Snapshot:
     if not stale:
         return snap
     version = current_version()
-    if snap is None or snap.version != version or not version:
+    if snap is None or snap.version != version:
         snap = load(version)
         _snapshot = snap
     _holder.scope = scope

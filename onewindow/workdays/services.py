@@ -541,21 +541,69 @@ def _write_ordinals(state: CalendarState, start: datetime.date | None, through: 
     last = max(last, state.ordinals_through or last, through or last)
     snap = calendar.Snapshot.build(version=state.version, overrides=overrides, confirmed=confirmed,
                                    policies=policies, window=(first, last))
-    if start is None or state.ordinals_from != first or start < first:
-        start = first
+    old_last = state.ordinals_through
+    if start is None or old_last is None or state.ordinals_from != first or start < first:
         WorkdayOrdinal.objects.all().delete()
+        _insert_ordinals(snap, first)
     else:
-        WorkdayOrdinal.objects.filter(date__gte=start).delete()
+        if start <= old_last:
+            _update_ordinals(snap, start, old_last)
+        if last > old_last:
+            _insert_ordinals(snap, old_last + ONE_DAY)
+    state.ordinals_from, state.ordinals_through = first, last
+    state.save()
+
+
+def _ordinals_table() -> str:
+    return connection.ops.quote_name(WorkdayOrdinal._meta.db_table)
+
+
+def _insert_ordinals(snap: calendar.Snapshot, start: datetime.date) -> None:
     # Raw executemany: the ORM's bulk_create spends most of its time building model instances here.
     adapt = connection.ops.adapt_datefield_value
     rows = [(adapt(r["date"]), r["is_working"], r["ordinal"], r["provisional"], r["provisional_count"])
             for r in snap.rows(start)]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {connection.ops.quote_name(WorkdayOrdinal._meta.db_table)} "
-            "(date, is_working, ordinal, provisional, provisional_count) VALUES (%s, %s, %s, %s, %s)", rows)
-    state.ordinals_from, state.ordinals_through = first, last
-    state.save()
+        cursor.executemany(f"INSERT INTO {_ordinals_table()} (date, is_working, ordinal, provisional, provisional_count) "
+                           "VALUES (%s, %s, %s, %s, %s)", rows)
+
+
+def _update_ordinals(snap: calendar.Snapshot, start: datetime.date, last: datetime.date) -> None:
+    """Bring rows start..last in line with `snap`. A changed day shifts every later ordinal by the same
+    amount, so rows are rewritten one by one only where their flags change, and otherwise shifted in
+    runs of equal offsets with one ranged UPDATE each."""
+    table = _ordinals_table()
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:  # raw: the ORM's converters cost more than the rest here
+        cursor.execute(f"SELECT is_working, ordinal, provisional, provisional_count FROM {table} "
+                       "WHERE date BETWEEN %s AND %s ORDER BY date", [adapt(start), adapt(last)])
+        existing = cursor.fetchall()
+    wanted = [row for row in snap.rows(start) if row["date"] <= last]
+    if len(existing) != len(wanted):  # rows missing: rewrite the tail
+        WorkdayOrdinal.objects.filter(date__gte=start).delete()
+        _insert_ordinals(snap, start)
+        return
+    exact, runs = [], []  # runs: [delta_ordinal, delta_provisional, first_date, last_date]
+    for (was_working, ordinal, was_provisional, prov_count), row in zip(existing, wanted, strict=True):
+        if (bool(was_working), bool(was_provisional)) != (row["is_working"], row["provisional"]):
+            exact.append((row["is_working"], row["ordinal"], row["provisional"], row["provisional_count"],
+                          adapt(row["date"])))
+            continue
+        delta = (row["ordinal"] - ordinal, row["provisional_count"] - prov_count)
+        if delta == (0, 0):
+            continue
+        if runs and runs[-1][:2] == list(delta) and runs[-1][3] == row["date"] - ONE_DAY:
+            runs[-1][3] = row["date"]
+        else:
+            runs.append([*delta, row["date"], row["date"]])
+    with connection.cursor() as cursor:
+        if exact:
+            cursor.executemany(f"UPDATE {table} SET is_working = %s, ordinal = %s, provisional = %s, "
+                               "provisional_count = %s WHERE date = %s", exact)
+        if runs:
+            cursor.executemany(f"UPDATE {table} SET ordinal = ordinal + %s, "
+                               "provisional_count = provisional_count + %s WHERE date BETWEEN %s AND %s",
+                               [(do, dp, adapt(a), adapt(b)) for do, dp, a, b in runs])
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -574,7 +622,7 @@ def recompute_due_dates(*, table: str, pk: str, start_col: str, days_col: str, d
             raise ValueError(f"not a plain SQL identifier: {name!r}")
     q = connection.ops.quote_name
     t, start, days = q(table), q(start_col), q(days_col)
-    ordinals = q(WorkdayOrdinal._meta.db_table)
+    ordinals = _ordinals_table()
     condition = f" WHERE {where}" if where else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX({start}), MAX({days}) FROM {t}{condition}", list(params))

@@ -51,7 +51,7 @@ def test_count_matches_listing(first, span):
     assert all(is_working_day(d) for d in listed)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(day=st.dates(min_value=datetime.date(2004, 1, 1), max_value=datetime.date(2030, 12, 31)),
        working=st.booleans(), n=st.integers(min_value=1, max_value=30))
 def test_overrides_win_over_the_package(administrator, day, working, n):

@@ -54,9 +54,12 @@ def test_signal_waits_for_commit(administrator, received, django_capture_on_comm
     assert callbacks
 
 
-def test_ordinal_table_matches_the_service(administrator):
-    services.override_set(day=D(2026, 6, 1), is_working=False, actor=administrator)
-    services.notice_import(notice=services.notice_parse(NOTICE_2027), actor=administrator)
+def test_ordinal_table_matches_the_service(administrator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed: the cache settles
+        services.override_set(day=D(2026, 6, 1), is_working=False, actor=administrator)
+        services.override_set(day=D(2026, 6, 6), is_working=True, actor=administrator)
+        services.notice_import(notice=services.notice_parse(NOTICE_2027), actor=administrator)
+        services.override_delete(day=D(2026, 6, 6), actor=administrator)
     state = CalendarState.objects.get(pk=1)
     rows = list(WorkdayOrdinal.objects.filter(date__range=(D(2025, 12, 1), D(2027, 12, 31))))
     assert rows[0].date == D(2025, 12, 1) and len(rows) == (D(2027, 12, 31) - D(2025, 12, 1)).days + 1
@@ -70,6 +73,12 @@ def test_ordinal_table_matches_the_service(administrator):
     assert WorkdayOrdinal.objects.count() == (state.ordinals_through - state.ordinals_from).days + 1
     assert not WorkdayOrdinal.objects.get(date=D(2027, 1, 1)).is_working
     assert WorkdayOrdinal.objects.get(date=D(2028, 1, 3)).provisional
+    # Incremental updates leave exactly what a full rebuild writes.
+    incremental = list(WorkdayOrdinal.objects.order_by("date").values_list(
+        "date", "is_working", "ordinal", "provisional", "provisional_count"))
+    services.ordinals_rebuild()
+    assert incremental == list(WorkdayOrdinal.objects.order_by("date").values_list(
+        "date", "is_working", "ordinal", "provisional", "provisional_count"))
 
 
 def test_ordinals_rebuild_and_extend():
