@@ -149,6 +149,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A database cache so that rate limits and throttles hold across web processes without another server
+# (the table is made by `onewindow createcachetable`, which `make run` and the test set-up run).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onewindow_cache"}}
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
@@ -168,7 +171,7 @@ LOGGING = {
 # --- OneWindow settings -------------------------------------------------------------------
 # The department running this installation; printed on notices and certificates.
 ONEWINDOW_DEPARTMENT_NAME = os.environ.get("ONEWINDOW_DEPARTMENT_NAME", "湖南省民政厅")
-ONEWINDOW_DEPARTMENT_CODE = os.environ.get("ONEWINDOW_DEPARTMENT_CODE", "11430000006143059N")
+ONEWINDOW_DEPARTMENT_CODE = os.environ.get("ONEWINDOW_DEPARTMENT_CODE", "11430000006122340X")
 ONEWINDOW_AREA_CODE = os.environ.get("ONEWINDOW_AREA_CODE", "430000")
 ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

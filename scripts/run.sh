@@ -5,6 +5,7 @@ PORT="${PORT:-8000}"
 export DEBUG="${DEBUG:-1}"
 OW=.venv/bin/onewindow
 $OW migrate --noinput
+$OW createcachetable
 $OW demo setup
 $OW db_worker &
 WORKER=$!

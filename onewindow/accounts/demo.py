@@ -41,7 +41,7 @@ DEFAULT_AUTHORITY = {
 @transaction.atomic
 def demo_people_setup() -> list[str]:
     """Create the demo hall, window, division and accounts; return the demo usernames."""
-    dept, _ = Department.objects.get_or_create(name="湖南省民政厅", defaults={"credit_code": "11430000006143059N"})
+    dept, _ = Department.objects.get_or_create(name="湖南省民政厅", defaults={"credit_code": "11430000006122340X"})
     division, _ = Department.objects.get_or_create(name="社会组织管理局", defaults={"parent": dept})
     hall, _ = Hall.objects.get_or_create(name="湖南省政府政务服务大厅", defaults={"address": "长沙市"})
     window, _ = Window.objects.get_or_create(hall=hall, number="A12",

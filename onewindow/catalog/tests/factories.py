@@ -14,7 +14,7 @@ BASE = {
     "power_division": "",
     "exercise_content": "",
     "implementing_body": "湖南省民政厅",
-    "implementing_body_code": "11430000006143059N",
+    "implementing_body_code": "11430000006122340X",
     "implementing_body_nature": "法定机关",
     "handling_unit": "社会组织管理局",
     "joint_departments": "",
@@ -88,7 +88,7 @@ def item_data(**overrides) -> dict:
     return data
 
 
-def published_item(code: str = "11430000006143059N2000000000001", actor=None, **overrides):
+def published_item(code: str = "11430000006122340X2000000000001", actor=None, **overrides):
     item = item_create(code=code, basic_code=code[-12:], actor=actor, data=item_data(**overrides))
     version_publish(version=item.versions.get(), actor=actor)
     item.refresh_from_db()
