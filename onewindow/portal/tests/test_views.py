@@ -271,3 +271,23 @@ def test_delivery_error_keeps_typed_values(decided, org_user, login):
         "method": "post", "recipient": "李明", "recipient_mobile": "123", "address": "长沙市岳麓区麓山南路1号"})
     page = response.content.decode()
     assert response.status_code == 422 and 'value="长沙市岳麓区麓山南路1号"' in page
+
+
+def test_correction_page_asks_only_for_the_missing_material(item, org_user, clerk, login):
+    case = services.application_start(actor=org_user, item=item)
+    _fill(case, org_user)
+    services.application_submit(case=case, actor=org_user)
+    supporting = item.current_version.materials.get(key="supporting")
+    cases.case_material_record(case=case, actor=clerk, material=supporting, mode="faulty", note="缺少公章")
+    cases.case_request_correction(case=case, actor=clerk)
+    client = login(org_user)
+    page = client.get(reverse("portal:case_edit", args=[case.case_no])).content.decode()
+    assert "变更事项证明材料" in page and "缺少公章" in page and "变更登记申请表" not in page
+    assert 'name="form_name"' not in page  # the form is closed; only materials are asked for
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.post(reverse("portal:material_upload", args=[case.case_no, supporting.pk]),
+                {"file": SimpleUploadedFile("盖章证明.pdf", PDF)})
+    response = client.post(reverse("portal:case_confirm", args=[case.case_no]))
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
