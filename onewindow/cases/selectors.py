@@ -38,8 +38,9 @@ def user_grants(user: User, item_id: int) -> set[str]:
                .values_list("action", flat=True))
 
 
-def allowed_actions(case: Case, user: User, grants: set[str]) -> list[str]:
-    """The actions this user may take on this case now: state, authority and the cheap guards."""
+def allowed_actions(case: Case, user: User, grants: set[str], *, art32: bool = True) -> list[str]:
+    """The actions this user may take on this case now: state, authority and the guards that need no
+    query (`art32=False` skips the Art. 32 window, which reads the case's pauses)."""
     version = case.item_version
     own = case.owner_id is not None and case.owner_id == user.pk
     result = []
@@ -58,7 +59,7 @@ def allowed_actions(case: Case, user: User, grants: set[str]) -> list[str]:
             continue
         if action == "extend" and case.extension_days >= conf.MAX_EXTENSION_DAYS:
             continue
-        if action == "request_correction" and services.correction_window_passed(case):
+        if action == "request_correction" and art32 and services.correction_window_passed(case):
             continue  # Art. 32: too late to ask, the case counts as accepted from receipt
         result.append(action)
     return result
@@ -125,6 +126,13 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
         qs = qs.filter(Q(case_no__startswith=term) | Q(applicant_name__contains=term)
                        | Q(id_number=term.upper()) | Q(organisation__credit_code=term.upper()))
     rows = list(qs)
+    if filters.tab != "done" and not user.has_role(*OVERSIGHT_ROLES):
+        # 待办: only cases on which this person can do something now.
+        grants: dict[int, set[str]] = {}
+        for item_id, action in AuthorityGrant.objects.filter(role__in=list(user.role_codes())).values_list(
+                "item_id", "action"):
+            grants.setdefault(item_id, set()).add(action)
+        rows = [case for case in rows if allowed_actions(case, user, grants.get(case.item_id, set()), art32=False)]
     counts = {"green": 0, "yellow": 0, "red": 0}
     for case in rows:
         case.light = case_light(case, today)
