@@ -1,5 +1,7 @@
 """Notify the applicant at each step of their case (site inbox + SMS), after the case action commits."""
 
+import logging
+
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -8,6 +10,8 @@ from onewindow.cases.models import Delivery, Outcome
 from onewindow.cases.signals import case_transitioned
 
 from .services import notification_send
+
+logger = logging.getLogger(__name__)
 
 
 def _text(case, action: str) -> str | None:
@@ -46,5 +50,9 @@ def on_case_transitioned(sender, case, action, from_state, to_state, **kwargs):
         return
     with override("zh-hans"):  # messages are read by the applicant, whatever the staff member's language
         text = _text(case, action)
-    if text:
+    if not text:
+        return
+    try:
         notification_send(case=case, event=action, text=text)
+    except Exception:  # the case action has committed; a failed notice must not turn it into an error page
+        logger.exception("Notification for %s (%s) failed", case.case_no, action)

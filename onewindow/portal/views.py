@@ -382,7 +382,7 @@ def case_confirm(request, case_no):
 def case_receipt(request, case_no):
     """The owner's receipt: case number, time and what happens next."""
     case = _owned_or_404(request, case_no)
-    if case.state in services.EDITABLE_STATES and case.state == CaseState.DRAFT:
+    if case.state == CaseState.DRAFT:
         return redirect("portal:case_edit", case_no=case_no)
     return render(request, "portal/case_receipt.html", {"case": case})
 

@@ -156,6 +156,7 @@ def test_progress_query_elder_mode_and_phone(new_context, live_server):
     # Large type: switched on any page, remembered per browser.
     page.locator("#elder-toggle").click()
     page.wait_for_function("document.documentElement.classList.contains('elder')")
+    page.locator(".simple-steps").wait_for()  # simpler wording on the home page
     page.goto("/progress/")
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"
     page.get_by_label("办件编号").fill(case.case_no)
