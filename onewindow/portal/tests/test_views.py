@@ -291,3 +291,18 @@ def test_correction_page_asks_only_for_the_missing_material(item, org_user, cler
     response = client.post(reverse("portal:case_confirm", args=[case.case_no]))
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
+
+
+def test_progress_and_inbox_query_budget(decided, org_user, login, django_assert_max_num_queries):
+    client = login(org_user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("portal:progress", args=[decided.case_no])).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("portal:inbox")).status_code == 200
+
+
+def test_admin_lists_portal_records_read_only(decided, administrator, login):
+    client = login(administrator)
+    for model in ("applicantprofile", "notification", "deliverychoice"):
+        assert client.get(f"/admin/portal/{model}/").status_code == 200
+    assert client.get("/admin/portal/notification/add/").status_code == 403
