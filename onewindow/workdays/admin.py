@@ -66,8 +66,23 @@ class NoticeForm(forms.Form):
         return data
 
 
+class OverrideForm(forms.ModelForm):
+    class Meta:
+        model = WorkdayOverride
+        fields = ["date", "is_working", "note"]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        try:
+            services.check_override_day(day)
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from None
+        return day
+
+
 @admin.register(WorkdayOverride)
 class WorkdayOverrideAdmin(AdministratorOnly, admin.ModelAdmin):
+    form = OverrideForm
     list_display = ["date", "is_working", "note", "created_by", "created_at"]
     list_filter = ["is_working"]
     list_select_related = ["created_by"]

@@ -216,8 +216,18 @@ def _walk_calendar(cur: datetime.date, need: int, intervals) -> datetime.date:
 # Writes. Each locks the CalendarState row first, so calendar changes run one at a time.
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2200  # overrides and notices outside this are typos
+
+
+def check_override_day(day: datetime.date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationFailed(_("The date must fall between %(first)d and %(last)d.")
+                               % {"first": FIRST_YEAR, "last": LAST_YEAR}, code="date_out_of_range")
+
+
 def override_set(*, day: datetime.date, is_working: bool, note: str = "", actor) -> WorkdayOverride:
     """Record that `day` is (or is not) a working day, whatever the package says."""
+    check_override_day(day)
     note = (note or "").strip()
     if len(note) > WorkdayOverride._meta.get_field("note").max_length:
         raise ValidationFailed(_("The note is too long."), code="note_too_long")
@@ -344,7 +354,8 @@ def notice_parse(text: str) -> Notice:
             continue
         if line.lower().startswith("year"):
             parts = line.split()
-            if year is not None or len(parts) != 2 or not parts[1].isdigit() or not 2000 <= int(parts[1]) <= 2200:
+            if (year is not None or len(parts) != 2 or not parts[1].isdigit()
+                    or not FIRST_YEAR + 1 <= int(parts[1]) <= LAST_YEAR - 1):
                 raise _notice_error(number, _("give the year once, as “year 2027”."))
             year = int(parts[1])
             continue
@@ -631,7 +642,8 @@ def recompute_due_dates(*, table: str, pk: str, start_col: str, days_col: str, d
         if isinstance(max_start, str):  # SQLite returns dates as text from raw SQL
             max_start = datetime.date.fromisoformat(max_start)
         # N working days never span more than 2N + 30 calendar days (the longest break is 9 days).
-        ordinals_ensure(through=max_start + datetime.timedelta(days=2 * (max_days or 0) + 30))
+        through = max_start + datetime.timedelta(days=2 * max(max_days or 0, 0) + 30)
+        ordinals_ensure(through=min(through, datetime.date(LAST_YEAR, 12, 31)))
     # The matching rows are joined to their start day (o1) and to the working day N ordinals on (o2);
     # a join lets PostgreSQL hash the small ordinal table instead of probing it per row, and the final
     # condition skips rows that already hold the right answer (most of them after a calendar change).

@@ -90,6 +90,15 @@ def test_admin_add_change_delete_use_the_services(login, administrator):
     assert actions == ["workdays.override_set", "workdays.override_set", "workdays.override_deleted"]
 
 
+def test_admin_refuses_far_dates(login, administrator):
+    response = login(administrator).post(reverse("admin:workdays_workdayoverride_add"),
+                                         {"date": "2999-10-01", "is_working": "", "note": ""},
+                                         headers={"Accept-Language": "zh-hans"})
+    assert response.status_code == 200
+    assert "日期必须在 2000 到 2200 之间" in response.content.decode()
+    assert not WorkdayOverride.objects.exists()
+
+
 def test_admin_policy_change_is_audited(login, administrator):
     client = login(administrator)
     policy = WarningPolicy.objects.get(kind="case")
