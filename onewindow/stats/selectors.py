@@ -167,8 +167,10 @@ def _group(qs, by: str | None, date_field: str, *extra: str, via: str = "", **ag
     return [(_month(r["k"]) if by == "month" else r["k"], r) for r in rows]
 
 
-def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None) -> Figures:
-    """Every figure for the period: the total row and, with `by`, one row per value of that dimension."""
+def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None,
+            with_total: bool = True) -> Figures:
+    """Every figure for the period: the total row and, with `by`, one row per value of that dimension
+    (`with_total=False` skips the separate total queries when the caller already has the total)."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
     rows: dict[object, Row] = defaultdict(Row)
@@ -236,7 +238,7 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
         total = rows.pop(TOTAL, Row())
         rows = {}
     else:
-        total = figures(date_from=date_from, date_to=date_to).total
+        total = figures(date_from=date_from, date_to=date_to).total if with_total else Row()
         _label(by, rows)
     total.label = str(_("Total"))
     ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.key if by == "month" else row.label))

@@ -58,7 +58,7 @@ def dashboard(request):
     date_from, date_to, error = period_from(request.GET)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "item"
     breakdown = selectors.figures(date_from=date_from, date_to=date_to, by=by)
-    months = selectors.figures(date_from=date_from, date_to=date_to, by="month")
+    months = selectors.figures(date_from=date_from, date_to=date_to, by="month", with_total=False)
     total = breakdown.total
     return render(request, "stats/dashboard.html", {
         "date_from": date_from, "date_to": date_to, "error": error, "by": by,
@@ -104,10 +104,9 @@ def monthly_report(request, month: str):
         return HttpResponse(_("Months are written YYYY-MM."), status=400, content_type="text/plain; charset=utf-8")
     first, last = span
     sections = []
-    total = None
+    total = selectors.figures(date_from=first, date_to=last).total
     for by in ("item", "item_type", "channel", "window", "person"):
-        figures = selectors.figures(date_from=first, date_to=last, by=by)
-        total = figures.total
+        figures = selectors.figures(date_from=first, date_to=last, by=by, with_total=False)
         sections.append((selectors.DIMENSIONS[by], table(figures.rows)))
     pdf = render_pdf("stats/pdf/monthly.html", {
         "month": month, "first": first, "last": last, "total": total, "summary": selectors.summary(total),
@@ -132,10 +131,9 @@ def export_xlsx(request):
     sheet.title = str(_("Total"))[:31]
     sheet.append([str(_("Period")), date_from.isoformat(), date_to.isoformat()])
     sheet.append(header)
-    total = None
+    total = selectors.figures(date_from=date_from, date_to=date_to).total
     for by, label in selectors.DIMENSIONS.items():
-        figures = selectors.figures(date_from=date_from, date_to=date_to, by=by)
-        total = figures.total
+        figures = selectors.figures(date_from=date_from, date_to=date_to, by=by, with_total=False)
         ws = book.create_sheet(str(label)[:31])
         ws.append(header)
         for values in table(figures.rows):
