@@ -111,6 +111,8 @@ def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
     page.wait_for_url(re.compile(r"/verify/"))
     assert "有效" in page.locator("[role=status]").inner_text()
     assert "湖南康养职业培训学校" in page.content()
+    page.goto("/my/certificates/")
+    assert "湖南康养职业培训学校" in page.content() and page.get_by_role("link", name="核验链接").count() == 1
     page.goto("/my/inbox/")
     assert "已受理" in page.content() and "已准予" in page.content()
     # Collect at the window in a booked slot; the clerk hands the result out and the case completes.

@@ -306,3 +306,11 @@ def test_admin_lists_portal_records_read_only(decided, administrator, login):
     for model in ("applicantprofile", "notification", "deliverychoice"):
         assert client.get(f"/admin/portal/{model}/").status_code == 200
     assert client.get("/admin/portal/notification/add/").status_code == 403
+
+
+def test_offline_item_cannot_be_started(org_user, login):
+    from .factories import make_item
+
+    item = make_item(online=False)
+    response = login(org_user).post(reverse("portal:apply", args=[item.code]))
+    assert response.status_code == 422 and not Case.objects.exists()
