@@ -105,3 +105,33 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# Rows that data migrations create. A transactional test flushes the database when it ends, so the next
+# transactional test (a live server, several processes, PostgreSQL row locks) puts them back first.
+DATA_MIGRATIONS = [("onewindow.registry.migrations.0002_code_sequence_row", "create_sequence"),
+                   ("onewindow.certificates.migrations.0002_number_sequence_rows", "create_sequences"),
+                   ("onewindow.workdays.migrations.0002_initial_data", "forwards"),
+                   ("onewindow.exchange.migrations.0002_load_profiles", "forwards")]
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    import importlib
+
+    from django.apps import apps
+
+    from onewindow.workdays.models import CalendarState
+
+    for module, function in DATA_MIGRATIONS:
+        if module.endswith("initial_data") and CalendarState.objects.exists():
+            continue  # the ordinal table is still there (its loader is not idempotent)
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_get_migration_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("migration_data")

@@ -72,7 +72,15 @@ def _check_rate(token: ApiToken) -> None:
 
 
 class TokenAuth(HttpBearer):
-    """Who may call: any active account holding a valid token. Sets request.user and request.api_token."""
+    """Who may call: any active account holding a valid token. Sets request.user and request.api_token.
+
+    `scopes` maps an HTTP method to the scope a scoped (platform) token needs for it, e.g.
+    {"GET": "cases:read", "POST": "cases:create"}; a person's unscoped token is not limited by it.
+    """
+
+    def __init__(self, scopes: dict[str, str] | None = None):
+        super().__init__()
+        self.scopes = scopes or {}
 
     def authenticate(self, request, token):
         found = token_lookup(token)
@@ -81,6 +89,9 @@ class TokenAuth(HttpBearer):
         request.user = found.user
         request.api_token = found  # set first, so that a refused request is still logged against it
         _check_rate(found)
+        needed = self.scopes.get(request.method)
+        if needed:
+            require_scope(request, needed)
         return found.user
 
 

@@ -9,19 +9,21 @@ import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from onewindow.accounts.auth import TokenAuth
 from onewindow.catalog.models import Channel, Item
 from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
+from onewindow.exchange.clients import idempotent
 
 from . import selectors, services
 from .documents import document_pdf
 from .models import CaseDocument, CaseMaterial, CasePause, CaseState, Delivery, Outcome
 
-router = Router(auth=TokenAuth(), tags=["cases"])
+router = Router(auth=TokenAuth(scopes={"GET": "cases:read", "POST": "cases:create"}), tags=["cases"])
 
 
 # --- schemas -------------------------------------------------------------------------------------------------
@@ -46,6 +48,8 @@ class CaseIn(Schema):
     form_data: dict = {}
     channel: Channel = Channel.WINDOW
     submit: bool = True
+    client_reference: str = Field("", max_length=100,
+                                  description="The caller's own reference; a repeat returns the first case")
 
 
 class StepOut(Schema):
@@ -168,7 +172,7 @@ def _summary(case, today) -> dict:
 def _detail(request, case_no: str) -> dict:
     case = selectors.case_detail(request.auth, case_no)
     if case is None:
-        raise NotFound("未找到该办件", code="case_not_found")
+        raise NotFound(_("No such case."), code="case_not_found")
     today = services.today()
     grants = selectors.user_grants(request.auth, case.item_id)
     base = f"/api/v1/cases/{case.case_no}/documents/"
@@ -206,20 +210,32 @@ def _detail(request, case_no: str) -> dict:
 def _case(request, case_no: str):
     case = selectors.visible_cases(request.auth).filter(case_no=case_no).first()
     if case is None:
-        raise NotFound("未找到该办件", code="case_not_found")
+        raise NotFound(_("No such case."), code="case_not_found")
     return case
 
 
 # --- endpoints -----------------------------------------------------------------------------------------------
 
 @router.post("", response={201: CaseOut, **ERRORS}, summary="Create (and submit) a case")
-def case_create(request, payload: CaseIn):
+def case_create(request, payload: CaseIn,
+                idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100)):
+    """Staff file at the window; applicants and platform clients (scope cases:create) apply online.
+    A repeated `Idempotency-Key` or `client_reference` returns the first answer instead of a new case."""
     item = Item.objects.select_related("current_version").filter(code=payload.item).first()
     if item is None:
-        raise NotFound("未找到该事项", code="item_not_found")
-    case = services.case_create(actor=request.auth, item=item, applicant=services.Applicant(**payload.applicant.dict()),
-                                form_data=payload.form_data, channel=payload.channel, submit=payload.submit)
-    return Status(201, _detail(request, case.case_no))
+        raise NotFound(_("No such item."), code="item_not_found")
+
+    def create():
+        case = services.case_create(actor=request.auth, item=item,
+                                    applicant=services.Applicant(**payload.applicant.dict()),
+                                    form_data=payload.form_data, channel=payload.channel, submit=payload.submit)
+        return 201, _detail(request, case.case_no)
+
+    key = idempotency_key or (f"ref:{payload.client_reference}" if payload.client_reference else "")
+    if not key:
+        return Status(*create())
+    status, body, _replayed = idempotent(user=request.auth, key=key, payload=payload.dict(), run=create)
+    return Status(status, body)
 
 
 @router.get("", response=list[CaseSummaryOut], summary="List cases visible to the caller")
@@ -248,10 +264,10 @@ def case_materials(request, case_no: str, material: Form[str], mode: Form[str] =
     case = _case(request, case_no)
     row = case.item_version.materials.filter(key=material).first()
     if row is None:
-        raise NotFound("该事项没有这份材料", code="material_not_listed")
+        raise NotFound(_("The item does not list this material."), code="material_not_listed")
     if mode == CaseMaterial.Mode.FILE:
         if file is None:
-            raise ValidationFailed("请选择要上传的文件", code="file_required")
+            raise ValidationFailed(_("Choose a file to upload."), code="file_required")
         services.case_material_upload(case=case, actor=request.auth, material=row, name=file.name or "",
                                       content=file.read())
     else:
@@ -266,7 +282,7 @@ def case_document(request, case_no: str, document_id: int):
     case = _case(request, case_no)
     document = CaseDocument.objects.filter(case=case, pk=document_id).first()
     if document is None:
-        raise NotFound("未找到该文书", code="document_not_found")
+        raise NotFound(_("No such document."), code="document_not_found")
     response = HttpResponse(document_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.pk}.pdf"'
     return response

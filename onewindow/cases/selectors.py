@@ -26,8 +26,8 @@ def visible_cases(user: User) -> QuerySet[Case]:
             return qs
         grants = AuthorityGrant.objects.filter(item=OuterRef("item_id"), role__in=list(user.role_codes()))
         return qs.filter(Exists(grants))
-    if getattr(user, "kind", None) == User.Kind.APPLICANT and user.is_active:
-        return qs.filter(owner=user)
+    if getattr(user, "kind", None) in (User.Kind.APPLICANT, User.Kind.PLATFORM) and user.is_active:
+        return qs.filter(owner=user)  # a platform client sees the applications it submitted
     return qs.none()
 
 

@@ -19,6 +19,7 @@ from onewindow.audit.services import audit_log
 from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
@@ -156,9 +157,11 @@ def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = ""
         started_at=now, ended_at=now)
 
 
-def _finish(case: Case, actor: User, action: str, from_state: str, changes: dict | None = None) -> None:
+def _finish(case: Case, actor: User, action: str, from_state: str, changes: dict | None = None,
+            step: CaseStep | None = None) -> None:
     audit_log(action=f"case.{action}", actor=actor, obj=case,
               changes={"state": [from_state, case.state], **(changes or {})})
+    case_event_record(case=case, event=action, from_state=from_state, step=step, actor=actor)
     transaction.on_commit(lambda: case_transitioned.send(sender=Case, case=case, action=action,
                                                          from_state=from_state, to_state=case.state))
 
@@ -298,8 +301,8 @@ def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | No
         if not may_act(actor, item, A.ACCEPT):
             raise PermissionDenied(_("You do not hold the authority for this action on this item."),
                                    code="no_authority", details={"action": "create"})
-    elif getattr(actor, "kind", None) != User.Kind.APPLICANT:
-        raise PermissionDenied()
+    elif getattr(actor, "kind", None) not in (User.Kind.APPLICANT, User.Kind.PLATFORM):
+        raise PermissionDenied()  # applicants apply for themselves; platforms pass on online applications
     elif channel == Channel.WINDOW:
         raise ValidationFailed(_("Applicants apply online; window cases are filed by staff."), code="bad_channel")
     if channel not in Channel.values:
@@ -442,9 +445,9 @@ def case_accept(*, case: Case, actor: User, opinion: str = "") -> Case:
                                    code="materials_missing", details={"materials": [m.material.key for m in missing]})
         _start_clock(case, today())
         _save(case, before, CLOCK_FIELDS)
-        _step(case, actor, "accept", before, opinion)
+        step = _step(case, actor, "accept", before, opinion)
         _document(case, actor, CaseDocument.Kind.ACCEPTANCE, {"deemed": case.deemed_accepted})
-        _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted})
+        _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted}, step=step)
     return case
 
 
@@ -479,11 +482,11 @@ def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: date
                                    % {"latest": latest}, code="bad_supplement_due")
         case.deficiency_pending, case.supplement_due, case.commitment_signed = True, supplement_due, True
         _save(case, before, CLOCK_FIELDS + ["deficiency_pending", "supplement_due", "commitment_signed"])
-        _step(case, actor, "accept_with_deficiency", before, opinion)
+        step = _step(case, actor, "accept_with_deficiency", before, opinion)
         _document(case, actor, CaseDocument.Kind.DEFICIENCY, {
             "missing": [{"name": m.material.name, "note": m.note} for m in missing],
             "supplement_due": supplement_due.isoformat()})
-        _finish(case, actor, "accepted_with_deficiency", before, {"supplement_due": supplement_due})
+        _finish(case, actor, "accepted_with_deficiency", before, {"supplement_due": supplement_due}, step=step)
     return case
 
 
@@ -502,10 +505,10 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
         _save(case, before, [])
         CasePause.objects.create(case=case, kind=CasePause.Kind.CORRECTION, started_on=day,
                                  reason=opinion or STEP_NAMES["request_correction"], started_by=actor)
-        _step(case, actor, "request_correction", before, opinion)
+        step = _step(case, actor, "request_correction", before, opinion)
         _document(case, actor, CaseDocument.Kind.CORRECTION,
                   {"missing": [{"name": m.material.name, "note": m.note or m.get_mode_display()} for m in missing]})
-        _finish(case, actor, "correction_requested", before, {"materials": [m.material.key for m in missing]})
+        _finish(case, actor, "correction_requested", before, {"materials": [m.material.key for m in missing]}, step=step)
     return case
 
 
@@ -516,8 +519,8 @@ def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
         _close_correction(case, today())
         recompute_deadlines(case)
         _save(case, before, ["paused_days"])
-        _step(case, actor, "resubmit", before, opinion)
-        _finish(case, actor, "resubmitted", before)
+        step = _step(case, actor, "resubmit", before, opinion)
+        _finish(case, actor, "resubmitted", before, step=step)
     return case
 
 
@@ -534,8 +537,8 @@ def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
                                    code="materials_missing", details={"materials": [m.material.key for m in missing]})
         case.deficiency_pending = False
         _save(case, before, ["deficiency_pending"])
-        _step(case, actor, "supplement", before, opinion)
-        _finish(case, actor, "supplemented", before)
+        step = _step(case, actor, "supplement", before, opinion)
+        _finish(case, actor, "supplemented", before, step=step)
     return case
 
 
@@ -561,9 +564,9 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
         _close_correction(case, today())
         _complete(case, ResultKind.NOT_ACCEPTED, reason)
         _save(case, before, COMPLETE_FIELDS)
-        _step(case, actor, "reject", before, reason)
+        step = _step(case, actor, "reject", before, reason)
         _document(case, actor, CaseDocument.Kind.NON_ACCEPTANCE, {"reason": reason})
-        _finish(case, actor, "rejected", before, {"reason": reason})
+        _finish(case, actor, "rejected", before, {"reason": reason}, step=step)
     return case
 
 
@@ -576,8 +579,8 @@ def case_review(*, case: Case, actor: User, opinion: str) -> Case:
                            code="wrong_route", details={"state": before})
         opinion = _require(opinion, "opinion")
         _save(case, before, [])
-        _step(case, actor, "review", before, opinion)
-        _finish(case, actor, "reviewed", before)
+        step = _step(case, actor, "review", before, opinion)
+        _finish(case, actor, "reviewed", before, step=step)
     return case
 
 
@@ -587,8 +590,8 @@ def case_forward(*, case: Case, actor: User, authority: str, opinion: str = "") 
         case, before, case.state = _begin(case, actor, "forward")
         authority = _require(authority, "authority")
         _save(case, before, [])
-        _step(case, actor, "forward", before, f"{authority}：{opinion}" if opinion else authority)
-        _finish(case, actor, "forwarded", before, {"authority": authority})
+        step = _step(case, actor, "forward", before, f"{authority}：{opinion}" if opinion else authority)
+        _finish(case, actor, "forwarded", before, {"authority": authority}, step=step)
     return case
 
 
@@ -623,12 +626,12 @@ def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> C
                            code="wrong_route", details={"state": before})
         changes = _decision(case, actor, outcome, reason)
         _save(case, before, DECISION_FIELDS)
-        _step(case, actor, "decide", before, reason or ("准予许可" if outcome == Outcome.GRANT else ""),
+        step = _step(case, actor, "decide", before, reason or ("准予许可" if outcome == Outcome.GRANT else ""),
               CaseStep.Action.PASS if outcome == Outcome.GRANT else CaseStep.Action.OTHER)
         kind = CaseDocument.Kind.GRANT if outcome == Outcome.GRANT else CaseDocument.Kind.REFUSAL
         _document(case, actor, kind, {"reason": case.decision_reason,
                                       "certificates": [c["number"] for c in case.result_certificates]})
-        _finish(case, actor, "decided", before, changes)
+        _finish(case, actor, "decided", before, changes, step=step)
     return case
 
 
@@ -640,8 +643,8 @@ def case_record_external_decision(*, case: Case, actor: User, outcome: str, docu
         case.external_doc_no = _require(document_no, "document_no")
         changes = _decision(case, actor, outcome, reason)
         _save(case, before, DECISION_FIELDS + ["external_doc_no"])
-        _step(case, actor, "record_external_decision", before, f"{case.external_doc_no} {reason}".strip())
-        _finish(case, actor, "external_decision_recorded", before, changes | {"document_no": case.external_doc_no})
+        step = _step(case, actor, "record_external_decision", before, f"{case.external_doc_no} {reason}".strip())
+        _finish(case, actor, "external_decision_recorded", before, changes | {"document_no": case.external_doc_no}, step=step)
     return case
 
 
@@ -686,8 +689,8 @@ def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
         case.extension_days += days
         recompute_deadlines(case)
         _save(case, before, ["extension_days", *DUE_FIELDS])
-        _step(case, actor, "extend", before, reason)
-        _finish(case, actor, "extended", before, {"days": days, "promised_due": case.promised_due})
+        step = _step(case, actor, "extend", before, reason)
+        _finish(case, actor, "extended", before, {"days": days, "promised_due": case.promised_due}, step=step)
     return case
 
 
@@ -699,8 +702,8 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
         _close_open_pauses(case)
         _complete(case, ResultKind.WITHDRAWN, reason)
         _save(case, before, COMPLETE_FIELDS)
-        _step(case, actor, "withdraw", before, reason)
-        _finish(case, actor, "withdrawn", before, {"reason": reason})
+        step = _step(case, actor, "withdraw", before, reason)
+        _finish(case, actor, "withdrawn", before, {"reason": reason}, step=step)
     return case
 
 
@@ -717,8 +720,8 @@ def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
         _close_open_pauses(case)
         _complete(case, kind, reason)
         _save(case, before, COMPLETE_FIELDS)
-        _step(case, actor, "terminate", before, reason)
-        _finish(case, actor, "terminated", before, {"reason": reason, "result": kind})
+        step = _step(case, actor, "terminate", before, reason)
+        _finish(case, actor, "terminated", before, {"reason": reason, "result": kind}, step=step)
     return case
 
 

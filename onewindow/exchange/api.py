@@ -1,6 +1,6 @@
 """Platform-facing endpoints: the client-credentials token exchange."""
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onewindow.accounts.auth import TokenAuth, require_scope
 from onewindow.audit.context import client_ip_of
@@ -60,8 +60,8 @@ def subscribe(request, payload: SubscriptionIn):
     require_scope(request, PlatformClient.Scope.WEBHOOKS)
     subscription, secret = case_subscribe(client=_client(request), case_no=payload.case_no,
                                           callback_url=payload.callback_url, secret=payload.secret)
-    return 201, {"case_no": subscription.case_no, "callback_url": subscription.profile.endpoint_url,
-                 "signing": subscription.profile.signing, "secret": secret}
+    return Status(201, {"case_no": subscription.case_no, "callback_url": subscription.profile.endpoint_url,
+                        "signing": subscription.profile.signing, "secret": secret})
 
 
 def _profile(name: str) -> PlatformProfile:

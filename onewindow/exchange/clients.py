@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,8 @@ def idempotent(*, user, key: str, payload, run) -> tuple[int, dict, bool]:
         try:
             with transaction.atomic():
                 status, body = run()
-                IdempotencyRecord.objects.create(user=user, key=key, request_hash=digest, status=status, body=body)
+                stored = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # datetimes as ISO text
+                IdempotencyRecord.objects.create(user=user, key=key, request_hash=digest, status=status, body=stored)
                 return status, body, False
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(user=user, key=key).first()

@@ -8,8 +8,9 @@ from .models import OutboxRow, PlatformProfile
 from .services import outbox_enqueue
 from .subscriptions import callback_profiles
 
-ACCEPTING_ACTIONS = {"accept", "accept_with_deficiency"}
-SPECIAL_START_ACTIONS = {"suspend", "extend"}
+# Case events (the names the case engine audits as "case.<event>") that the platform hears about.
+ACCEPTING_EVENTS = {"accepted", "accepted_with_deficiency"}
+SPECIAL_START_EVENTS = {"suspended", "extended"}
 
 
 def _iso(value):
@@ -67,10 +68,10 @@ def process_row(case, step) -> dict:
     }
 
 
-def special_row(case, action: str) -> dict:
-    if action == "extend":
-        return {**_base(case), "special_type": "extension", "special_reason": case.steps.order_by("-id")
-                .values_list("opinion", flat=True).first() or "", "special_start_time": None,
+def special_row(case, event: str, step) -> dict:
+    if event == "extended":
+        return {**_base(case), "special_type": "extension", "special_reason": step.opinion if step else "",
+                "special_start_time": _iso(step.started_at if step else None),
                 "extension_days": case.extension_days}
     pause = case.pauses.order_by("-id").first()
     return {**_base(case), "special_type": pause.kind, "special_reason": pause.reason,
@@ -92,29 +93,29 @@ def completion_row(case) -> dict:
     }
 
 
-def status_row(case, action: str, from_state: str) -> dict:
-    return {"project_no": case.case_no, "action": action, "from_state": from_state, "state": case.state,
+def status_row(case, event: str, from_state: str) -> dict:
+    return {"project_no": case.case_no, "event": event, "from_state": from_state, "state": case.state,
             "result_type": case.result_kind or None, "promise_date": _iso(case.promised_due)}
 
 
-def case_event_record(*, case, action: str, from_state: str, actor) -> None:
-    """Queue the rows that `action` (just applied to `case`, in this transaction) must report."""
+def case_event_record(*, case, event: str, from_state: str, step, actor) -> None:
+    """Queue what `event` (just applied to `case` in this transaction, with its handling `step` if it
+    made one) must report: to subscribed callbacks, and to every active reporting platform."""
     Kind = OutboxRow.Kind
     subscribers = callback_profiles(case.case_no)
     if subscribers:
-        outbox_enqueue(kind=Kind.STATUS, case_no=case.case_no, payload=status_row(case, action, from_state),
+        outbox_enqueue(kind=Kind.STATUS, case_no=case.case_no, payload=status_row(case, event, from_state),
                        profiles=subscribers)
     if not PlatformProfile.objects.filter(active=True, purpose=PlatformProfile.Purpose.REPORT).exists():
         return
-    if action in ACCEPTING_ACTIONS or (case.deemed_accepted and action == "request_correction"):
+    if event in ACCEPTING_EVENTS:
         outbox_enqueue(kind=Kind.ACCEPTANCE, case_no=case.case_no, payload=acceptance_row(case, actor))
-    step = case.steps.order_by("-id").first()
     if step is not None:
         outbox_enqueue(kind=Kind.PROCESS, case_no=case.case_no, payload=process_row(case, step))
-    if action in SPECIAL_START_ACTIONS:
-        outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, action))
-    elif action == "resume":
-        outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, action),
+    if event in SPECIAL_START_EVENTS:
+        outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, event, step))
+    elif event == "resumed":
+        outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, event, step),
                        operation=OutboxRow.Operation.UPDATE)
     if case.state == "completed":
         outbox_enqueue(kind=Kind.COMPLETION, case_no=case.case_no, payload=completion_row(case))

@@ -1,4 +1,5 @@
-"""The outbox against a real simulator process: platform down, then up; worker killed mid-batch.
+"""The outbox against a real simulator process: 200 cases accepted and completed while the platform is
+down; then it comes up slow and the worker is killed mid-batch.
 
 Nothing is lost and nothing is doubled at the receiver (by row GUID), order per case holds, and reconcile
 shows no difference.
@@ -14,15 +15,17 @@ import time
 import urllib.request
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from onewindow.cases.tests.factories import make_case, make_item
 from onewindow.exchange.models import OutboxRow, PlatformProfile
 from onewindow.exchange.reconcile import reconcile
-from onewindow.exchange.services import outbox_enqueue
+from onewindow.exchange.tests.test_case_events import handle_on_the_spot
 
 SECRET = "fault-secret"
-KINDS = ["acceptance", "process", "completion"]
+KINDS = ["acceptance", "process", "process", "completion"]  # 受理, then the steps 受理 and 决定, then 办结
+CASES = 200
 
 
 def free_port() -> int:
@@ -71,18 +74,18 @@ def simulator_up(port) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_nothing_lost_nothing_doubled_across_outage_and_worker_kill(tmp_path, monkeypatch):
+def test_nothing_lost_nothing_doubled_across_outage_and_worker_kill(tmp_path, monkeypatch, chief):
     monkeypatch.setattr("onewindow.exchange.services._wake_worker", lambda: None)  # the worker process delivers
     port = free_port()
     PlatformProfile.objects.filter(name="gbt39046").update(
         endpoint_url=f"http://127.0.0.1:{port}/exchange/rows", ack_url=f"http://127.0.0.1:{port}/acks",
         secret=SECRET, active=True, batch_size=50, max_attempts=1000, timeout_seconds=5)
     profile = PlatformProfile.objects.get(name="gbt39046")
-    for n in range(200):
-        for kind in KINDS:
-            with transaction.atomic():
-                outbox_enqueue(kind=kind, case_no=f"CASE{n:04d}", payload={"project_no": f"CASE{n:04d}"})
-    assert OutboxRow.objects.count() == 600
+    item = make_item()
+    for _ in range(CASES):
+        handle_on_the_spot(make_case(item, chief), chief)
+    total = CASES * len(KINDS)
+    assert OutboxRow.objects.count() == total
 
     processes = []
     try:
@@ -104,11 +107,11 @@ def test_nothing_lost_nothing_doubled_across_outage_and_worker_kill(tmp_path, mo
         worker.wait()
         simulator_call(port, "/_control", {"mode": "ok"})
         processes.append(start("exchange", "deliver", "--loop", "--interval", "0.2"))
-        wait_for(lambda: OutboxRow.objects.filter(status="delivered").count() == 600, 120, "all rows delivered")
+        wait_for(lambda: OutboxRow.objects.filter(status="delivered").count() == total, 120, "all rows delivered")
 
         received = simulator_call(port, "/_rows")["rows"]
         ours = {str(g) for g in OutboxRow.objects.values_list("guid", flat=True)}
-        assert len(received) == 600 and {r["guid"] for r in received} == ours  # exactly once, by GUID
+        assert len(received) == total and {r["guid"] for r in received} == ours  # exactly once, by GUID
         by_case: dict[str, list[str]] = {}
         for row in received:  # in the order the platform stored them
             by_case.setdefault(row["project_no"], []).append(row["kind"])

@@ -71,27 +71,6 @@ def browser():
         instance.close()
 
 
-DATA_MIGRATIONS = [("onewindow.registry.migrations.0002_code_sequence_row", "create_sequence"),
-                   ("onewindow.certificates.migrations.0002_number_sequence_rows", "create_sequences"),
-                   ("onewindow.workdays.migrations.0002_initial_data", "forwards")]
-
-
-@pytest.fixture
-def migration_data(transactional_db):
-    """Rows the data migrations create, put back if an earlier transactional test flushed them (much
-    faster than `serialized_rollback`, which reloads the whole database)."""
-    import importlib
-
-    from django.apps import apps
-
-    from onewindow.workdays.models import CalendarState
-
-    for module, function in DATA_MIGRATIONS:
-        if module.endswith("initial_data") and CalendarState.objects.exists():
-            continue
-        getattr(importlib.import_module(module), function)(apps, None)
-
-
 @pytest.fixture
 def new_context(browser, live_server, migration_data, request):
     """`new_context(**options)` opens a browser context on the live server; every page of every context
