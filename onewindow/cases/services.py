@@ -308,7 +308,8 @@ def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | No
     if channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel."), code="bad_channel")
     form_data = form_data or {}
-    errors = validate_applicant(applicant) | validate_form_data(version, form_data)
+    # A draft may be incomplete; the form is checked in full when it is submitted.
+    errors = validate_applicant(applicant) | (validate_form_data(version, form_data) if submit else {})
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), details=errors)
     if organisation is None and applicant.id_type == IdType.USCC:
@@ -409,6 +410,9 @@ def _begin(case: Case, actor: User, action: str) -> tuple[Case, str, str]:
 def case_submit(*, case: Case, actor: User) -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "submit")
+        errors = validate_form_data(case.item_version, case.form_data)
+        if errors:
+            raise ValidationFailed(_("Please correct the marked fields."), details=errors)
         case.submitted_at = timezone.now()
         case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
