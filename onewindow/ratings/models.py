@@ -70,6 +70,7 @@ class Rating(models.Model):
                               verbose_name=_("rater account"))
     rater_name = models.CharField(_("rater"), max_length=100, blank=True)
     rated_at = models.DateTimeField(_("rated at"))
+    rated_on = models.DateField(_("rated on"))  # the local day, for the daily figures
     superseded = models.BooleanField(_("superseded by a second rating"), default=False)
     excluded = models.BooleanField(_("excluded from figures"), default=False)
     excluded_reason = models.TextField(_("exclusion reason"), blank=True)

@@ -18,6 +18,7 @@ from onewindow.cases.models import Case, CaseState, CaseStep, ResultKind
 from onewindow.cases.services import sequence_next
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.exchange.services import outbox_enqueue
+from onewindow.stats.services import rollup_days
 from onewindow.workdays import services as workdays
 
 from . import conf
@@ -168,10 +169,12 @@ def rating_submit(*, case: Case, actor, channel: str, level: str, scores: dict |
         rater_name = "" if channel == RatingChannel.WINDOW_PAD else str(case.owner or case.applicant_name)
         rating = Rating.objects.create(case=case, visit=visit, attempt=attempt, level=level, channel=channel,
                                        scores=scores, text=text, anonymous=anonymous, rated_at=now,
+                                       rated_on=timezone.localdate(now),
                                        rater=actor if channel in ONLINE_CHANNELS else None,
                                        rater_name=rater_name or case.applicant_name)
         if earlier:
             Rating.objects.filter(pk=earlier[0].pk).update(superseded=True)
+        rollup_days({rating.rated_on, *(r.rated_on for r in earlier)})
         audit_log(action="rating.submitted", actor=actor if getattr(actor, "pk", None) else None, obj=rating,
                   changes={"case": case.case_no, "level": level, "channel": channel, "attempt": attempt,
                            "visit": visit})
@@ -189,6 +192,7 @@ def rating_defaults_record(*, now: datetime.datetime | None = None, batch: int =
     level = conf.default_level()
     while True:
         with transaction.atomic():
+            days = set()
             windows = list(RatingWindow.objects.select_for_update(skip_locked=True)
                            .filter(settled=False, closes_at__lt=now).select_related("case")
                            .annotate(rated=Exists(Rating.objects.filter(case=OuterRef("case_id"))))[:batch])
@@ -197,13 +201,16 @@ def rating_defaults_record(*, now: datetime.datetime | None = None, batch: int =
             for window in windows:
                 if not window.rated:
                     rating = Rating.objects.create(case=window.case, level=level, channel=RatingChannel.DEFAULT,
-                                                   rated_at=window.closes_at, rater_name="")
+                                                   rated_at=window.closes_at,
+                                                   rated_on=timezone.localdate(window.closes_at), rater_name="")
+                    days.add(rating.rated_on)
                     audit_log(action="rating.defaulted", obj=rating,
                               changes={"case": window.case.case_no, "level": level})
                     outbox_enqueue(kind="evaluation", case_no=window.case.case_no,
                                    payload=_rating_payload(rating, window.case))
                     made += 1
             RatingWindow.objects.filter(pk__in=[w.pk for w in windows]).update(settled=True)
+            rollup_days(days)
 
 
 # --- bad-review rectification ----------------------------------------------------------------------------
@@ -358,6 +365,7 @@ def appeal_decide(*, appeal: Appeal, actor, uphold: bool, note: str) -> Appeal:
             rating.excluded, rating.excluded_reason = True, note
             rating.save(update_fields=["excluded", "excluded_reason"])
             Rectification.objects.filter(pk=rect.pk).update(state=Rectification.State.CLOSED)
+            rollup_days({rating.rated_on})
             audit_log(action="rating.excluded", actor=actor, obj=rating,
                       changes={"case": rect.case.case_no, "reason": note, "appeal": locked.pk})
         audit_log(action="rating.appeal_decided", actor=actor, obj=locked,

@@ -55,3 +55,57 @@ class CaseFact(models.Model):
 
     def __str__(self):
         return str(self.case_id)
+
+
+class DailyFigure(models.Model):
+    """Summary table: per day and dimension values, the counts and sums of one measure.
+
+    Kept correct by `services.rollup_days` whenever a fact row or a rating of that day changes; every figure
+    is then a sum over a few thousand rows, whatever the number of cases. Measures: received, accepted,
+    completed (with sums), days / minutes (histograms of handling time: `value` is the time), rating
+    (`value` is the level; `flag` is "default" or "excluded" for ratings that do not count as valid).
+    """
+
+    class Measure(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Accepted")
+        COMPLETED = "completed", _("Completed")
+        DAYS = "days", _("Handling days")
+        MINUTES = "minutes", _("Handling minutes")
+        RATING = "rating", _("Rating")
+
+    day = models.DateField(_("day"))
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
+    item = models.ForeignKey("catalog.Item", models.CASCADE, null=True, related_name="+", verbose_name=_("item"))
+    item_type = models.CharField(_("item type"), max_length=20, blank=True)
+    route = models.CharField(_("route"), max_length=12, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
+    window = models.ForeignKey("accounts.Window", models.CASCADE, null=True, related_name="+",
+                               verbose_name=_("window"))
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, related_name="+",
+                                verbose_name=_("accepted by"))
+    value = models.CharField(_("value"), max_length=20, blank=True)
+    flag = models.CharField(_("flag"), max_length=10, blank=True)
+    n = models.PositiveIntegerField(_("count"), default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    on_the_spot = models.PositiveIntegerField(default=0)
+    days_sum = models.PositiveBigIntegerField(default=0)
+    days_n = models.PositiveIntegerField(default=0)
+    minutes_sum = models.PositiveBigIntegerField(default=0)
+    minutes_n = models.PositiveIntegerField(default=0)
+    steps_sum = models.PositiveBigIntegerField(default=0)
+    visits_sum = models.PositiveBigIntegerField(default=0)
+    deficiency = models.PositiveIntegerField(default=0)
+    deficiency_supplied = models.PositiveIntegerField(default=0)
+    deficiency_terminated = models.PositiveIntegerField(default=0)
+    deficiency_pending = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        indexes = [models.Index(fields=["measure", "day"], name="daily_figure_measure_day"),
+                   models.Index(fields=["day"], name="daily_figure_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.measure} {self.n}"

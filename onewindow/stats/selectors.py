@@ -27,17 +27,9 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import User, Window
 from onewindow.catalog.models import Channel, Item, ItemType, Route
-from onewindow.ratings.models import (
-    BAD_LEVELS,
-    GOOD_LEVELS,
-    Complaint,
-    Level,
-    Rating,
-    RatingChannel,
-    Rectification,
-)
+from onewindow.ratings.models import BAD_LEVELS, GOOD_LEVELS, Complaint, Level, Rectification
 
-from .models import CaseFact
+from .models import CaseFact, DailyFigure
 
 DIMENSIONS = {
     "item": _("Item"), "item_type": _("Item type"), "route": _("Route"), "channel": _("Channel"),
@@ -144,20 +136,24 @@ def _month(value) -> datetime.date:
     return value.replace(day=1)
 
 
-def _key_expr(by: str | None, date_field: str, via: str = ""):
-    """The grouping expression of a dimension; `via` is the path from the row to the case ("case__")."""
+_DAILY_KEY = {"item": "item_id", "item_type": "item_type", "route": "route", "channel": "channel",
+              "window": "window_id", "person": "handler_id"}
+
+
+def _key_expr(by: str | None, via: str = ""):
+    """The grouping expression of a dimension on the daily table, or through `via` ("case__") to the case."""
     if by is None:
         return None
     if by == "month":
-        return TruncMonth(date_field)
+        return TruncMonth("day" if not via else "opened_on")
     if via:
         return F(f"{via}item_id" if by == "item" else f"{via}fact__{_FACT_KEY[by]}")
-    return F(_FACT_KEY[by])
+    return F(_DAILY_KEY[by])
 
 
-def _group(qs, by: str | None, date_field: str, *extra: str, via: str = "", **aggregates) -> list[tuple]:
+def _group(qs, by: str | None, *extra: str, via: str = "", **aggregates) -> list[tuple]:
     """[(key, row dict)] of `aggregates` grouped by the dimension (and by the `extra` fields)."""
-    expr = _key_expr(by, date_field, via)
+    expr = _key_expr(by, via)
     if expr is None and not extra:
         return [(TOTAL, qs.aggregate(**aggregates))]
     fields = {"k": expr} if expr is not None else {}
@@ -170,65 +166,57 @@ def _group(qs, by: str | None, date_field: str, *extra: str, via: str = "", **ag
 def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None,
             with_total: bool = True) -> Figures:
     """Every figure for the period: the total row and, with `by`, one row per value of that dimension
-    (`with_total=False` skips the separate total queries when the caller already has the total)."""
+    (`with_total=False` skips the separate total queries when the caller already has the total).
+    Reads the daily summary table (`DailyFigure`), so the cost depends on days × groups, not on cases."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
     rows: dict[object, Row] = defaultdict(Row)
-    facts = CaseFact.objects.all()
+    daily = DailyFigure.objects.filter(day__range=(date_from, date_to))
 
-    for k, r in _group(facts.filter(received_on__range=(date_from, date_to)), by, "received_on", n=Count("pk")):
-        rows[k].received = r["n"]
-    for k, r in _group(facts.filter(accepted_on__range=(date_from, date_to)), by, "accepted_on", n=Count("pk")):
-        rows[k].accepted = r["n"]
-
-    done = facts.filter(counted=True, completed_on__range=(date_from, date_to))
-    for k, r in _group(
-            done, by, "completed_on",
-            n=Count("pk"), on_time_n=Count("pk", filter=Q(on_time=True)), late=Count("pk", filter=Q(on_time=False)),
-            spot=Count("pk", filter=Q(on_the_spot=True)), days=Sum("handling_days"), days_n=Count("handling_days"),
-            mins=Sum("handling_minutes"), mins_n=Count("handling_minutes"), steps=Sum("steps"), visits=Sum("visits"),
-            deficient=Count("pk", filter=~Q(deficiency="")),
-            supplied=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.SUPPLIED)),
-            terminated=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.TERMINATED)),
-            pending=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.PENDING))):
+    for measure in ("received", "accepted"):
+        for k, r in _group(daily.filter(measure=measure), by, n=Sum("n")):
+            if r["n"]:
+                setattr(rows[k], measure, r["n"])
+    for k, r in _group(daily.filter(measure="completed"), by, **{name: Sum(name) for name in _SUMS}):
         if not r["n"]:
             continue
         row = rows[k]
-        row.completed, row.on_time, row.overdue, row.on_the_spot = r["n"], r["on_time_n"], r["late"], r["spot"]
-        row.avg_days, row.avg_minutes = _avg(r["days"], r["days_n"]), _avg(r["mins"], r["mins_n"])
-        row.avg_steps, row.avg_visits = _avg(r["steps"], r["n"]), _avg(r["visits"], r["n"])
-        row.deficiency, row.deficiency_supplied = r["deficient"], r["supplied"]
-        row.deficiency_terminated, row.deficiency_pending = r["terminated"], r["pending"]
-    for column, target in (("handling_days", "p90_days"), ("handling_minutes", "p90_minutes")):
-        histograms: dict[object, dict[int, int]] = defaultdict(dict)
-        for k, r in _group(done.exclude(**{column: None}), by, "completed_on", column, n=Count("pk")):
-            histograms[k][r[column]] = r["n"]
+        row.completed, row.on_time, row.overdue, row.on_the_spot = r["n"], r["on_time"], r["overdue"], r["on_the_spot"]
+        row.avg_days, row.avg_minutes = _avg(r["days_sum"], r["days_n"]), _avg(r["minutes_sum"], r["minutes_n"])
+        row.avg_steps, row.avg_visits = _avg(r["steps_sum"], r["n"]), _avg(r["visits_sum"], r["n"])
+        row.deficiency, row.deficiency_supplied = r["deficiency"], r["deficiency_supplied"]
+        row.deficiency_terminated, row.deficiency_pending = r["deficiency_terminated"], r["deficiency_pending"]
+    for measure, target in (("days", "p90_days"), ("minutes", "p90_minutes")):
+        histograms: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for k, r in _group(daily.filter(measure=measure), by, "value", n=Sum("n")):
+            histograms[k][int(r["value"])] += r["n"]
         for k, histogram in histograms.items():
             setattr(rows[k], target, _p90(histogram))
 
-    start, end = _bounds(date_from, date_to)
-    ratings = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end, superseded=False)
-    for k, r in _group(ratings, by, "rated_at", "level", "excluded", "channel", via="case__", n=Count("pk")):
+    for k, r in _group(daily.filter(measure="rating"), by, "value", "flag", n=Sum("n")):
         row = rows[k]
-        if r["excluded"]:
+        if r["flag"] == "excluded":
             row.excluded_ratings += r["n"]
-        elif r["channel"] == RatingChannel.DEFAULT:
+        elif r["flag"] == "default":
             row.default_ratings += r["n"]
         else:
-            row.levels[r["level"]] += r["n"]
+            row.levels[r["value"]] += r["n"]
             row.valid_ratings += r["n"]
-            if r["level"] in BAD_LEVELS:
+            if r["value"] in BAD_LEVELS:
                 row.bad_reviews += r["n"]
 
     rects = Rectification.objects.filter(opened_on__range=(date_from, date_to), rating__excluded=False)
-    for k, r in _group(rects, by, "opened_on", via="case__", n=Count("pk"), fixed=Count("pk", filter=~Q(outcome=""))):
+    for k, r in _group(rects, by, via="case__", n=Count("pk"), fixed=Count("pk", filter=~Q(outcome=""))):
         if r["n"]:
             rows[k].rectifications, rows[k].rectified = r["n"], r["fixed"]
 
     # Complaints are counted in total and per month; they are not attributed to items, windows or people.
     if by in (None, "month"):
+        start, end = _bounds(date_from, date_to)
         complaints = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
-        for k, r in _group(complaints, by, "created_at", "kind", n=Count("pk")):
+        expr = {"k": TruncMonth("created_at")} if by == "month" else {}
+        for r in complaints.order_by().values("kind", **expr).annotate(n=Count("pk")):
+            k = _month(r["k"]) if by == "month" else TOTAL
             if r["kind"] == Complaint.Kind.COMPLAINT:
                 rows[k].complaints += r["n"]
             else:
@@ -243,6 +231,10 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
     total.label = str(_("Total"))
     ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.key if by == "month" else row.label))
     return Figures(date_from=date_from, date_to=date_to, by=by, total=total, rows=ordered)
+
+
+_SUMS = ("n", "on_time", "overdue", "on_the_spot", "days_sum", "days_n", "minutes_sum", "minutes_n", "steps_sum",
+         "visits_sum", "deficiency", "deficiency_supplied", "deficiency_terminated", "deficiency_pending")
 
 
 def _label(by: str, rows: dict) -> None:

@@ -5,6 +5,7 @@ and `case_facts_rebuild` reproduces them from the cases.
 """
 
 from django.db import transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from onewindow.accounts.models import Role, RoleMembership
@@ -12,7 +13,7 @@ from onewindow.cases.models import Case, CasePause, CaseState, Delivery, ResultK
 from onewindow.catalog.models import Channel, Route
 from onewindow.workdays import services as workdays
 
-from .models import CaseFact
+from .models import CaseFact, DailyFigure
 
 ACCEPT_CODES = ("accept", "accept_with_deficiency")
 # Steps that need the applicant at the counter (a visit, 跑一次).
@@ -77,14 +78,31 @@ def _cases():
     return Case.objects.select_related("item_version").prefetch_related("steps__handler", "pauses")
 
 
+DATE_FIELDS = ("received_on", "accepted_on", "completed_on")
+
+
+def _days_of(case_ids) -> set:
+    """The days whose daily figures depend on these cases: their fact dates and rating days."""
+    from onewindow.ratings.models import Rating
+
+    days = set()
+    for row in CaseFact.objects.filter(case_id__in=case_ids).values_list(*DATE_FIELDS):
+        days.update(row)
+    days.update(Rating.objects.filter(case_id__in=case_ids).values_list("rated_on", flat=True))
+    return {day for day in days if day}
+
+
 def case_fact_refresh(*, case: Case) -> CaseFact | None:
-    """Recompute one case's fact row, under the case's row lock so concurrent refreshes queue."""
+    """Recompute one case's fact row and the daily figures of the days it touches (before and after),
+    under the case's row lock so concurrent refreshes queue."""
     with transaction.atomic():
         if not Case.objects.select_for_update().filter(pk=case.pk).exists():
             return None
+        before = _days_of([case.pk])
         fact = fact_for(_cases().get(pk=case.pk), chief_approver_ids())
         columns = [f"{name}_id" if name in ("item", "window", "handler") else name for name in FACT_FIELDS]
         CaseFact.objects.update_or_create(case_id=case.pk, defaults={c: getattr(fact, c) for c in columns})
+        rollup_days(before | _days_of([case.pk]))
     return fact
 
 
@@ -95,13 +113,76 @@ def case_facts_rebuild(*, case_ids: set[int] | None = None, batch: int = 2000) -
     done = 0
     last = 0
     scope = _cases() if case_ids is None else _cases().filter(pk__in=sorted(case_ids))
+    days = set() if case_ids is None else _days_of(case_ids)
     while True:
         with transaction.atomic():
             cases = list(scope.filter(pk__gt=last).order_by("pk")[:batch])
             if not cases:
+                rollup_days(None if case_ids is None else days | _days_of(case_ids))
                 return done
             facts = [fact_for(case, chiefs) for case in cases]
             CaseFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["case"],
                                          update_fields=FACT_FIELDS)
         last = cases[-1].pk
         done += len(cases)
+
+
+# --- the daily summary table ---------------------------------------------------------------------------------
+
+DIMS = ("item_id", "item_type", "route", "channel", "window_id", "handler_id")
+
+
+def _dims(row: dict) -> dict:
+    return {name: row[name] if name.endswith("_id") else (row[name] or "") for name in DIMS}
+
+
+def rollup_days(days: set | None) -> int:
+    """Recompute the daily figures of `days` (None: every day) from the fact rows and the ratings.
+    Runs inside the caller's transaction, so figures and records change together. Returns rows written."""
+    from onewindow.ratings.models import Rating, RatingChannel
+
+    if days is not None:
+        days = sorted(day for day in days if day)
+        if not days:
+            return 0
+
+    def on(qs, field):
+        return qs if days is None else qs.filter(**{f"{field}__in": days})
+
+    rows = []
+    with transaction.atomic():
+        (DailyFigure.objects.all() if days is None else DailyFigure.objects.filter(day__in=days)).delete()
+        facts = CaseFact.objects.order_by()
+        for measure, field in (("received", "received_on"), ("accepted", "accepted_on")):
+            for r in on(facts.exclude(**{field: None}), field).values(field, *DIMS).annotate(n=Count("pk")):
+                rows.append(DailyFigure(day=r[field], measure=measure, n=r["n"], **_dims(r)))
+        done = on(facts.filter(counted=True), "completed_on")
+        for r in done.values("completed_on", *DIMS).annotate(
+                n=Count("pk"), on_time_n=Count("pk", filter=Q(on_time=True)),
+                overdue_n=Count("pk", filter=Q(on_time=False)), spot=Count("pk", filter=Q(on_the_spot=True)),
+                d_sum=Sum("handling_days"), d_n=Count("handling_days"), m_sum=Sum("handling_minutes"),
+                m_n=Count("handling_minutes"), s_sum=Sum("steps"), v_sum=Sum("visits"),
+                deficient=Count("pk", filter=~Q(deficiency="")),
+                supplied=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.SUPPLIED)),
+                terminated=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.TERMINATED)),
+                pending=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.PENDING))):
+            rows.append(DailyFigure(
+                day=r["completed_on"], measure="completed", n=r["n"], on_time=r["on_time_n"], overdue=r["overdue_n"],
+                on_the_spot=r["spot"], days_sum=r["d_sum"] or 0, days_n=r["d_n"], minutes_sum=r["m_sum"] or 0,
+                minutes_n=r["m_n"], steps_sum=r["s_sum"] or 0, visits_sum=r["v_sum"] or 0,
+                deficiency=r["deficient"], deficiency_supplied=r["supplied"], deficiency_terminated=r["terminated"],
+                deficiency_pending=r["pending"], **_dims(r)))
+        for measure, column in (("days", "handling_days"), ("minutes", "handling_minutes")):
+            for r in done.exclude(**{column: None}).values("completed_on", *DIMS, column).annotate(n=Count("pk")):
+                rows.append(DailyFigure(day=r["completed_on"], measure=measure, value=str(r[column]), n=r["n"],
+                                        **_dims(r)))
+        ratings = on(Rating.objects.filter(superseded=False).order_by(), "rated_on")
+        for r in ratings.values("rated_on", "level", "excluded", "channel", item_id=F("case__item_id"),
+                                item_type=F("case__fact__item_type"), route=F("case__fact__route"),
+                                channel_case=F("case__fact__channel"), window_id=F("case__fact__window_id"),
+                                handler_id=F("case__fact__handler_id")).annotate(n=Count("pk")):
+            flag = "excluded" if r["excluded"] else ("default" if r["channel"] == RatingChannel.DEFAULT else "")
+            rows.append(DailyFigure(day=r["rated_on"], measure="rating", value=r["level"], flag=flag, n=r["n"],
+                                    **_dims({**r, "channel": r["channel_case"]})))
+        DailyFigure.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
