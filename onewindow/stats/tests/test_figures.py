@@ -106,8 +106,8 @@ def test_the_daily_table_kept_incrementally_equals_a_full_recompute(history):
 
     def snapshot():
         skip = {"id", "_state"}
-        return sorted(tuple(sorted((k, v) for k, v in row.__dict__.items() if k not in skip))
-                      for row in DailyFigure.objects.all())
+        return sorted((tuple(sorted((k, v) for k, v in row.__dict__.items() if k not in skip))
+                      for row in DailyFigure.objects.all()), key=repr)
 
     kept = snapshot()
     assert kept and rollup_days(None) == len(kept)
