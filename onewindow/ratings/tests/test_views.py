@@ -144,3 +144,13 @@ def test_board_for_supervisors_only_with_a_query_budget(client, login, complete,
 def test_staff_pages_refuse_applicants(name, client, login, applicant):
     assert _login_redirect(client.get(reverse(name)))
     assert login(applicant).get(reverse(name)).status_code == 403
+
+
+def test_admin_is_read_only(db, client):
+    from onewindow.accounts.models import User
+
+    admin_user = User.objects.create_superuser("root", password="x-123456789", kind=User.Kind.STAFF)
+    client.force_login(admin_user)
+    for name in ("rating", "rectification", "appeal", "complaint", "urging"):
+        assert client.get(f"/admin/ratings/{name}/").status_code == 200
+        assert client.get(f"/admin/ratings/{name}/add/").status_code == 403
