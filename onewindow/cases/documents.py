@@ -1,10 +1,12 @@
-"""Notice PDFs, rendered from the document's snapshot on first download and cached with it."""
+"""Downloads of a case: notice PDFs (rendered from the document's snapshot on first download and cached
+with it) and uploaded material files. Callers check who may see the case first."""
 
 from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
 
 from onewindow.core.pdf import qr_data_uri, render_pdf
 
-from .models import CaseDocument
+from .models import Case, CaseDocument, MaterialFile
 
 
 def document_pdf(document: CaseDocument) -> bytes:
@@ -20,3 +22,23 @@ def document_pdf(document: CaseDocument) -> bytes:
     document.pdf.save(f"{document.case_id}-{document.pk}.pdf", ContentFile(content), save=False)
     CaseDocument.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name)
     return content
+
+
+def document_response(case: Case, pk: int) -> HttpResponse:
+    document = CaseDocument.objects.filter(case=case, pk=pk).first()
+    if document is None:
+        raise Http404
+    response = HttpResponse(document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.pk}.pdf"'
+    return response
+
+
+def material_file_response(case: Case, pk: int) -> HttpResponse:
+    """An uploaded material, served with the content type its bytes were checked to be."""
+    stored = MaterialFile.objects.filter(case_material__case=case, pk=pk).first()
+    if stored is None:
+        raise Http404
+    with stored.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=stored.content_type)
+    response["Content-Disposition"] = f'inline; filename="{stored.pk}{stored.file.name[-4:]}"'
+    return response

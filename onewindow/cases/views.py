@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,8 +19,8 @@ from onewindow.catalog.models import Channel, Item
 from onewindow.core.errors import ServiceError, ValidationFailed
 
 from . import selectors, services
-from .documents import document_pdf
-from .models import CaseDocument, CaseMaterial, CasePause, CaseState, Delivery, IdType, MaterialFile, Outcome
+from .documents import document_response, material_file_response
+from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
 
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
@@ -278,24 +278,11 @@ def case_material(request, case_no, material_id):
 @staff_required(*ALL_STAFF)
 def case_document(request, case_no, pk):
     """A notice as PDF, for staff who can see the case."""
-    case = _case_or_404(request, case_no)
-    document = CaseDocument.objects.filter(case=case, pk=pk).first()
-    if document is None:
-        raise Http404
-    response = HttpResponse(document_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.pk}.pdf"'
-    return response
+    return document_response(_case_or_404(request, case_no), pk)
 
 
 @require_GET
 @staff_required(*ALL_STAFF)
 def material_file(request, case_no, pk):
     """An uploaded material, served with its checked content type, for staff who can see the case."""
-    case = _case_or_404(request, case_no)
-    stored = MaterialFile.objects.filter(case_material__case=case, pk=pk).first()
-    if stored is None:
-        raise Http404
-    with stored.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{stored.pk}{stored.file.name[-4:]}"'
-    return response
+    return material_file_response(_case_or_404(request, case_no), pk)

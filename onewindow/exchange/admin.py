@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.admin import ReadOnlyAdmin
+
 from .models import ApiRequestLog, CodeMapping, OutboxRow, PlatformClient, PlatformProfile
 from .services import outbox_replay
 
@@ -51,13 +53,7 @@ class PlatformClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiRequestLog)
-class ApiRequestLogAdmin(admin.ModelAdmin):
+class ApiRequestLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "client", "method", "path", "status", "duration_ms"]
     list_filter = ["client", "status"]
     list_select_related = ["client"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

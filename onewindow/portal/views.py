@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.accounts.models import User
 from onewindow.audit.context import client_ip_of
-from onewindow.cases.documents import document_pdf
-from onewindow.cases.models import CaseDocument, CaseState, MaterialFile
+from onewindow.cases.documents import document_response, material_file_response
+from onewindow.cases.models import CaseDocument, CaseState
 from onewindow.cases.selectors import case_light
 from onewindow.catalog.models import Channel, Item, OrgKind
 from onewindow.certificates.printing import certificate_pdf
@@ -445,34 +445,18 @@ def case_delivery(request, case_no):
     return redirect("portal:case", case_no=case_no)
 
 
-def _document_response(case, pk):
-    document = next((d for d in case.documents.all() if d.pk == pk), None)
-    if document is None:
-        raise Http404
-    response = HttpResponse(document_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.pk}.pdf"'
-    return response
-
-
 @require_GET
 @applicant_required
 def case_document(request, case_no, pk):
     """A notice of the owner's case as PDF."""
-    return _document_response(_owned_or_404(request, case_no), pk)
+    return document_response(_owned_or_404(request, case_no), pk)
 
 
 @require_GET
 @applicant_required
 def case_file(request, case_no, pk):
     """A file the owner uploaded, served with its checked content type."""
-    case = _owned_or_404(request, case_no)
-    stored = MaterialFile.objects.filter(case_material__case=case, pk=pk).first()
-    if stored is None:
-        raise Http404
-    with stored.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{stored.pk}{stored.file.name[-4:]}"'
-    return response
+    return material_file_response(_owned_or_404(request, case_no), pk)
 
 
 @require_GET
@@ -549,4 +533,4 @@ def progress_document(request, case_no, pk):
     case = selectors.case_public(case_no)
     if case is None or not _has_proof(request, case):
         raise Http404
-    return _document_response(case, pk)
+    return document_response(case, pk)

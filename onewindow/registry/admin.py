@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from onewindow.core.admin import ReadOnlyAdmin
+
 from .models import CharterVersion, Organisation, OrganisationVersion, UsccOverride
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The register changes only through its services (versioned and audited), never by admin edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(admin.TabularInline):

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import Role
+from onewindow.core.admin import ReadOnlyAdmin
 from onewindow.core.errors import ValidationFailed
 
 from . import services
@@ -133,20 +134,11 @@ class WorkdayOverrideAdmin(AdministratorOnly, admin.ModelAdmin):
 
 
 @admin.register(NoticeYear)
-class NoticeYearAdmin(AdministratorOnly, admin.ModelAdmin):
+class NoticeYearAdmin(AdministratorOnly, ReadOnlyAdmin):
     """Confirmed years come from notice imports only."""
 
     list_display = ["year", "created_by", "created_at"]
     list_select_related = ["created_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WarningPolicy)
