@@ -193,7 +193,7 @@ def rating_defaults_record(*, now: datetime.datetime | None = None, batch: int =
     while True:
         with transaction.atomic():
             days = set()
-            windows = list(RatingWindow.objects.select_for_update(skip_locked=True)
+            windows = list(RatingWindow.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(settled=False, closes_at__lt=now).select_related("case")
                            .annotate(rated=Exists(Rating.objects.filter(case=OuterRef("case_id"))))[:batch])
             if not windows:

@@ -1,6 +1,7 @@
 import statistics
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import RequestFactory
@@ -84,9 +85,10 @@ class Command(BaseCommand):
                  fact.accepted_on, fact.completed_on, fact.result_kind, fact.steps, fact.visits, first])
             cursor.execute(
                 f"INSERT INTO {q(Rating._meta.db_table)} (case_id, visit, attempt, level, channel, scores, text, "
-                "anonymous, rater_name, rated_at, superseded, excluded, excluded_reason) "
+                "anonymous, rater_name, rated_at, rated_on, superseded, excluded, excluded_reason) "
                 f"SELECT c.id, '', 1, ({levels})[1 + c.g %% {len(LEVEL_MIX)}], 'window_pad', '{{}}', '', false, '', "
-                "c.completed_at, false, false, '' FROM (" + new_cases + ") c", [first])
+                "c.completed_at, (c.completed_at AT TIME ZONE %s)::date, false, false, '' FROM (" + new_cases + ") c",
+                [settings.TIME_ZONE, first])
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         started = time.monotonic()
