@@ -1,12 +1,13 @@
 """Search text and facet tokens, computed once when a version is published."""
 
-from pypinyin import Style, lazy_pinyin
-
 
 def pinyin_forms(text: str) -> list[str]:
     """Initials ("shtt") and full pinyin ("shehuituanti") of the Chinese in `text`."""
     if not text:
         return []
+    # Imported here: its dictionaries take a second and memory that only publishing needs.
+    from pypinyin import Style, lazy_pinyin
+
     return ["".join(lazy_pinyin(text, style=Style.FIRST_LETTER)), "".join(lazy_pinyin(text))]
 
 

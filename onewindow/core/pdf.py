@@ -7,11 +7,12 @@ import base64
 
 import segno
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
     """Render a Django template to PDF bytes."""
+    from weasyprint import HTML  # imported on first use: web and worker processes that never render stay small
+
     html = render_to_string(template_name, context)
     return HTML(string=html, base_url=base_url).write_pdf()
 
