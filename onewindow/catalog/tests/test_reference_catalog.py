@@ -8,10 +8,7 @@ from onewindow.catalog.exchange import catalog_export
 from onewindow.catalog.loader import REFERENCE_CATALOG, catalog_load_reference
 from onewindow.catalog.models import CatalogInfo
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not REFERENCE_CATALOG.exists(), reason="data/reference_catalog.json not written yet"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def test_reference_catalog_loads_idempotently_and_exports_as_written(api):
