@@ -4,7 +4,7 @@ Fact rows are not audited: they hold nothing that is not already recorded (and a
 and `case_facts_rebuild` reproduces them from the cases.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -136,6 +136,24 @@ def _dims(row: dict) -> dict:
     return {name: row[name] if name.endswith("_id") else (row[name] or "") for name in DIMS}
 
 
+ROLLUP_LOCK = 7_0215  # advisory-lock namespace of the daily figures
+
+
+def _lock_days(days: list | None) -> None:
+    """Serialise recomputations of the same day until commit: otherwise two transactions could each delete
+    the day's rows and insert their own totals, counting twice. A full rebuild excludes every day.
+    (SQLite already serialises writers.)"""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if days is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ROLLUP_LOCK])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ROLLUP_LOCK])
+        for day in days:  # sorted, so two transactions take them in the same order
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK, day.toordinal()])
+
+
 def rollup_days(days: set | None) -> int:
     """Recompute the daily figures of `days` (None: every day) from the fact rows and the ratings.
     Runs inside the caller's transaction, so figures and records change together. Returns rows written."""
@@ -151,6 +169,7 @@ def rollup_days(days: set | None) -> int:
 
     rows = []
     with transaction.atomic():
+        _lock_days(days)
         (DailyFigure.objects.all() if days is None else DailyFigure.objects.filter(day__in=days)).delete()
         facts = CaseFact.objects.order_by()
         for measure, field in (("received", "received_on"), ("accepted", "accepted_on")):
