@@ -522,6 +522,30 @@ def complaints_escalate_overdue(*, on: datetime.date | None = None) -> int:
     return count
 
 
+# --- calendar changes ---------------------------------------------------------------------------------
+
+def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
+    """Recompute the working-day deadlines of open rectifications and complaints whose span touches the
+    changed days [first, last] (derived dates, like the cases' own recompute). Returns rows changed."""
+    changed = 0
+    with transaction.atomic():
+        rects = list(Rectification.objects.select_for_update()
+                     .filter(state__in=[Rectification.State.OPEN, Rectification.State.VISITED], opened_on__lte=last,
+                             rectify_due__gte=first))
+        for rect in rects:
+            rect.visit_due = workdays.add_working_days(rect.opened_on, conf.visit_days()).date
+            rect.rectify_due = workdays.add_working_days(rect.opened_on, conf.rectify_days()).date
+        Rectification.objects.bulk_update(rects, ["visit_due", "rectify_due"])
+        complaints = list(Complaint.objects.select_for_update()
+                          .filter(state__in=[Complaint.State.RECEIVED, Complaint.State.ASSIGNED],
+                                  created_at__date__lte=last, due_on__gte=first))
+        for c in complaints:
+            c.due_on = workdays.add_working_days(timezone.localdate(c.created_at), conf.complaint_days()).date
+        Complaint.objects.bulk_update(complaints, ["due_on"])
+        changed = len(rects) + len(complaints)
+    return changed
+
+
 # --- urging (督办) ---------------------------------------------------------------------------------------
 
 def _case_handler(case: Case) -> User | None:

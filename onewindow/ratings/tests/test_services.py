@@ -224,3 +224,15 @@ def test_urging_reaches_the_handler(complete, chief, supervisor, applicant):
         services.urge(actor=supervisor, complaint=c, message="请处理")
     assert exc.value.code == "no_handler"
     assert AuditEvent.objects.filter(action="supervision.urged").count() == 1
+
+
+def test_rectification_deadlines_follow_a_calendar_change(clock, complete, applicant, administrator,
+                                                          django_capture_on_commit_callbacks):
+    from onewindow.workdays.services import override_set
+
+    case = complete(owner=applicant)
+    rect = services.rating_submit(case=case, actor=applicant, channel="pc", level="dissatisfied").rectification
+    with django_capture_on_commit_callbacks(execute=True):
+        override_set(day=datetime.date(2026, 4, 7), is_working=False, note="临时放假", actor=administrator)
+    rect.refresh_from_db()
+    assert (rect.visit_due, rect.rectify_due) == (datetime.date(2026, 4, 9), datetime.date(2026, 4, 14))
