@@ -68,7 +68,8 @@ def _check_rate(token: ApiToken) -> None:
     key = f"api-rate:{token.pk}:{window}"
     cache.add(key, 0, timeout=120)
     if cache.incr(key) > token.rate_limit:
-        raise RateLimited(_("Too many requests; try again in a minute."), details={"limit_per_minute": token.rate_limit})
+        raise RateLimited(_("Too many requests; try again in a minute."),
+                          details={"limit_per_minute": token.rate_limit})
 
 
 class TokenAuth(HttpBearer):

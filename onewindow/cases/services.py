@@ -451,7 +451,8 @@ def case_accept(*, case: Case, actor: User, opinion: str = "") -> Case:
         _save(case, before, CLOCK_FIELDS)
         step = _step(case, actor, "accept", before, opinion)
         _document(case, actor, CaseDocument.Kind.ACCEPTANCE, {"deemed": case.deemed_accepted})
-        _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted}, step=step)
+        _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted},
+                step=step)
     return case
 
 
@@ -512,7 +513,8 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
         step = _step(case, actor, "request_correction", before, opinion)
         _document(case, actor, CaseDocument.Kind.CORRECTION,
                   {"missing": [{"name": m.material.name, "note": m.note or m.get_mode_display()} for m in missing]})
-        _finish(case, actor, "correction_requested", before, {"materials": [m.material.key for m in missing]}, step=step)
+        _finish(case, actor, "correction_requested", before, {"materials": [m.material.key for m in missing]},
+                step=step)
     return case
 
 
@@ -648,7 +650,8 @@ def case_record_external_decision(*, case: Case, actor: User, outcome: str, docu
         changes = _decision(case, actor, outcome, reason)
         _save(case, before, DECISION_FIELDS + ["external_doc_no"])
         step = _step(case, actor, "record_external_decision", before, f"{case.external_doc_no} {reason}".strip())
-        _finish(case, actor, "external_decision_recorded", before, changes | {"document_no": case.external_doc_no}, step=step)
+        _finish(case, actor, "external_decision_recorded", before,
+                changes | {"document_no": case.external_doc_no}, step=step)
     return case
 
 

@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
     """Render a Django template to PDF bytes."""
-    from weasyprint import HTML  # imported on first use: web and worker processes that never render stay small
+    # Imported on first use: web and worker processes that never render a PDF stay small.
+    from weasyprint import HTML
 
     html = render_to_string(template_name, context)
     return HTML(string=html, base_url=base_url).write_pdf()

@@ -37,7 +37,8 @@ def platform_catalog(profile: PlatformProfile) -> list[dict]:
                "route": version.route, "promise_unit": version.promised_limit_unit,
                "anticipate_unit": version.statutory_limit_unit}
         row.update({theirs: getattr(version, ours) for theirs, ours in PLAIN_FIELDS.items()})
-        row.update({theirs: codes.get((field, getattr(version, ours))) for theirs, (field, ours) in CODED_FIELDS.items()})
+        row.update({theirs: codes.get((field, getattr(version, ours)))
+                    for theirs, (field, ours) in CODED_FIELDS.items()})
         rows.append(row)
     return rows
 

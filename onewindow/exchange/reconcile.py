@@ -26,7 +26,8 @@ class Reconciliation:
 
 
 def fetch_platform_rows(profile: PlatformProfile, day: date) -> list[dict]:
-    url = profile.ack_url + ("&" if "?" in profile.ack_url else "?") + urllib.parse.urlencode({"date": day.isoformat()})
+    query = urllib.parse.urlencode({"date": day.isoformat()})
+    url = profile.ack_url + ("&" if "?" in profile.ack_url else "?") + query
     with urllib.request.urlopen(url, timeout=profile.timeout_seconds) as response:
         return json.loads(response.read())["rows"]
 

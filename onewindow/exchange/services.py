@@ -93,11 +93,12 @@ def deliver_batch(profile: PlatformProfile) -> DeliveryReport:
     if not rows:
         return report
     batch_no = f"{now:%Y%m%d%H%M%S}-{rows[0].pk}"
+    sync_time = timezone.localtime(now).isoformat(timespec="seconds")
     mappings = load_mappings(profile)
     body_rows, sendable = [], []
     for row in rows:
         try:
-            body_rows.append(platform_row(row, mappings, batch_no=batch_no, sync_time=timezone.localtime(now).isoformat(timespec="seconds"),
+            body_rows.append(platform_row(row, mappings, batch_no=batch_no, sync_time=sync_time,
                                           data_source=profile.data_source_code))
             sendable.append(row)
         except MappingMissing as exc:
