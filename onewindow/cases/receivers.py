@@ -4,9 +4,11 @@ from django.dispatch import receiver
 
 from onewindow.workdays.signals import calendar_changed
 
-from .services import deadlines_recompute
+from .tasks import recompute_deadlines_task
 
 
 @receiver(calendar_changed, dispatch_uid="cases.recompute_deadlines")
 def on_calendar_changed(sender, first, last, **kwargs):
-    deadlines_recompute(first=first, last=last)
+    # The signal is sent after the calendar change commits; the refresh runs on the worker, not in the
+    # administrator's request.
+    recompute_deadlines_task.enqueue(first.isoformat(), last.isoformat())
