@@ -9,7 +9,10 @@ $OW createcachetable
 $OW demo setup
 $OW db_worker &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null' EXIT INT TERM
+# Hourly housekeeping (production: cron): default ratings, overdue complaints, lapsed 容缺 supplements.
+( while true; do $OW ratings sweep; $OW cases_overdue_deficiencies; sleep 3600; done ) &
+SWEEP=$!
+trap 'kill $WORKER $SWEEP 2>/dev/null' EXIT INT TERM
 echo
 echo "OneWindow is at http://127.0.0.1:$PORT/  (workbench /workbench/, admin /admin/, API /api/v1/docs)"
 echo "Demo logins: clerk, chief, reviewer, leader, supervisor, admin, applicant — password onewindow-demo"

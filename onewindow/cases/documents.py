@@ -8,15 +8,21 @@ from onewindow.core.pdf import qr_data_uri, render_pdf
 
 from .models import Case, CaseDocument, MaterialFile
 
+RESULT_NOTICES = {CaseDocument.Kind.GRANT, CaseDocument.Kind.REFUSAL, CaseDocument.Kind.DELIVERY}
+
 
 def document_pdf(document: CaseDocument) -> bytes:
     if document.pdf:
         with document.pdf.open("rb") as handle:
             return handle.read()
+    from onewindow.ratings.services import rating_url  # ratings builds on cases: import at use
+
     data = document.data
     content = render_pdf("cases/pdf/document.html", {
         "doc": document, "data": data, "title": document.get_kind_display(),
         "qr": qr_data_uri(data["progress_url"]),
+        # 好差评: every result notice carries a QR code to rate the case (一事一评).
+        "rating_qr": qr_data_uri(rating_url(document.case)) if document.kind in RESULT_NOTICES else None,
     })
     # The snapshot never changes, so the rendering is a pure cache: stored without an audit event.
     document.pdf.save(f"{document.case_id}-{document.pk}.pdf", ContentFile(content), save=False)
