@@ -136,12 +136,16 @@ def signup_person(request):
             except ServiceError as exc:
                 error, errors = str(exc.message), _errors(exc)
             else:
-                _sign_in(request, user, "signup")
-                messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.full_name})
-                return redirect(_next_url(request, reverse("portal:my_cases")))
+                return _signed_up(request, user)
         status = 422 if error else 200
     return render(request, "portal/signup_person.html", {"values": values, "error": error, "errors": errors,
                                                          "next": _next_url(request, "")}, status=status)
+
+
+def _signed_up(request, user):
+    _sign_in(request, user, "signup")
+    messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.full_name})
+    return redirect(_next_url(request, reverse("portal:my_cases")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,9 +170,7 @@ def signup_organisation(request):
             except ServiceError as exc:
                 error, errors = str(exc.message), _errors(exc)
             else:
-                _sign_in(request, user, "signup")
-                messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.full_name})
-                return redirect(_next_url(request, reverse("portal:my_cases")))
+                return _signed_up(request, user)
         status = 422 if error else 200
     return render(request, "portal/signup_organisation.html", {"values": values, "error": error, "errors": errors,
                                                                "next": _next_url(request, "")}, status=status)
