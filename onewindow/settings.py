@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,7 +31,9 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        # No insecure default: Django refuses an empty key wherever one is needed (sessions, signing), and
+        # the WSGI entry point checks it at start. Commands that sign nothing (makemigrations) still run.
+        return ""
     # Development: one random key per checkout, kept under var/ so sessions survive restarts.
     path = VAR_DIR / "secret_key"
     if not path.exists():
