@@ -15,6 +15,7 @@ SWEEP=$!
 trap 'kill $WORKER $SWEEP 2>/dev/null' EXIT INT TERM
 echo
 echo "OneWindow is at http://127.0.0.1:$PORT/  (workbench /workbench/, admin /admin/, API /api/v1/docs)"
-echo "Demo logins: clerk, chief, reviewer, leader, supervisor, admin, applicant — password onewindow-demo"
+echo "Demo logins (password onewindow-demo): staff clerk, chief, reviewer, leader, supervisor, admin at /accounts/login/;"
+echo "applicant: mobile 13800000000 at /signin/"
 echo
 $OW runserver "127.0.0.1:$PORT" --noreload

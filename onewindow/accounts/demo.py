@@ -1,4 +1,4 @@
-"""Demo people for `onewindow demo setup`: one staff account per role and an applicant.
+"""Demo staff for `onewindow demo setup`: one account per role (the demo applicant is the portal's).
 
 Idempotent: running it twice changes nothing. Never run when DEBUG is off unless asked for.
 """
@@ -40,7 +40,7 @@ DEFAULT_AUTHORITY = {
 
 @transaction.atomic
 def demo_people_setup() -> list[str]:
-    """Create the demo hall, window, division and accounts; return the demo usernames."""
+    """Create the demo hall, window, division and staff accounts; return their usernames."""
     dept, _ = Department.objects.get_or_create(name="湖南省民政厅", defaults={"credit_code": "11430000006122340X"})
     division, _ = Department.objects.get_or_create(name="社会组织管理局", defaults={"parent": dept})
     hall, _ = Hall.objects.get_or_create(name="湖南省政府政务服务大厅", defaults={"address": "长沙市"})
@@ -54,12 +54,6 @@ def demo_people_setup() -> list[str]:
                      window=window if Role.CLERK in roles else None,
                      password=None if existing else DEMO_PASSWORD)
         names.append(username)
-    if not User.objects.filter(username="applicant").exists():
-        applicant = User(username="applicant", kind=User.Kind.APPLICANT, full_name="赵晓红", mobile="13800000000",
-                         id_number="430102199003076545")
-        applicant.set_password(DEMO_PASSWORD)
-        applicant.save()
-    names.append("applicant")
     return names
 
 

@@ -21,7 +21,9 @@ def test_demo_setup_is_idempotent_and_gives_the_chief_the_31_on_site_items(setti
     decided_on_site = [i for i in Item.objects.select_related("current_version") if may_act(chief, i, "decide")]
     assert len(decided_on_site) == 31
     assert all(i.current_version.route == Route.ON_SITE for i in decided_on_site)
-    assert User.objects.get(username="applicant").kind == User.Kind.APPLICANT
+    applicant = User.objects.get(username="13800000000")
+    assert applicant.kind == User.Kind.APPLICANT and applicant.check_password("onewindow-demo")
+    assert applicant.portal_profile.credit_code  # acting for an organisation in the register
 
 
 @pytest.mark.django_db
