@@ -182,10 +182,12 @@ def deliver_all(*, max_batches: int = 1000) -> DeliveryReport:
 
 
 def next_due_at():
-    """When the earliest waiting row becomes due again (None when nothing waits)."""
-    row = (OutboxRow.objects.filter(status=OutboxRow.Status.PENDING, profile__active=True)
-           .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
-    return row
+    """When the earliest waiting row becomes due again (None when nothing waits). Rows without a time are
+    due now or wait behind an earlier row of their case, so only timed rows decide (and NULLs, which
+    SQLite and PostgreSQL sort differently, stay out of the ordering)."""
+    return (OutboxRow.objects.filter(status=OutboxRow.Status.PENDING, profile__active=True,
+                                     next_attempt_at__isnull=False)
+            .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
 
 
 def outbox_replay(*, rows, actor) -> int:

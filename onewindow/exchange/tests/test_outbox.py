@@ -164,3 +164,14 @@ def test_reconcile_finds_no_difference_after_delivery_and_reports_one(profile, s
                                        status="delivered", delivered_at=timezone.now())
     result = reconcile(profile, today)
     assert result.missing_at_platform == [str(missing.guid)] and not result.clean
+
+
+def test_next_due_is_the_earliest_retry_whatever_the_database_does_with_nulls(profile, simulator):
+    from onewindow.exchange.services import next_due_at
+
+    control(simulator, mode="fail")
+    enqueue("N1")
+    deliver_batch(profile)  # N1 now waits for a retry
+    enqueue("N2")  # due now: no time yet
+    waiting = OutboxRow.objects.get(case_no="N1").next_attempt_at
+    assert next_due_at() == waiting
