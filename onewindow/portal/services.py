@@ -27,7 +27,7 @@ from onewindow.registry.models import Organisation
 from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
-from .models import ApplicantProfile, DeliveryChoice, Notification, OneTimeCode
+from .models import ApplicantProfile, DeliveryChoice, Notification, OneTimeCode, WindowSlot
 from .sms import config, sms_send
 
 CODE_TTL = datetime.timedelta(minutes=10)
@@ -372,6 +372,8 @@ def delivery_choose(*, case: Case, actor: User, method: str, slot_date: datetime
             if slot_period not in DeliveryChoice.Period.values:
                 errors["slot_period"] = _("Choose morning or afternoon.")
             if not errors:
+                # The slot row is locked (created on first use) so concurrent bookings count one at a time.
+                WindowSlot.objects.select_for_update().get_or_create(date=slot_date, period=slot_period)
                 taken = (DeliveryChoice.objects.filter(slot_date=slot_date, slot_period=slot_period)
                          .exclude(case=case).count())
                 if taken >= SLOT_CAPACITY:
