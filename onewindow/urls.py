@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from onewindow.api import api
-from onewindow.core.views import healthz
+from onewindow.core.views import healthz, livez
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("onewindow.accounts.urls")),

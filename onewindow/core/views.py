@@ -1,9 +1,17 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from onewindow import __version__
+
+
+@require_GET
+@never_cache
+def livez(request):
+    """Public: liveness only (the process answers), no database. Also the ceiling `make bench` measures
+    every page against: the full middleware stack with nothing behind it."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET

@@ -1,0 +1,13 @@
+"""Gunicorn settings for production: `gunicorn -c python:onewindow.gunicorn_conf onewindow.wsgi`.
+
+Sync workers suit short, database-bound views; (2 × cores) + 1 of them is Gunicorn's own advice.
+`make bench` serves with exactly this file, so the benchmark measures what the README recommends.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")  # behind the hall's reverse proxy (TLS ends there)
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+timeout = 60  # a first certificate or notice PDF render is the slowest request
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
