@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_log
+from onewindow.core.errors import NotFound
 
 from .mapping import MappingMissing, load_mappings, platform_row
 from .models import OutboxRow, PlatformProfile
@@ -21,6 +23,25 @@ from .signing import sign
 
 log = logging.getLogger(__name__)
 
+
+
+def profile_connect(*, name: str, endpoint_url: str, ack_url: str = "", secret: str = "", active: bool = True,
+                    actor=None) -> PlatformProfile:
+    """Point a platform profile at a receiver and switch it on or off (the admin's 平台配置, for scripts)."""
+    with transaction.atomic():
+        profile = PlatformProfile.objects.select_for_update().filter(name=name).first()
+        if profile is None:
+            raise NotFound(_("No platform profile named %(name)s.") % {"name": name}, code="profile_not_found")
+        before = {"endpoint_url": profile.endpoint_url, "ack_url": profile.ack_url, "active": profile.active}
+        profile.endpoint_url, profile.ack_url, profile.active = endpoint_url, ack_url, active
+        if secret:
+            profile.secret = secret
+        profile.full_clean()
+        profile.save()
+        audit_log(action="exchange.profile_connected", actor=actor, obj=profile,
+                  changes={"before": before, "after": {"endpoint_url": endpoint_url, "ack_url": ack_url,
+                                                       "active": active, "secret_changed": bool(secret)}})
+    return profile
 
 
 def outbox_enqueue(*, kind: str, case_no: str, payload: dict, operation: str = OutboxRow.Operation.INSERT,
@@ -171,7 +192,7 @@ def deliver_all(*, max_batches: int = 1000) -> DeliveryReport:
     """Deliver every due row of every active profile (the worker's job)."""
     total = DeliveryReport()
     for profile in PlatformProfile.objects.filter(active=True).exclude(endpoint_url=""):
-        for _ in range(max_batches):
+        for _batch in range(max_batches):
             report = deliver_batch(profile)
             for name in ("sent", "delivered", "failed", "parked"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
