@@ -157,6 +157,7 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+API_PAGE_SIZE = 200  # machines read longer pages than people
 
 
 def _summary(case, today) -> dict:
@@ -241,13 +242,13 @@ def case_create(request, payload: CaseIn,
 @router.get("", response=list[CaseSummaryOut], summary="List cases visible to the caller")
 def case_list(request, state: CaseState | None = None, item: str | None = None, channel: Channel | None = None,
               light: Literal["green", "yellow", "red"] | None = None, q: str = "", done: bool = False,
-              created_from: datetime.date | None = None, created_to: datetime.date | None = None):
+              created_from: datetime.date | None = None, created_to: datetime.date | None = None, page: int = 1):
     item_id = Item.objects.filter(code=item).values_list("pk", flat=True).first() if item else None
     if item and item_id is None:
         return []
     queue = selectors.case_queue(request.auth, selectors.QueueFilters(
         tab="done" if done else "todo", item=item_id, state=state or "", light=light or "", channel=channel or "",
-        date_from=created_from, date_to=created_to, q=q))
+        date_from=created_from, date_to=created_to, q=q), page=page, per_page=API_PAGE_SIZE)
     today = services.today()
     return [_summary(case, today) for case in queue.rows]
 

@@ -1,18 +1,35 @@
 """Reads: who may see which case, the queue with its lights, one case with everything, prefill."""
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from onewindow.accounts.models import AuthorityGrant, Role, User
-from onewindow.catalog.models import LimitUnit, Route
+from onewindow.catalog.models import ItemVersion, LimitUnit, Route
+from onewindow.registry.models import Organisation
 from onewindow.workdays import services as workdays
+from onewindow.workdays.services import Light
 
 from . import conf, services
 from .models import OPEN_STATES, Case, CaseMaterial, CaseState, CaseStep, MaterialFile
 from .services import APPLICANT_ACTIONS, AUTHORITY
-from .transitions import actions_from
+from .transitions import ACTIONS, TRANSITIONS, actions_from
 
 OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)  # see every case, act on none by default
 
@@ -80,6 +97,68 @@ def deficiency_light(case: Case, today: datetime.date) -> str | None:
     return workdays.light_for(kind="deficiency", due=case.supplement_due, today=today, limit_days=limit).value
 
 
+# The query-free guards of `allowed_actions` as conditions on a case row, for the queue's "to do" filter
+# (`tests/test_queue.py` checks that both forms select the same cases).
+GUARDS = {
+    "review": Q(item_version__route=Route.BACK_OFFICE),
+    "decide": Q(item_version__route=Route.ON_SITE),
+    "accept_with_deficiency": Q(item_version__allows_deficiency=True),
+    "supplement": Q(deficiency_pending=True),
+    "issue": Q(deficiency_pending=False),
+    "extend": Q(extension_days__lt=conf.MAX_EXTENSION_DAYS),
+}
+
+
+def actionable(user: User, grants: dict[str, set[int]]) -> Q | None:
+    """Cases on which `user` can act now, as one SQL condition: per action, the states it leaves from,
+    the items granted for it (`grants`: authority-list action → item ids) or the user's own case, and its
+    guard. Selects what `allowed_actions(..., art32=False)` allows; None when nothing can be."""
+    parts = []
+    for action in ACTIONS:
+        items = set().union(*(grants.get(grant, ()) for grant in AUTHORITY[action]))
+        who = [Q(item_id__in=sorted(items))] if items else []
+        if action in APPLICANT_ACTIONS and user.pk:
+            who.append(Q(owner_id=user.pk))
+        if who:
+            states = [state for state, name in TRANSITIONS if name == action]
+            parts.append(Q(state__in=states) & reduce(operator.or_, who) & GUARDS.get(action, Q()))
+    return reduce(operator.or_, parts) if parts else None
+
+
+def _green_from(today: datetime.date, limit: int) -> datetime.date:
+    """The earliest due date that is green today for this limit. A later due date leaves more working
+    days, so the light only turns greener: bisect over `light_for` rather than restating the policy."""
+    def green(offset: int) -> bool:
+        due = today + datetime.timedelta(days=offset)
+        return workdays.light_for(kind="case", due=due, today=today, limit_days=limit) == Light.GREEN
+
+    low, high = -1, 1  # today - 1 is red
+    while not green(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if green(middle) else (middle, high)
+    return today + datetime.timedelta(days=high)
+
+
+def with_lights(qs: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
+    """Annotate `light` (what `case_light` says) in SQL: red before today, yellow before the cut-off of
+    the item's limit, computed once per distinct limit in the catalog."""
+    limits = {0 if unit == LimitUnit.ON_THE_SPOT else limit for limit, unit
+              in ItemVersion.objects.values_list("promised_limit", "promised_limit_unit").distinct()}
+    limits_by_cutoff: dict[datetime.date, list[int]] = {}
+    for limit in sorted(limits):
+        limits_by_cutoff.setdefault(_green_from(today, limit), []).append(limit)
+    yellow = [When(light_limit__in=values, promised_due__lt=cutoff, then=Value(Light.YELLOW))
+              for cutoff, values in limits_by_cutoff.items() if cutoff > today]
+    return qs.alias(light_limit=DbCase(When(item_version__promised_limit_unit=LimitUnit.ON_THE_SPOT, then=0),
+                                       default=F("item_version__promised_limit"),
+                                       output_field=IntegerField())).annotate(light=DbCase(
+        When(Q(state=CaseState.COMPLETED) | Q(promised_due=None), then=None),
+        When(promised_due__lt=today, then=Value(Light.RED)),
+        *yellow, default=Value(Light.GREEN), output_field=CharField()))
+
+
 @dataclass
 class QueueFilters:
     tab: str = "todo"  # todo (待办) | done (已办)
@@ -92,25 +171,66 @@ class QueueFilters:
     q: str = ""
 
 
+PAGE_SIZE = 50
+# Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
+# beyond the current page are counted, past that the page says "more than".
+COUNT_CAP = 1000
+
+
 @dataclass
 class Queue:
     rows: list[Case]
-    counts: dict[str, int] = field(default_factory=dict)  # per light
+    counts: dict[str, int] = field(default_factory=dict)  # per light (open cases only have one)
     total: int = 0
+    capped: bool = False  # there are more than `total` cases
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) + self.capped
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """First, last and two either side of the current page; None marks a gap."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
-QUEUE_LIMIT = 200
+def _search(term: str) -> Q:
+    code = term.upper()
+    # The credit code as a subquery, not a join, so that each branch can use its own index.
+    organisations = Organisation.objects.filter(credit_code=code).values("pk")
+    return (Q(case_no__startswith=term) | Q(applicant_name__contains=term) | Q(id_number=code)
+            | Q(organisation__in=organisations))
 
 
-def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None = None) -> Queue:
-    """The queue in a fixed number of queries: one for the cases (with item version), lights in Python."""
+def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None = None, page: int = 1,
+               per_page: int = PAGE_SIZE) -> Queue:
+    """One page of the queue, filtered, lit and counted by the database in a fixed number of queries:
+    the grants, the catalog's limits, the counts per light, the page (and a capped total for 已办)."""
     today = today or services.today()
-    qs = visible_cases(user).select_related("item_version", "item")
+    qs = visible_cases(user)
     if filters.tab == "done":
-        handled = CaseStep.objects.filter(case=OuterRef("pk"), handler=user)
-        qs = qs.filter(Q(Exists(handled)) | Q(filed_by=user)).order_by("-created_at")
+        # One semi-join over both ways of having handled a case lets the planner choose between walking
+        # the newest cases and collecting the person's own ones.
+        mine = CaseStep.objects.filter(handler=user).values("case_id").union(
+            Case.objects.filter(filed_by=user).values("pk"))
+        qs = qs.filter(pk__in=mine).order_by("-created_at", "-pk")
     else:
-        qs = qs.filter(state__in=OPEN_STATES).order_by("promised_due", "created_at")
+        qs = qs.filter(state__in=OPEN_STATES).order_by(F("promised_due").asc(nulls_last=True), "created_at", "pk")
+        if not user.has_role(*OVERSIGHT_ROLES):
+            grants: dict[str, set[int]] = {}
+            for action, item_id in AuthorityGrant.objects.filter(role__in=list(user.role_codes())).values_list(
+                    "action", "item_id"):
+                grants.setdefault(action, set()).add(item_id)
+            condition = actionable(user, grants)
+            qs = qs.filter(condition) if condition is not None else qs.none()
     if filters.item:
         qs = qs.filter(item_id=filters.item)
     if filters.state:
@@ -121,26 +241,24 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
         qs = qs.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(created_at__date__lte=filters.date_to)
-    term = filters.q.strip()
-    if term:
-        qs = qs.filter(Q(case_no__startswith=term) | Q(applicant_name__contains=term)
-                       | Q(id_number=term.upper()) | Q(organisation__credit_code=term.upper()))
-    rows = list(qs)
-    if filters.tab != "done" and not user.has_role(*OVERSIGHT_ROLES):
-        # 待办: only cases on which this person can do something now.
-        grants: dict[int, set[str]] = {}
-        for item_id, action in AuthorityGrant.objects.filter(role__in=list(user.role_codes())).values_list(
-                "item_id", "action"):
-            grants.setdefault(item_id, set()).add(action)
-        rows = [case for case in rows if allowed_actions(case, user, grants.get(case.item_id, set()), art32=False)]
-    counts = {"green": 0, "yellow": 0, "red": 0}
-    for case in rows:
-        case.light = case_light(case, today)
-        if case.light:
-            counts[case.light] += 1
+    if term := filters.q.strip():
+        qs = qs.filter(_search(term))
+    qs = with_lights(qs, today)
+    # Only open cases have a light, so the counts never look at the (long) closed history.
+    opened = qs.filter(state__in=OPEN_STATES) if filters.tab == "done" else qs
+    counts = opened.aggregate(open=Count("pk"), **{light.value: Count("pk", filter=Q(light=light)) for light in Light})
+    total, capped = counts.pop("open"), False
     if filters.light:
-        rows = [case for case in rows if case.light == filters.light]
-    return Queue(rows=rows[:QUEUE_LIMIT], counts=counts, total=len(rows))
+        qs = qs.filter(state__in=OPEN_STATES, light=filters.light)
+        total = counts[filters.light]
+    page = max(1, page)
+    start = (page - 1) * per_page
+    if filters.tab == "done" and not filters.light:
+        cap = start + COUNT_CAP
+        total = qs.order_by()[:cap + 1].count()
+        total, capped = min(total, cap), total > cap
+    rows = list(qs.select_related("item_version", "item")[start:start + per_page])
+    return Queue(rows=rows, counts=counts, total=total, capped=capped, page=page, per_page=per_page)
 
 
 def case_detail(user: User, case_no: str) -> Case | None:

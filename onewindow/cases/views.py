@@ -56,7 +56,7 @@ def queue(request):
         light=get.get("light", "") if get.get("light") in ("green", "yellow", "red") else "",
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
         date_from=_date(get.get("from", "")), date_to=_date(get.get("to", "")), q=get.get("q", "")[:60])
-    result = selectors.case_queue(request.user, filters)
+    result = selectors.case_queue(request.user, filters, page=_int(get.get("page", "")) or 1)
     return render(request, "cases/queue.html", {
         "queue": result, "filters": filters, "items": _staff_items(request.user), "states": CaseState.choices,
         "channels": Channel.choices, "may_intake": request.user.has_role(*COUNTER),
