@@ -7,7 +7,6 @@ atomic → lock the row → authority for the item (授权清单) → state via 
 import datetime
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -43,7 +42,7 @@ from .models import (
 )
 from .signals import case_transitioned
 from .transitions import PREVIOUS, next_state
-from .uploads import check_upload
+from .uploads import atomic_files, check_upload, store
 
 A = AuthorityGrant.Action
 # Which line of the authority list each action needs.
@@ -364,7 +363,7 @@ def case_material_record(*, case: Case, actor: User, material: Material, mode: s
 def case_material_upload(*, case: Case, actor: User, material: Material, name: str, content: bytes) -> MaterialFile:
     """Store an uploaded file for a material after checking its content type, size and hash."""
     checked = check_upload(name=name, content=content)
-    with transaction.atomic():
+    with atomic_files():
         case = _lock(case)
         _authorise(actor, case, "materials")
         _material_editable(case)
@@ -372,7 +371,7 @@ def case_material_upload(*, case: Case, actor: User, material: Material, name: s
         stored = MaterialFile(case_material=row, original_name=name[:200], content_type=checked.content_type,
                               size=len(content), sha256=checked.sha256,
                               uploaded_by=actor if getattr(actor, "pk", None) else None)
-        stored.file.save(checked.stored_name, ContentFile(content), save=False)
+        store(stored.file, checked.stored_name, content)
         stored.save()
         row.mode, row.note = CaseMaterial.Mode.FILE, ""
         row.save(update_fields=["mode", "note", "updated_at"])

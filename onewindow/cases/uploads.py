@@ -1,10 +1,16 @@
 """Material uploads: the type is decided by the file's content (magic bytes), never by its name."""
 
 import hashlib
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import ValidationFailed
@@ -55,3 +61,39 @@ def check_upload(*, name: str, content: bytes) -> CheckedUpload:
     return CheckedUpload(content=content, content_type=content_type, extension=allowed[0],
                          sha256=hashlib.sha256(content).hexdigest(),
                          stored_name=f"{uuid.uuid4().hex}{allowed[0]}")
+
+
+# Storage is not transactional: a file written in a transaction that rolls back has no row pointing at
+# it, so nobody could find or delete it. Each open `atomic_files` block lists the files stored inside it.
+_blocks = threading.local()
+
+
+@contextmanager
+def atomic_files() -> Iterator[None]:
+    """`transaction.atomic()` that deletes the files stored (via `store`) inside it when it rolls back,
+    also when an inner block had already finished."""
+    written: list[str] = []
+    stack = _blocks.__dict__.setdefault("stack", [])
+    stack.append(written)
+    try:
+        with transaction.atomic():
+            yield
+            if transaction.get_rollback():
+                _delete(written)
+    except BaseException:
+        _delete(written)
+        raise
+    finally:
+        stack.pop()
+
+
+def store(field_file, name: str, content: bytes) -> None:
+    """Write the file now (the row refers to it), remembered by every enclosing `atomic_files` block."""
+    field_file.save(name, ContentFile(content), save=False)
+    for written in getattr(_blocks, "stack", []):
+        written.append(field_file.name)
+
+
+def _delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

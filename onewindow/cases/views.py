@@ -7,7 +7,6 @@ Every view is for signed-in staff (`staff_required`); what a person may see and 
 import datetime
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from onewindow.core.errors import ServiceError, ValidationFailed
 from . import selectors, services
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
+from .uploads import atomic_files
 
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
@@ -136,7 +136,7 @@ def intake(request):
             version = item.current_version
             form_data = {f.key: request.POST.get(f"form_{f.key}", "").strip() for f in version.form_fields.all()}
             try:
-                with transaction.atomic():  # all or nothing: no half-filed case on an error
+                with atomic_files():  # all or nothing: no half-filed case, and no file left behind, on an error
                     case = services.case_create(actor=request.user, item=item, applicant=_applicant_from(request.POST),
                                                 form_data=form_data, channel=request.POST.get("channel", Channel.WINDOW))
                     _record_materials(case, request.user, version.materials.all(), request.POST, request.FILES)
