@@ -31,7 +31,7 @@ def render_certificate(certificate: Certificate) -> bytes:
         "valid_from": _chinese_date(printed["valid_from"]),
         "valid_until": _chinese_date(printed["valid_until"]),
         "issued_on": _chinese_date(printed["issued_on"]),
-        "qr": qr_data_uri(printed["verify_url"], scale=3),
+        "qr": qr_data_uri(printed["verify_url"]),
         "signature": certificate.signature,
         "key_id": certificate.key_id,
         "copy_no": certificate.print_count,
