@@ -14,21 +14,28 @@ class Command(BaseCommand):
     help = ("Demo data. `demo setup` loads the reference catalog, the demo accounts and their authority "
             "(idempotent; refuses when DEBUG is off unless --force). `demo history --since 2020-05-06 "
             "--completed 10606` then adds that many window cases completed on the spot and rated, through the "
-            "real services.")
+            "real services. `demo bulk --cases 1000000 [--years 3] [--seed S] [--until DATE]` writes a "
+            "provincial-scale case history in bulk for benchmarks (needs `demo setup` first).")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["setup", "history"])
+        parser.add_argument("action", choices=["setup", "history", "bulk"])
         parser.add_argument("--force", action="store_true", help="allow demo accounts with DEBUG off")
         parser.add_argument("--since", type=datetime.date.fromisoformat, default=datetime.date(2020, 5, 6),
                             help="history: first day (YYYY-MM-DD)")
         parser.add_argument("--until", type=datetime.date.fromisoformat, default=None,
-                            help="history: last day (default yesterday)")
+                            help="history: last day (default yesterday); bulk: last day (default today)")
         parser.add_argument("--completed", type=int, default=10606, help="history: number of completed cases")
-        parser.add_argument("--seed", type=int, default=20200506, help="history: random seed")
+        parser.add_argument("--seed", type=int, default=20200506, help="history, bulk: random seed")
+        parser.add_argument("--cases", type=int, default=1_000_000, help="bulk: number of cases")
+        parser.add_argument("--years", type=int, default=3, help="bulk: years of history ending --until")
+        parser.add_argument("--batch", type=int, default=20_000, help="bulk: rows per COPY batch and table")
 
     def handle(self, *args, action, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: demo accounts are not created unless --force is given.")
+        if action == "bulk":
+            self._bulk(options)
+            return
         with audit_context(source="cli"):
             loaded = catalog_load_reference()
             users = demo_people_setup()
@@ -56,3 +63,24 @@ class Command(BaseCommand):
         rate = report.created / report.seconds if report.seconds else 0
         self.stdout.write(f"history: {report.created} completed cases over {report.days} working days "
                           f"in {report.seconds} s ({rate:.0f} cases/s)")
+
+    def _bulk(self, options):
+        from onewindow.core.bulk import bulk_load
+
+        def progress(line):
+            self.stdout.write(line)
+
+        try:
+            with audit_context(source="cli"):
+                report = bulk_load(cases=options["cases"], years=options["years"], seed=options["seed"],
+                                   until=options["until"], batch=options["batch"], progress=progress)
+        except ServiceError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(f"bulk: {report.cases} cases received {report.first_day} to {report.last_day}, "
+                          f"seed {options['seed']}, in {report.seconds} s")
+        for name in sorted(report.table_seconds, key=lambda n: -report.table_seconds[n]):
+            rows = report.rows.get(name)
+            self.stdout.write(f"  {name:<28} {report.table_seconds[name]:8.1f} s" + (f" {rows:>10} rows" if rows else ""))
+        for name in sorted(set(report.rows) - set(report.table_seconds)):
+            self.stdout.write(f"  {name:<28} {'':>10} {report.rows[name]:>10} rows")
+        self.stdout.write("mix: " + ", ".join(f"{k}={v}" for k, v in sorted(report.mix.items())))
