@@ -19,11 +19,10 @@ router = Router(auth=TokenAuth(), tags=["stats"])
 class PeriodIn(Schema):
     date_from: datetime.date | None = Field(None, alias="from")
     date_to: datetime.date | None = Field(None, alias="to")
+    by: str | None = Field(None, description="Also one row per value of: " + ", ".join(selectors.DIMENSIONS))
 
 
-class SummaryOut(Schema):
-    date_from: datetime.date = Field(..., alias="from")
-    date_to: datetime.date = Field(..., alias="to")
+class FiguresOut(Schema):
     received: int
     accepted: int
     completed: int
@@ -46,14 +45,38 @@ class SummaryOut(Schema):
     satisfaction_rate: float | None = Field(..., description="Percent of valid ratings that are good; null when none")
 
 
+class RowOut(FiguresOut):
+    key: str | None = Field(..., description="Item or window or person id, item type, route, channel or YYYY-MM; "
+                                             "null for cases without one (complaints naming no case)")
+    label: str
+
+
+class SummaryOut(FiguresOut):
+    date_from: datetime.date = Field(..., alias="from")
+    date_to: datetime.date = Field(..., alias="to")
+    by: str | None
+    rows: list[RowOut]
+
+
 @router.get("/summary", response=SummaryOut, by_alias=True)
 def summary(request, period: Query[PeriodIn]):
-    """The headline figures for ?from=YYYY-MM-DD&to=YYYY-MM-DD (defaults: first case through today)."""
+    """The headline figures for ?from=YYYY-MM-DD&to=YYYY-MM-DD (defaults: first case through today), and with
+    ?by= the same figures per item, window, person, … (`rows`), as on the dashboard."""
     require_staff_api(request.user)
     date_from = period.date_from or selectors.first_day()
     date_to = period.date_to or timezone.localdate()
     if date_from > date_to:
         raise ValidationFailed(_("The start of the period is after its end."), code="bad_period",
                                details={"from": str(date_from), "to": str(date_to)})
-    total = selectors.figures(date_from=date_from, date_to=date_to).total
-    return {"from": date_from, "to": date_to, **selectors.summary(total)}
+    if period.by is not None and period.by not in selectors.DIMENSIONS:
+        raise ValidationFailed(_("Unknown breakdown."), code="bad_dimension",
+                               details={"by": period.by, "choices": list(selectors.DIMENSIONS)})
+    figures = selectors.figures(date_from=date_from, date_to=date_to, by=period.by)
+    rows = [{"key": _row_key(row.key), "label": row.label, **selectors.summary(row)} for row in figures.rows]
+    return {"from": date_from, "to": date_to, "by": period.by, "rows": rows, **selectors.summary(figures.total)}
+
+
+def _row_key(key) -> str | None:
+    if isinstance(key, datetime.date):
+        return f"{key:%Y-%m}"
+    return None if key is None else str(key)

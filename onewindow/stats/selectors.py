@@ -12,6 +12,8 @@ Definitions (docs/ratings-and-stats.md):
   own current ratings (not superseded by a second rating, not excluded by an upheld appeal, not default).
 - bad reviews: valid ratings of 不满意 or 非常不满意; rectification rate: of the bad reviews opened in the
   period, the share with a recorded rectification.
+- complaints and reports: received in the period; one about a case counts for the case's item, window and
+  person.
 """
 
 import datetime
@@ -140,20 +142,21 @@ _DAILY_KEY = {"item": "item_id", "item_type": "item_type", "route": "route", "ch
               "window": "window_id", "person": "handler_id"}
 
 
-def _key_expr(by: str | None, via: str = ""):
-    """The grouping expression of a dimension on the daily table, or through `via` ("case__") to the case."""
+def _key_expr(by: str | None, via: str = "", month_of: str = "day"):
+    """The grouping expression of a dimension on the daily table, or through `via` ("case__") to the case;
+    months come from the `month_of` date of the row itself."""
     if by is None:
         return None
     if by == "month":
-        return TruncMonth("day" if not via else "opened_on")
+        return TruncMonth(month_of)
     if via:
         return F(f"{via}item_id" if by == "item" else f"{via}fact__{_FACT_KEY[by]}")
     return F(_DAILY_KEY[by])
 
 
-def _group(qs, by: str | None, *extra: str, via: str = "", **aggregates) -> list[tuple]:
+def _group(qs, by: str | None, *extra: str, via: str = "", month_of: str = "day", **aggregates) -> list[tuple]:
     """[(key, row dict)] of `aggregates` grouped by the dimension (and by the `extra` fields)."""
-    expr = _key_expr(by, via)
+    expr = _key_expr(by, via, month_of)
     if expr is None and not extra:
         return [(TOTAL, qs.aggregate(**aggregates))]
     fields = {"k": expr} if expr is not None else {}
@@ -206,21 +209,20 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
                 row.bad_reviews += r["n"]
 
     rects = Rectification.objects.filter(opened_on__range=(date_from, date_to), rating__excluded=False)
-    for k, r in _group(rects, by, via="case__", n=Count("pk"), fixed=Count("pk", filter=~Q(outcome=""))):
+    for k, r in _group(rects, by, via="case__", month_of="opened_on", n=Count("pk"),
+                       fixed=Count("pk", filter=~Q(outcome=""))):
         if r["n"]:
             rows[k].rectifications, rows[k].rectified = r["n"], r["fixed"]
 
-    # Complaints are counted in total and per month; they are not attributed to items, windows or people.
-    if by in (None, "month"):
-        start, end = _bounds(date_from, date_to)
-        complaints = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
-        expr = {"k": TruncMonth("created_at")} if by == "month" else {}
-        for r in complaints.order_by().values("kind", **expr).annotate(n=Count("pk")):
-            k = _month(r["k"]) if by == "month" else TOTAL
-            if r["kind"] == Complaint.Kind.COMPLAINT:
-                rows[k].complaints += r["n"]
-            else:
-                rows[k].reports += r["n"]
+    # A complaint or report about a case counts for the case's item, window and person, like its ratings;
+    # one naming no case counts in the total and per month, and under "Not recorded" in the other breakdowns.
+    start, end = _bounds(date_from, date_to)
+    complaints = Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+    for k, r in _group(complaints, by, "kind", via="case__", month_of="created_at", n=Count("pk")):
+        if r["kind"] == Complaint.Kind.COMPLAINT:
+            rows[k].complaints += r["n"]
+        else:
+            rows[k].reports += r["n"]
 
     if by is None:
         total = rows.pop(TOTAL, Row())

@@ -9,8 +9,9 @@ from onewindow.cases import services as cs
 from onewindow.cases.tests.factories import make_case, make_item
 from onewindow.cases.tests.helpers import COLLECTOR
 from onewindow.ratings import services as rs
+from onewindow.ratings.models import Complaint
 from onewindow.stats.models import CaseFact
-from onewindow.stats.selectors import figures
+from onewindow.stats.selectors import DIMENSIONS, figures
 from onewindow.stats.services import case_facts_rebuild
 
 MARCH_APRIL = {"date_from": datetime.date(2026, 3, 1), "date_to": datetime.date(2026, 4, 30)}
@@ -20,7 +21,7 @@ MARCH_APRIL = {"date_from": datetime.date(2026, 3, 1), "date_to": datetime.date(
 def history(clock, chief, supervisor, applicant, django_capture_on_commit_callbacks):
     """A: 20 min, B: 30 min, C: 40 min on the spot on Mon 2026-03-02; D rejected, E withdrawn, F open;
     G: 15 min on Wed 2026-04-01. Ratings: A pad 非常满意, B QR 满意, C QR 不满意 (rectified); D and G default.
-    One complaint and one report in March."""
+    One complaint about C and one report naming no case in March."""
     item1, item2 = make_item(), make_item(name="社会组织印章式样备案")
 
     def on_spot(item, start, minutes_to_decide, minutes_total):
@@ -49,7 +50,7 @@ def history(clock, chief, supervisor, applicant, django_capture_on_commit_callba
         rs.rectification_visit(rectification=bad.rectification, actor=chief, note="回访")
         rs.rectification_record(rectification=bad.rectification, actor=chief, outcome="explained", note="解释")
         rs.complaint_create(kind="complaint", source="portal", subject="慢", content="慢", actor=applicant,
-                            person_name="赵晓红", person_mobile="13800000000")
+                            person_name="赵晓红", person_mobile="13800000000", case_no=c.case_no)
         rs.complaint_create(kind="report", source="portal", subject="收礼", content="经过", anonymous=True)
         on_spot(item2, (2026, 4, 1, 9, 0), 5, 15)
     clock.set(2026, 4, 20, 9, 0)
@@ -86,6 +87,20 @@ def test_figures_by_month_and_item(history, chief):
     assert [(row.key, row.completed) for row in people] == [(chief.pk, 4), (None, 1)]  # D was never accepted
     only_march = figures(date_from=datetime.date(2026, 3, 1), date_to=datetime.date(2026, 3, 31)).total
     assert (only_march.completed, only_march.default_ratings) == (4, 1)
+
+
+def test_complaints_and_reports_per_item_window_and_person(history, chief):
+    item1, item2 = history
+    about = Complaint.objects.get(kind="complaint").case.fact
+    for by in DIMENSIONS:
+        rows = figures(**MARCH_APRIL, by=by).rows
+        assert (sum(r.complaints for r in rows), sum(r.reports for r in rows)) == (1, 1), by  # rows add up
+    items = {row.key: row for row in figures(**MARCH_APRIL, by="item").rows}
+    assert (items[item2.pk].complaints, items[item1.pk].complaints, items[None].reports) == (1, 0, 1)
+    windows = {row.key: row for row in figures(**MARCH_APRIL, by="window").rows}
+    assert about.window_id is not None and windows[about.window_id].complaints == 1
+    people = {row.key: row for row in figures(**MARCH_APRIL, by="person").rows}
+    assert (people[chief.pk].complaints, people[None].reports) == (1, 1)  # the report names no case
 
 
 def test_rebuild_reproduces_the_facts_kept_by_the_signal(history):

@@ -56,6 +56,31 @@ def test_dashboard_and_api_agree(made, login, api, leader_user, django_assert_ma
         assert login(leader_user).get("/stats/", {**PERIOD, "by": by}).status_code == 200
 
 
+def test_complaints_per_item_on_the_dashboard_and_in_the_api(made, login, api, leader_user,
+                                                             django_assert_max_num_queries):
+    from onewindow.cases.models import Case
+    from onewindow.ratings import services as rs
+    from onewindow.stats.tables import COLUMNS
+
+    case = Case.objects.select_related("item__current_version").first()
+    rs.complaint_create(kind="complaint", source="portal", subject="慢", content="等了很久", person_name="赵晓红",
+                        person_mobile="13800000000", case_no=case.case_no)
+    since = {"from": "2026-03-01"}
+    column = 1 + [name for name, _label in COLUMNS].index("complaints")
+    browser, client = login(leader_user), api(leader_user)
+    with django_assert_max_num_queries(30):
+        page = browser.get("/stats/", {**since, "by": "item"})
+    assert [row[column] for row in page.context["table"]] == [1]
+    assert page.context["table"][0][0] == case.item.current_version.name
+    with django_assert_max_num_queries(20):  # 3 auth + 8 breakdown + 8 total + 1 labels
+        body = client.get("/api/v1/stats/summary", **since, by="person").json()
+    assert body["by"] == "person" and body["complaints"] == 1
+    assert [(row["key"], row["complaints"], row["completed"]) for row in body["rows"]] == [
+        (str(case.fact.handler_id), 1, 6)]
+    bad = client.get("/api/v1/stats/summary", by="colour")
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_dimension"
+
+
 @pytest.mark.parametrize("url", ["/stats/", "/stats/export.xlsx", "/stats/report/2026-03.pdf"])
 def test_report_pages_are_for_leaders_and_supervisors(url, client, login, clerk, applicant, supervisor):
     assert client.get(url).status_code == 302
