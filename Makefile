@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint system-deps install messages clean
+.PHONY: run test bench lint system-deps install messages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: install system-deps
 
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks at provincial scale (PostgreSQL; not part of `make test`): BENCH_ARGS=--quick for minutes.
+bench: install system-deps
+	$(PY) -m onewindow.bench $(BENCH_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
