@@ -13,8 +13,11 @@ embedded subset still holds ~60,000 empty glyphs. So:
   under `VAR_DIR/cache/pdf-fonts/` so later processes skip the work. A character outside that set
   (a rare name character) is drawn from the full system font next in the font-family list, so
   nothing is lost; only that document pays for the big font.
-- one FontConfiguration, URL fetcher and @font-face stylesheet per thread are reused across renders
+- one FontConfiguration, URL fetcher and @font-face stylesheet per process are reused across renders
   (fontconfig set-up, the fonts copied into WeasyPrint's folder, the HTTPS context of the fetcher).
+  Pango's font map is not thread-safe, so renders in one process take turns (they are CPU-bound and
+  hold the GIL most of the time anyway); `runserver` starts a thread per request, so a per-thread
+  engine would never be warm.
 
 If the fonts or HarfBuzz cannot be found, rendering falls back to the system fonts by name.
 """
@@ -48,12 +51,16 @@ FONT_CACHE_VERSION = "gb2312-v2"
 HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6
 FONT_SCHEME = "onewindow-font:"
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # guards the engine and every render with it
 _compact_fonts: dict[str, bytes] | None = None  # url → font bytes, built once per process
-_local = threading.local()
-# Drop this thread's WeasyPrint objects before interpreter shutdown, when FontConfiguration.__del__
-# (which removes its font folder) can no longer run.
-atexit.register(lambda: _local.__dict__.clear())
+_engine_objects: tuple | None = None
+
+
+@atexit.register
+def _drop_engine():
+    # Before interpreter shutdown, while FontConfiguration.__del__ can still remove its font folder.
+    global _engine_objects
+    _engine_objects = None
 
 
 def _charset() -> list[int]:
@@ -174,10 +181,10 @@ def _fonts() -> dict[str, bytes]:
 
 
 def _engine():
-    """This thread's (FontConfiguration, URL fetcher, [@font-face stylesheet]), built on first use.
-
-    WeasyPrint objects are not shared between threads: each thread renders with its own."""
-    engine = getattr(_local, "engine", None)
+    """The process's (FontConfiguration, URL fetcher, [@font-face stylesheet]), built on first use.
+    Callers hold `_lock` while they use it."""
+    global _engine_objects
+    engine = _engine_objects
     if engine is None:
         # Imported on first use: web and worker processes that never render a PDF stay small.
         from weasyprint import CSS
@@ -199,7 +206,7 @@ def _engine():
             f'src: url("{FONT_SCHEME}{family.replace(" ", "-")}-{weight}"); }}\n'
             for family, weight, _ in FACES if f"{FONT_SCHEME}{family.replace(' ', '-')}-{weight}" in fonts)
         stylesheets = [CSS(string=rules, font_config=font_config, url_fetcher=fetcher)] if rules else []
-        engine = _local.engine = (font_config, fetcher, stylesheets)
+        engine = _engine_objects = (font_config, fetcher, stylesheets)
     return engine
 
 
@@ -207,10 +214,24 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     """Render a Django template to PDF bytes."""
     from weasyprint import HTML
 
-    font_config, fetcher, stylesheets = _engine()
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-        font_config=font_config, stylesheets=stylesheets)
+    with _lock:
+        font_config, fetcher, stylesheets = _engine()
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            font_config=font_config, stylesheets=stylesheets)
+
+
+def warm_up() -> None:
+    """Build the fonts and the engine and render a line of Chinese, so that the first real PDF of a
+    process does not pay for loading fonts (~1 s). For a worker's start-up; optional."""
+    from weasyprint import HTML
+
+    with _lock:
+        font_config, fetcher, stylesheets = _engine()
+        HTML(string='<p style="font-family: \'OneWindow Serif CJK\'">证书<b>证书</b>'
+                    '<span style="font-family: \'OneWindow Sans CJK\'; font-weight: bold">证书</span>'
+                    '<span style="font-family: \'OneWindow Mono CJK\'">证书</span></p>',
+             url_fetcher=fetcher).write_pdf(font_config=font_config, stylesheets=stylesheets)
 
 
 def qr_data_uri(url: str, *, scale: int = 8) -> str:
