@@ -52,7 +52,6 @@ HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6
 FONT_SCHEME = "onewindow-font:"
 
 _lock = threading.RLock()  # guards the engine and every render with it
-_compact_fonts: dict[str, bytes] | None = None  # url → font bytes, built once per process
 _engine_objects: tuple | None = None
 
 
@@ -167,17 +166,18 @@ def _compact_font(pattern: str, codepoints: list[int]) -> bytes | None:
 
 
 def _fonts() -> dict[str, bytes]:
-    global _compact_fonts
-    with _lock:
-        if _compact_fonts is None:
-            codepoints = _charset()
-            fonts = {}
-            for family, weight, pattern in FACES:
-                data = _compact_font(pattern, codepoints)
-                if data:
-                    fonts[f"{FONT_SCHEME}{family.replace(' ', '-')}-{weight}"] = data
-            _compact_fonts = fonts
-        return _compact_fonts
+    """@font-face URL → cut-down font bytes, for the faces that could be built."""
+    codepoints = _charset()
+    fonts = {}
+    for family, weight, pattern in FACES:
+        data = _compact_font(pattern, codepoints)
+        if data:
+            fonts[_font_url(family, weight)] = data
+    return fonts
+
+
+def _font_url(family: str, weight: int) -> str:
+    return f"{FONT_SCHEME}{family.replace(' ', '-')}-{weight}"
 
 
 def _engine():
@@ -202,10 +202,11 @@ def _engine():
         font_config = FontConfiguration()
         fetcher = Fetcher()
         rules = "".join(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-            f'src: url("{FONT_SCHEME}{family.replace(" ", "-")}-{weight}"); }}\n'
-            for family, weight, _ in FACES if f"{FONT_SCHEME}{family.replace(' ', '-')}-{weight}" in fonts)
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{_font_url(family, weight)}"); }}\n'
+            for family, weight, _ in FACES if _font_url(family, weight) in fonts)
+        # WeasyPrint fetches each face once, here, and keeps its own copy: the bytes can go.
         stylesheets = [CSS(string=rules, font_config=font_config, url_fetcher=fetcher)] if rules else []
+        fonts.clear()
         engine = _engine_objects = (font_config, fetcher, stylesheets)
     return engine
 
