@@ -1,15 +1,16 @@
 """HTML → PDF with WeasyPrint, Chinese fonts from Debian's fonts-noto-cjk.
 
-Templates name the fonts through `pdf/base.html`: first the families declared here ("OneWindow Serif CJK",
-"OneWindow Sans CJK"), then the system families ("Noto Serif CJK SC", "Noto Sans CJK SC") as fallback.
+Templates name the fonts (`pdf/base.html`, the certificate template): first the families declared here
+("OneWindow Serif CJK", "OneWindow Sans CJK" bold, "OneWindow Mono CJK"), then the system families
+("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans Mono CJK SC") as fallback.
 
 What makes a render slow is the size of the Noto CJK files (20–27 MB, 65,000 glyphs each): for every
 font a document uses WeasyPrint copies the whole file and subsets it keeping the glyph ids, so the
 embedded subset still holds ~60,000 empty glyphs. So:
 
 - once per process, the Noto CJK faces the templates use are cut down with HarfBuzz to the characters
-  of GB 2312 (all 6,763 hanzi and its symbols) plus Latin and CJK/full-width punctuation, about
-  8,000 glyphs, and declared with @font-face under their own family names; the cut-down files are kept
+  of GB 2312 (all 6,763 hanzi and its symbols) plus Latin and CJK/full-width punctuation (~8,000
+  characters; ~14,000 glyphs with every OpenType feature kept, so text is shaped as before), and declared with @font-face under their own family names; the cut-down files are kept
   under `VAR_DIR/cache/pdf-fonts/` so later processes skip the work. A character outside that set
   (a rare name character) is drawn from the full system font next in the font-family list, so
   nothing is lost; only that document pays for the big font.
