@@ -20,6 +20,14 @@ class CertificateKind(models.TextChoices):
     FUNDRAISING = "fundraising", _("Charity public fundraising qualification certificate")
 
 
+class ReplacementReason(models.TextChoices):
+    """Why a certificate is replaced: the values of the `reason` choice field of the 补（换）发 items (stored in
+    the case's form data, read by `registry.effects`) and the labels people see for them."""
+
+    LOST = "lost", _("Lost: reissue")
+    DAMAGED = "damaged", _("Damaged: exchange")
+
+
 # The printed titles are data (the wording on the paper), not UI text.
 CERTIFICATE_TITLES = {
     CertificateKind.SOCIAL_GROUP: "社会团体法人登记证书",

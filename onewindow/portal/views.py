@@ -25,7 +25,8 @@ from onewindow.audit.context import client_ip_of
 from onewindow.cases.documents import document_response, material_file_response
 from onewindow.cases.models import CaseDocument, CaseState
 from onewindow.cases.selectors import case_light
-from onewindow.catalog.models import Channel, Item, OrgKind
+from onewindow.catalog.models import Channel, FormField, Item, OrgKind
+from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
 from onewindow.core.errors import ServiceError, ValidationFailed
 
@@ -261,6 +262,14 @@ def _materials_view(case, *, errors: dict, posted: dict, only_outstanding: bool)
     return rows
 
 
+# Catalog choice fields list stored values (codes the register reads); applicants see translated labels.
+CHOICE_LABELS = dict(ReplacementReason.choices)
+
+
+def _choice_label(value):
+    return CHOICE_LABELS.get(value, value)
+
+
 def _edit_page(request, case, *, error="", errors=None, posted=None, status=200):
     errors, posted = errors or {}, posted or {}
     correction = case.state == CaseState.CORRECTION
@@ -268,6 +277,7 @@ def _edit_page(request, case, *, error="", errors=None, posted=None, status=200)
     for field in fields:
         field.value = posted.get(f"form_{field.key}", (case.form_data or {}).get(field.key, ""))
         field.error = errors.get(f"form.{field.key}")
+        field.options = [(value, _choice_label(value)) for value in field.choices or []]
     notice = next((d for d in reversed(case.documents.all()) if d.kind == CaseDocument.Kind.CORRECTION), None)
     return render(request, "portal/case_edit.html", {
         "case": case, "fields": fields, "correction": correction, "notice": notice,
@@ -371,7 +381,9 @@ def case_confirm(request, case_no):
             error, errors = str(exc.message), _errors(exc)
         else:
             return redirect("portal:case_receipt", case_no=case_no)
-    fields = [(f.label, (case.form_data or {}).get(f.key, "")) for f in case.item_version.form_fields.all()]
+    data = case.form_data or {}
+    fields = [(f.label, _choice_label(data.get(f.key, "")) if f.type == FormField.Type.CHOICE else data.get(f.key, ""))
+              for f in case.item_version.form_fields.all()]
     return render(request, "portal/case_confirm.html", {
         "case": case, "fields": fields, "error": error, "problems": list(errors.values()),
         "missing_secondary": [r for r in case.materials.all() if r.material.required and not r.is_present

@@ -314,3 +314,22 @@ def test_offline_item_cannot_be_started(org_user, login):
     item = make_item(online=False)
     response = login(org_user).post(reverse("portal:apply", args=[item.code]))
     assert response.status_code == 422 and not Case.objects.exists()
+
+
+def test_replacement_reason_shows_translated_labels_and_posts_the_value(item, org_user, login):
+    from onewindow.catalog.models import FormField
+
+    # As in the reference catalog's 补（换）发 items (bulk_create: published versions refuse save()).
+    FormField.objects.bulk_create([FormField(version=item.current_version, order=3, key="reason", label="补（换）发原因",
+                                             type=FormField.Type.CHOICE, required=True, choices=["lost", "damaged"])])
+    case = services.application_start(actor=org_user, item=item)
+    client = login(org_user)
+    page = client.get(reverse("portal:case_edit", args=[case.case_no])).content.decode()
+    assert '<option value="lost">遗失补发</option>' in page and '<option value="damaged">损坏换发</option>' in page
+    client.post(reverse("portal:case_edit", args=[case.case_no]), {"form_name": "新名称", "form_reason": "damaged",
+                                                                   "action": "save"})
+    assert Case.objects.get(pk=case.pk).form_data["reason"] == "damaged"  # the register reads the value
+    page = client.get(reverse("portal:case_edit", args=[case.case_no])).content.decode()
+    assert '<option value="damaged" selected>损坏换发</option>' in page
+    confirm = client.get(reverse("portal:case_confirm", args=[case.case_no])).content.decode()
+    assert "损坏换发" in confirm and ">damaged<" not in confirm
