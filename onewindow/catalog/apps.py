@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "onewindow.catalog"
     label = "catalog"
     verbose_name = _("Item catalog")
+
+    def ready(self):
+        from .pagecache import connect_signals
+
+        connect_signals()

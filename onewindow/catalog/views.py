@@ -9,10 +9,12 @@ from django.views.decorators.http import require_GET
 from onewindow.core.pdf import render_pdf
 
 from .models import ItemType, OrgKind, ServiceObject
+from .pagecache import cached_for_visitors
 from .selectors import catalog_label, items_by_type, published_guide, published_items
 
 
 @require_GET
+@cached_for_visitors
 def guide_list(request):
     """Public: the published items grouped by type, filtered by applicant kind, organisation kind and search."""
     filters = {
@@ -42,6 +44,7 @@ def _guide_or_404(code: str):
 
 
 @require_GET
+@cached_for_visitors
 def guide_detail(request, code: str):
     """Public: every element of one item's service guide; prints on A4."""
     return render(request, "catalog/guide_detail.html", {"v": _guide_or_404(code), "catalog_label": catalog_label()})

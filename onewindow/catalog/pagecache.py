@@ -1,0 +1,66 @@
+"""Whole public guide pages, kept for anonymous visitors until the catalog changes.
+
+Guides are the most-read pages and change only when an administrator edits or publishes. A page is stored
+in this process's memory (the `pages` cache) under the catalog's *generation*, a number in the shared
+default cache that any saved or deleted catalog row replaces, at once and again when its transaction
+commits (a page rendered in between, from the old rows, is filed under a generation no one asks for
+again). One shared read per request tells every web process whether its copy is still current; nothing
+is ever purged by hand. Signed-in people get the page rendered as usual: it shows their name and menu.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.apps import apps
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+GENERATION_KEY = "catalog:generation"
+PAGE_SECONDS = 3600
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = time.time_ns()
+        cache.add(GENERATION_KEY, value, timeout=None)  # another process may have set it first
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def _bump() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def catalog_changed(**kwargs) -> None:
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def connect_signals() -> None:
+    for model in apps.get_app_config("catalog").get_models():
+        post_save.connect(catalog_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+
+
+def cached_for_visitors(view):
+    """Serve the view's 200 answers from memory to visitors who are not signed in."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"guide:{generation()}:{get_language()}:{request.COOKIES.get('elder') == '1'}:{path}"
+        pages = caches["pages"]
+        response = pages.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies:
+                pages.set(key, response, PAGE_SECONDS)
+        return response
+
+    return wrapped

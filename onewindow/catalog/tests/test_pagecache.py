@@ -1,0 +1,45 @@
+"""Public guide pages come from memory for visitors and change as soon as the catalog does."""
+
+import pytest
+from django.core.cache import caches
+
+from .factories import published_item
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    caches["pages"].clear()
+
+
+def test_visitor_pages_are_served_from_memory_until_the_catalog_changes(client, django_assert_num_queries):
+    item = published_item()
+    first = client.get("/guide/")
+    assert first.status_code == 200 and item.code in first.content.decode()
+    with django_assert_num_queries(0):  # the generation is in the (test) cache, the page in memory
+        again = client.get("/guide/")
+    assert again.content == first.content
+
+    other = published_item(code="11430000006122340X2000000000002", name="养老机构备案测试事项")
+    assert other.code in client.get("/guide/").content.decode()  # published: the next visitor sees it
+
+
+def test_search_and_filters_are_pages_of_their_own(client):
+    published_item()
+    everything = client.get("/guide/").content
+    assert client.get("/guide/?q=zzzz-no-such-item").content != everything
+
+
+def test_signed_in_people_get_their_own_page(client, clerk):
+    published_item()
+    client.get("/guide/")
+    client.force_login(clerk)
+    assert clerk.full_name in client.get("/guide/").content.decode()
+
+
+def test_elder_mode_is_cached_apart(client):
+    published_item()
+    client.get("/guide/")
+    client.cookies["elder"] = "1"
+    assert 'class="elder"' in client.get("/guide/").content.decode()
