@@ -10,7 +10,8 @@ embedded subset still holds ~60,000 empty glyphs. So:
 
 - once per process, the Noto CJK faces the templates use are cut down with HarfBuzz to the characters
   of GB 2312 (all 6,763 hanzi and its symbols) plus Latin and CJK/full-width punctuation (~8,000
-  characters; ~14,000 glyphs with every OpenType feature kept, so text is shaped as before), and declared with @font-face under their own family names; the cut-down files are kept
+  characters, ~8,600 glyphs: every OpenType feature but `locl` is kept, so zh-Hans text is shaped as
+  before) and declared with @font-face under their own family names; the cut-down files are kept
   under `VAR_DIR/cache/pdf-fonts/` so later processes skip the work. A character outside that set
   (a rare name character) is drawn from the full system font next in the font-family list, so
   nothing is lost; only that document pays for the big font.
@@ -48,7 +49,7 @@ FACES = [
     ("OneWindow Sans CJK", 700, "Noto Sans CJK SC:style=Bold"),
     ("OneWindow Mono CJK", 400, "Noto Sans Mono CJK SC:style=Regular"),
 ]
-FONT_CACHE_VERSION = "gb2312-v2"
+FONT_CACHE_VERSION = "gb2312-v3"
 HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6
 FONT_SCHEME = "onewindow-font:"
 
@@ -89,8 +90,9 @@ def _harfbuzz_subset(path: str, index: int, codepoints: list[int]) -> bytes:
         (hb.hb_blob_get_data, [ptr, ctypes.POINTER(ctypes.c_uint)]),
     ]:
         function.restype, function.argtypes = ptr, argtypes
-    hb.hb_set_add.argtypes = [ptr, ctypes.c_uint32]
-    hb.hb_set_add.restype = None
+    hb.hb_tag_from_string.argtypes, hb.hb_tag_from_string.restype = [ctypes.c_char_p, ctypes.c_int], ctypes.c_uint32
+    for function in (hb.hb_set_add, hb.hb_set_del):
+        function.argtypes, function.restype = [ptr, ctypes.c_uint32], None
     for function in (hb.hb_blob_destroy, hb.hb_face_destroy, hbs.hb_subset_input_destroy, hb.hb_set_clear,
                      hb.hb_set_invert):
         function.argtypes, function.restype = [ptr], None
@@ -105,10 +107,13 @@ def _harfbuzz_subset(path: str, index: int, codepoints: list[int]) -> bytes:
         unicodes = hbs.hb_subset_input_unicode_set(subset_input)
         for codepoint in codepoints:
             hb.hb_set_add(unicodes, codepoint)
-        # Keep every OpenType layout feature, so text is shaped exactly as with the full font.
+        # Keep every OpenType layout feature, so text is shaped exactly as with the full font, except
+        # `locl`: the Japanese, Korean and traditional forms it reaches are 40% of the glyphs and our
+        # documents are zh-Hans, the face's own default forms.
         features = hbs.hb_subset_input_set(subset_input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG)
         hb.hb_set_clear(features)
         hb.hb_set_invert(features)
+        hb.hb_set_del(features, hb.hb_tag_from_string(b"locl", -1))
         subset_face = hbs.hb_subset_or_fail(face, subset_input)
         if not subset_face:
             raise OSError(f"HarfBuzz cannot subset {path}")
