@@ -5,12 +5,13 @@
 Renders, in one process, the certificate PDF (certificates.printing.render_certificate), an acceptance
 notice and a grant decision notice (the template and context of cases.documents.document_pdf) N times each
 from in-memory objects, and prints the first render and the warm p50/p95 in ms (wall clock), the warm
-p50 of this process's CPU time (steadier on a shared machine) and the PDF size. With
+p50 of this process's CPU time (steadier on a shared machine) and the PDF size, then the peak RSS. With
 --out, the last PDF of each kind is written there (for `pdftoppm -r 60 -png`).
 """
 
 import argparse
 import os
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -104,6 +105,7 @@ def main(argv=None) -> None:
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / f"{name}.pdf").write_bytes(pdf)
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
 
 
 if __name__ == "__main__":
