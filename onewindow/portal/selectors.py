@@ -57,6 +57,12 @@ def case_public(case_no: str) -> Case | None:
     return _case_detail(Case.objects.filter(case_no=case_no))
 
 
+def case_for_proof(case_no: str) -> Case | None:
+    """Only what the progress query compares: the full case is read after the redirect."""
+    return (Case.objects.only("case_no", "state", "contact_mobile", "id_number", "agent_mobile")
+            .filter(case_no=case_no).first())
+
+
 def progress_proof_matches(case: Case, last4: str) -> bool:
     """The last four characters of the contact mobile or of the applicant's ID number (or credit code)."""
     last4 = (last4 or "").strip().upper()

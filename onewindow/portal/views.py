@@ -520,7 +520,7 @@ def progress_query(request):
         if throttle.blocked("progress", case=case_no, address=address):
             error = _("Too many failed attempts; please wait 15 minutes and try again.")
         else:
-            case = selectors.case_public(case_no) if case_no else None
+            case = selectors.case_for_proof(case_no) if case_no else None
             if case is not None and case.state != CaseState.DRAFT and selectors.progress_proof_matches(
                     case, request.POST.get("last4", "")):
                 proofs = [no for no in request.session.get(PROOF_KEY, []) if no != case_no][-9:]
