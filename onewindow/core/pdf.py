@@ -148,7 +148,10 @@ def _compact_font(pattern: str, codepoints: list[int]) -> bytes | None:
         logger.warning("PDF fonts: %s not installed; the system font is used by name", pattern)
         return None
     path, index = face
-    stat = os.stat(path)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
     cache_dir = Path(settings.VAR_DIR) / "cache" / "pdf-fonts"
     cached = cache_dir / f"{Path(path).stem}-{index}-{stat.st_size}-{stat.st_mtime_ns}-{FONT_CACHE_VERSION}.otf"
     try:
