@@ -469,7 +469,7 @@ class _Loader:
             info = self.items[index]
             info.weight = 1.0 / (rank + 1) ** 1.2
             if info.version.registry_action == RegistryAction.ESTABLISH:
-                info.weight *= 0.1  # new organisations are a small share of the window's work
+                info.weight *= 0.03  # new organisations are a small share of the window's work
         on_site = [i for i in self.items if i.version.route != Route.BACK_OFFICE]
         back = [i for i in self.items if i.version.route == Route.BACK_OFFICE]
         share = sum(i.weight for i in on_site)
