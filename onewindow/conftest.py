@@ -1,5 +1,8 @@
 """Shared fixtures: one staff user per role, an applicant, and an API client with a bearer token."""
 
+import os
+import time
+
 import pytest
 from django.test import Client
 
@@ -135,3 +138,38 @@ def _transactional_tests_get_migration_data(request):
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("migration_data")
+
+
+# Every connection this run opens, in threads and in child processes too, carries this name (libpq reads
+# PGAPPNAME), so the check below sees our own sessions only, never another run's on the same server.
+APP_NAME = os.environ.setdefault("PGAPPNAME", f"onewindow-tests-{os.getpid()}")
+STRAY_WAIT_SECONDS = 10
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_left_open(request, django_db_blocker):
+    """On PostgreSQL, fail a test that leaves a connection open in a thread or process it started: such a
+    session makes the final DROP DATABASE fail with "database is being accessed by other users". Threads
+    must close theirs (`finally: connection.close()`); killed processes' sessions get a moment to end."""
+    yield
+    if not ({"db", "transactional_db", "live_server"} & set(request.fixturenames)
+            or request.node.get_closest_marker("django_db")):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    query = ("SELECT pid, state, left(query, 80) FROM pg_stat_activity WHERE datname = current_database() "
+             "AND application_name = %s AND pid <> pg_backend_pid()")
+    deadline = time.monotonic() + STRAY_WAIT_SECONDS
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        while True:
+            cursor.execute(query, [APP_NAME])
+            strays = cursor.fetchall()
+            if not strays or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for pid, _state, _query in strays:  # ours: end them so the rest of the run is not affected
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    if strays:
+        pytest.fail(f"connections left open by this test: {strays}", pytrace=False)
