@@ -60,6 +60,7 @@ def test_complaints_per_item_on_the_dashboard_and_in_the_api(made, login, api, l
                                                              django_assert_max_num_queries):
     from onewindow.cases.models import Case
     from onewindow.ratings import services as rs
+    from onewindow.stats.selectors import DIMENSIONS
     from onewindow.stats.tables import COLUMNS
 
     case = Case.objects.select_related("item__current_version").first()
@@ -72,6 +73,9 @@ def test_complaints_per_item_on_the_dashboard_and_in_the_api(made, login, api, l
         page = browser.get("/stats/", {**since, "by": "item"})
     assert [row[column] for row in page.context["table"]] == [1]
     assert page.context["table"][0][0] == case.item.current_version.name
+    book = load_workbook(io.BytesIO(browser.get("/stats/export.xlsx", since).content))
+    by_person = list(book.worksheets[1 + list(DIMENSIONS).index("person")].values)
+    assert [row[column] for row in by_person[1:]] == [1]  # the same column in the Excel export
     with django_assert_max_num_queries(20):  # 3 auth + 8 breakdown + 8 total + 1 labels
         body = client.get("/api/v1/stats/summary", **since, by="person").json()
     assert body["by"] == "person" and body["complaints"] == 1
