@@ -132,7 +132,7 @@ def test_cases_are_well_formed_and_open_cases_have_due_dates(demo):
 
 
 def test_certificates_verify_and_the_services_continue_the_numbers(demo, client):
-    _load()
+    _load(seed=6)  # a seed whose item weights give establishment cases a few percent
     certificates = list(Certificate.objects.all())
     assert certificates
     public_key = signing.signing_key().public_key()
