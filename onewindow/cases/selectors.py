@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import In
 
 from onewindow.accounts.models import AuthorityGrant, Role, User
 from onewindow.catalog.models import ItemVersion, LimitUnit, Route
@@ -64,7 +65,7 @@ def allowed_actions(case: Case, user: User, grants: set[str], *, art32: bool = T
     for action in actions_from(case.state):
         if not (set(AUTHORITY[action]) & grants or (own and action in APPLICANT_ACTIONS)):
             continue
-        if action == "review" and version.route != Route.BACK_OFFICE:
+        if action in ("review", "propose_refusal") and version.route != Route.BACK_OFFICE:
             continue
         if action == "decide" and version.route != Route.ON_SITE:
             continue
@@ -101,6 +102,7 @@ def deficiency_light(case: Case, today: datetime.date) -> str | None:
 # (`tests/test_queue.py` checks that both forms select the same cases).
 GUARDS = {
     "review": Q(item_version__route=Route.BACK_OFFICE),
+    "propose_refusal": Q(item_version__route=Route.BACK_OFFICE),
     "decide": Q(item_version__route=Route.ON_SITE),
     "accept_with_deficiency": Q(item_version__allows_deficiency=True),
     "supplement": Q(deficiency_pending=True),
@@ -141,22 +143,21 @@ def _green_from(today: datetime.date, limit: int) -> datetime.date:
     return today + datetime.timedelta(days=high)
 
 
-def with_lights(qs: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
-    """Annotate `light` (what `case_light` says) in SQL: red before today, yellow before the cut-off of
-    the item's limit, computed once per distinct limit in the catalog."""
+def light_expression(today: datetime.date) -> DbCase:
+    """`case_light` in SQL: red before today, yellow before the cut-off for the item's limit, computed
+    once per distinct limit in the catalog (one query)."""
     limits = {0 if unit == LimitUnit.ON_THE_SPOT else limit for limit, unit
               in ItemVersion.objects.values_list("promised_limit", "promised_limit_unit").distinct()}
     limits_by_cutoff: dict[datetime.date, list[int]] = {}
     for limit in sorted(limits):
         limits_by_cutoff.setdefault(_green_from(today, limit), []).append(limit)
-    yellow = [When(light_limit__in=values, promised_due__lt=cutoff, then=Value(Light.YELLOW))
+    limit = DbCase(When(item_version__promised_limit_unit=LimitUnit.ON_THE_SPOT, then=0),
+                   default=F("item_version__promised_limit"), output_field=IntegerField())
+    yellow = [When(Q(In(limit, values), promised_due__lt=cutoff), then=Value(Light.YELLOW))
               for cutoff, values in limits_by_cutoff.items() if cutoff > today]
-    return qs.alias(light_limit=DbCase(When(item_version__promised_limit_unit=LimitUnit.ON_THE_SPOT, then=0),
-                                       default=F("item_version__promised_limit"),
-                                       output_field=IntegerField())).annotate(light=DbCase(
-        When(Q(state=CaseState.COMPLETED) | Q(promised_due=None), then=None),
-        When(promised_due__lt=today, then=Value(Light.RED)),
-        *yellow, default=Value(Light.GREEN), output_field=CharField()))
+    return DbCase(When(Q(state=CaseState.COMPLETED) | Q(promised_due=None), then=None),
+                  When(promised_due__lt=today, then=Value(Light.RED)),
+                  *yellow, default=Value(Light.GREEN), output_field=CharField())
 
 
 @dataclass
@@ -203,25 +204,42 @@ class Queue:
 
 
 def _search(term: str) -> Q:
+    """Chinese characters never occur in case numbers, ID numbers or credit codes, so such a term is a
+    name (matched anywhere in it); any other term is a number or code, and every branch of its condition
+    has an index (an unindexable branch would make the whole OR read every case)."""
+    if any("\u4e00" <= char <= "\u9fff" for char in term):
+        return Q(applicant_name__contains=term)
     code = term.upper()
-    # The credit code as a subquery, not a join, so that each branch can use its own index.
+    # The credit code as a subquery, not a join, for the same reason.
     organisations = Organisation.objects.filter(credit_code=code).values("pk")
-    return (Q(case_no__startswith=term) | Q(applicant_name__contains=term) | Q(id_number=code)
-            | Q(organisation__in=organisations))
+    return (Q(case_no__startswith=term) | Q(id_number=code) | Q(organisation__in=organisations)
+            | Q(applicant_name__startswith=term))
+
+
+# Up to this many handled cases, 已办 collects them first and sorts them; beyond, it walks the newest cases
+# and checks each, which finds a page after a few hundred rows but would read every case for a sparse list.
+FEW_HANDLED = 2000
+
+
+def _handled_by(user: User) -> Q:
+    """Cases the person handled (a step) or filed (帮代办), in the query shape that suits how many."""
+    steps = CaseStep.objects.filter(handler=user).order_by()
+    filed = Case.objects.filter(filed_by=user).order_by()
+    every = steps.values("case_id").union(filed.values("pk"), all=True).order_by()
+    if every[:FEW_HANDLED + 1].count() <= FEW_HANDLED:
+        return Q(pk__in=steps.values("case_id").union(filed.values("pk")).order_by())
+    return Q(filed_by=user) | Q(Exists(steps.filter(case=OuterRef("pk"))))
 
 
 def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None = None, page: int = 1,
                per_page: int = PAGE_SIZE) -> Queue:
     """One page of the queue, filtered, lit and counted by the database in a fixed number of queries:
-    the grants, the catalog's limits, the counts per light, the page (and a capped total for 已办)."""
+    the grants, the catalog's limits, the counts per light, the page (for 已办: how many handled, and a
+    capped total)."""
     today = today or services.today()
     qs = visible_cases(user)
     if filters.tab == "done":
-        # One semi-join over both ways of having handled a case lets the planner choose between walking
-        # the newest cases and collecting the person's own ones.
-        mine = CaseStep.objects.filter(handler=user).values("case_id").union(
-            Case.objects.filter(filed_by=user).values("pk"))
-        qs = qs.filter(pk__in=mine).order_by("-created_at", "-pk")
+        qs = qs.filter(_handled_by(user)).order_by("-created_at", "-pk")
     else:
         qs = qs.filter(state__in=OPEN_STATES).order_by(F("promised_due").asc(nulls_last=True), "created_at", "pk")
         if not user.has_role(*OVERSIGHT_ROLES):
@@ -243,7 +261,8 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
         qs = qs.filter(created_at__date__lte=filters.date_to)
     if term := filters.q.strip():
         qs = qs.filter(_search(term))
-    qs = with_lights(qs, today)
+    light = light_expression(today)
+    qs = qs.annotate(light=light)
     # Only open cases have a light, so the counts never look at the (long) closed history.
     opened = qs.filter(state__in=OPEN_STATES) if filters.tab == "done" else qs
     counts = opened.aggregate(open=Count("pk"), **{light.value: Count("pk", filter=Q(light=light)) for light in Light})
@@ -257,7 +276,10 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
         cap = start + COUNT_CAP
         total = qs.order_by()[:cap + 1].count()
         total, capped = min(total, cap), total > cap
-    rows = list(qs.select_related("item_version", "item")[start:start + per_page])
+    # The page's ids come from the narrow (covering) index alone; only those rows are read whole.
+    page_ids = qs.values("pk")[start:start + per_page]
+    rows = list(Case.objects.filter(pk__in=page_ids).annotate(light=light).select_related("item_version", "item")
+                .order_by(*qs.query.order_by))
     return Queue(rows=rows, counts=counts, total=total, capped=capped, page=page, per_page=per_page)
 
 

@@ -78,7 +78,7 @@ def test_lights_in_sql_match_case_light(db, clerk, limit):
     item = make_item(promised=limit)
     Case.objects.bulk_create([bare_case(item, state=CaseState.ACCEPTED, promised_due=TODAY + datetime.timedelta(days=d))
                               for d in range(-3, 45)])
-    cases = selectors.with_lights(Case.objects.select_related("item_version"), TODAY)
+    cases = Case.objects.select_related("item_version").annotate(light=selectors.light_expression(TODAY))
     assert [c.light for c in cases] == [selectors.case_light(c, TODAY) for c in cases]
     lights = {c.light for c in cases}
     assert {"red", "green"} <= lights
@@ -132,3 +132,15 @@ def test_page_links_keep_the_filters(login, clerk, today):
     Case.objects.bulk_create([bare_case(item, state=CaseState.SUBMITTED) for _ in range(selectors.PAGE_SIZE + 1)])
     html = login(clerk).get(reverse("cases:queue"), {"channel": "window", "page": 2}).content.decode()
     assert 'rel="prev"' in html and "channel=window&amp;page=1" in html and 'rel="next"' not in html
+
+
+def test_done_is_the_same_for_few_and_many_handled(db, clerk, chief, today, monkeypatch):
+    item = make_item()
+    filed = Case.objects.bulk_create([bare_case(item, state=CaseState.COMPLETED, filed_by=clerk) for _ in range(3)])
+    handled = services.case_accept(case=make_case(item, chief), actor=clerk)
+    make_case(item, chief)  # neither
+    few = selectors.case_queue(clerk, selectors.QueueFilters(tab="done"))
+    monkeypatch.setattr(selectors, "FEW_HANDLED", 1)
+    many = selectors.case_queue(clerk, selectors.QueueFilters(tab="done"))
+    assert [c.pk for c in few.rows] == [c.pk for c in many.rows]
+    assert {c.pk for c in few.rows} == {c.pk for c in filed} | {handled.pk}
