@@ -746,6 +746,9 @@ class _Loader:
         self._applicant(info, c)
         c["form_data"] = self._form(info, c, day)
         plan = self._stall(self._plan(info, c, day), day_index)
+        if plan[0][0] > self.now:  # a case of today, later than now: received a little earlier, still waiting
+            earliest = self._at(day, 1)
+            plan = [(max(earliest, self.now.astimezone(self.tz) - rng.randint(1, 90) * MINUTE), "submit", None, {})]
         c["case_no"] = self._case_no(info.item.code, day)
         self._run(info, c, plan)
 

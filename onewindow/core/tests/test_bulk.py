@@ -112,6 +112,9 @@ def test_cases_are_well_formed_and_open_cases_have_due_dates(demo):
         assert check.ok, case.id_number
         assert case.case_no.startswith(case.item.code + timezone.localdate(case.created_at).strftime("%Y%m%d"))
         assert case.materials.count() == case.item_version.materials.count()
+    assert not Case.objects.filter(state=CaseState.DRAFT).exists()
+    assert not Case.objects.filter(created_at__gt=NOW).exists()  # nothing after "now", even on the last day
+    assert not CaseStep.objects.filter(ended_at__gt=NOW).exists()
     open_cases = Case.objects.filter(state__in=OPEN_STATES)
     assert 0 < open_cases.count() < N * 0.1
     assert open_cases.exclude(state=CaseState.SUBMITTED).exists()
