@@ -1,4 +1,5 @@
-"""Keep the case's fact row in step with every transition (unless a bulk writer defers it)."""
+"""Keep the case's fact row in step with every transition, on the task worker (unless a bulk writer defers
+it). The figures follow a case action within the worker's polling interval."""
 
 import threading
 from contextlib import contextmanager
@@ -7,7 +8,7 @@ from django.dispatch import receiver
 
 from onewindow.cases.signals import case_transitioned
 
-from .services import case_fact_refresh
+from .tasks import refresh_case_fact_task
 
 _state = threading.local()
 
@@ -29,4 +30,4 @@ def on_case_transitioned(sender, case, action, **kwargs):
     if pending is not None:
         pending.add(case.pk)
     else:
-        case_fact_refresh(case=case)
+        refresh_case_fact_task.enqueue(case.pk)
