@@ -11,3 +11,11 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")  # behind the hall's reverse pro
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 timeout = 60  # a first certificate or notice PDF render is the slowest request
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+
+
+def post_worker_init(worker):
+    """Load the PDF engine and its cut-down CJK fonts before the first request, not during a clerk's first
+    certificate download (about 1 s)."""
+    from onewindow.core.pdf import warm_up
+
+    warm_up()
