@@ -34,9 +34,10 @@ from onewindow.certificates.services import certificate_record
 from onewindow.core.bulk import BulkError, bulk_load
 from onewindow.exchange.models import OutboxRow
 from onewindow.portal.demo import demo_applicant_setup
-from onewindow.ratings.models import Rating
+from onewindow.ratings.models import Rating, Rectification
 from onewindow.registry.identifiers import check_id_number, check_uscc
 from onewindow.stats.models import CaseFact, DailyFigure
+from onewindow.stats.selectors import figures
 from onewindow.stats.services import case_facts_rebuild
 
 N = 400
@@ -97,6 +98,15 @@ def test_the_fact_rows_and_figures_are_what_the_stats_services_compute(demo):
     assert total("received") == Case.objects.exclude(received_on=None).count()
     assert total("completed") == CaseFact.objects.filter(counted=True).count()
     assert total("rating") == Rating.objects.filter(superseded=False).count()
+    # the dashboard's figures read the same totals
+    first = Case.objects.order_by("received_on").values_list("received_on", flat=True)[0]
+    shown = figures(date_from=first, date_to=NOW.date()).total
+    assert shown.received == Case.objects.exclude(received_on=None).count()
+    assert shown.completed == CaseFact.objects.filter(counted=True).count()
+    assert shown.valid_ratings + shown.default_ratings == Rating.objects.count()
+    assert shown.rectifications == Rectification.objects.count()
+    by_person = figures(date_from=first, date_to=NOW.date(), by="person").rows
+    assert {row.label for row in by_person if row.completed} >= {str(User.objects.get(username="chief"))}
     # one audit event for the load, no outbox rows, the chain intact
     event = AuditEvent.objects.get(action="demo.bulk_loaded")
     assert event.changes["cases"] == N and event.changes["seed"] == 7
