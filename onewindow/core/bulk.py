@@ -31,7 +31,10 @@ real services would have written for it, step by step, with the clock moved:
 - 好差评: a rating window for every completed, non-withdrawn case; pad ratings at the window, QR and
   online ratings, mostly very satisfied, a few bad ones (each with its rectification); the default
   rating for closed windows nobody rated, as `ratings sweep` records it;
-- CaseFact rows computed as `stats.services.fact_for` computes them, then `rollup_days(None)`.
+- CaseFact rows computed as `stats.services.fact_for` computes them; then the daily figures: by default
+  `rollup_all_sql()`, the rows of `stats.services.rollup_days(None)` computed by INSERT ... SELECT (the
+  service builds ~1 model instance per figure row and takes many minutes at a million cases); the tests
+  check that both give the same rows; `--rollup service` calls the service itself.
 
 Counters: case-number sequences (per item and day), document sequences (per kind and year), certificate
 serials and the organisation-code sequence continue from their current values and are advanced, so the
@@ -41,8 +44,14 @@ Audit and exchange: this is a historical import, so it writes no per-case audit 
 provincial-platform outbox rows (the platform must not receive a million back-dated events). It writes
 ONE audit event, `demo.bulk_loaded`, with the count, seed, date range and row counts.
 
-Speed: PostgreSQL gets COPY (psycopg 3) in batches of `batch` rows per table, then ANALYZE; SQLite gets
-executemany. Rows are generated day by day and flushed in batches, so memory stays bounded.
+Speed: PostgreSQL gets COPY (psycopg 3) in batches of `batch` rows per table, from a writer thread on the
+same connection and transaction while the main thread generates the next rows (the server parses and
+indexes on another core), then ANALYZE; SQLite gets executemany. Rows are generated day by day and flushed
+in batches through a short queue, so memory stays bounded. Due dates and working-day counts come from the
+in-memory calendar snapshot (`workdays.calendar`), cached per (start, limit); no service is called per row.
+
+Everything runs in one transaction: a failed load leaves nothing behind. Deterministic for a seed, the
+end date and "now" (a case of today later than now is received shortly before now and still waits).
 """
 
 import base64

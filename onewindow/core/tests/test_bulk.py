@@ -31,7 +31,7 @@ from onewindow.catalog.models import Item, RegistryAction
 from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate
 from onewindow.certificates.services import certificate_record
-from onewindow.core.bulk import BulkError, bulk_load
+from onewindow.core.bulk import BulkError, bulk_load, rollup_all_sql
 from onewindow.exchange.models import OutboxRow
 from onewindow.portal.demo import demo_applicant_setup
 from onewindow.ratings.models import Rating, Rectification
@@ -230,3 +230,14 @@ def test_the_load_is_deterministic_for_a_seed(demo):
     with transaction.atomic():
         _load(cases=150, seed=12)
         assert _digest() != digests[0]
+
+
+def test_the_command_and_the_service_rollup(demo, settings, capsys):
+    settings.DEBUG = True
+    call_command("demo", "bulk", "--cases", "120", "--years", "1", "--seed", "3", "--rollup", "service")
+    out = capsys.readouterr().out
+    assert "bulk: 120 cases" in out and "case_step" in out and "mix:" in out
+    by_service = _figures()
+    assert by_service and rollup_all_sql() == sum(by_service.values())
+    assert _figures() == by_service  # the SQL writes the service's rows
+    assert Case.objects.count() == 120

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=1_000_000, help="bulk: number of cases")
         parser.add_argument("--years", type=int, default=3, help="bulk: years of history ending --until")
         parser.add_argument("--batch", type=int, default=20_000, help="bulk: rows per COPY batch and table")
+        parser.add_argument("--rollup", choices=["sql", "service"], default="sql",
+                            help="bulk: daily figures by one SQL statement per measure (default) or by "
+                                 "stats.services.rollup_days(None) (same rows, slower)")
 
     def handle(self, *args, action, force, **options):
         if not settings.DEBUG and not force:
@@ -73,7 +76,8 @@ class Command(BaseCommand):
         try:
             with audit_context(source="cli"):
                 report = bulk_load(cases=options["cases"], years=options["years"], seed=options["seed"],
-                                   until=options["until"], batch=options["batch"], progress=progress)
+                                   until=options["until"], batch=options["batch"], progress=progress,
+                                   rollup=options["rollup"])
         except ServiceError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(f"bulk: {report.cases} cases received {report.first_day} to {report.last_day}, "
