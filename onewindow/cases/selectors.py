@@ -205,15 +205,17 @@ class Queue:
 
 def _search(term: str) -> Q:
     """Chinese characters never occur in case numbers, ID numbers or credit codes, so such a term is a
-    name (matched anywhere in it); any other term is a number or code, and every branch of its condition
-    has an index (an unindexable branch would make the whole OR read every case)."""
+    name (matched anywhere in it); any other term is a number or code (or a whole Latin name), and every
+    branch of its condition has an index: one unindexable branch (a LIKE on the name) makes the whole OR
+    read every case."""
     if any("\u4e00" <= char <= "\u9fff" for char in term):
         return Q(applicant_name__contains=term)
     code = term.upper()
-    # The credit code as a subquery, not a join, for the same reason.
-    organisations = Organisation.objects.filter(credit_code=code).values("pk")
+    # The registered organisation's id is looked up first: with a join or a subquery in the OR, the
+    # planner cannot tell how few cases match and walks them all.
+    organisations = list(Organisation.objects.filter(credit_code=code).values_list("pk", flat=True))
     return (Q(case_no__startswith=term) | Q(id_number=code) | Q(organisation__in=organisations)
-            | Q(applicant_name__startswith=term))
+            | Q(applicant_name=term))
 
 
 # Up to this many handled cases, 已办 collects them first and sorts them; beyond, it walks the newest cases
