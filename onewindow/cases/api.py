@@ -354,6 +354,7 @@ ACTION_SCHEMAS = {
     "supplement": (OpinionIn, services.case_supplement, True),
     "reject": (ReasonIn, services.case_reject, True),
     "review": (OpinionIn, services.case_review, True),
+    "propose_refusal": (ReasonIn, services.case_propose_refusal, True),
     "forward": (ForwardIn, services.case_forward, True),
     "record_external_decision": (ExternalDecisionIn, services.case_record_external_decision, True),
     "decide": (DecideIn, services.case_decide, True),

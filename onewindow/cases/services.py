@@ -50,7 +50,7 @@ AUTHORITY = {
     "submit": (A.ACCEPT,), "accept": (A.ACCEPT,), "accept_with_deficiency": (A.ACCEPT,),
     "request_correction": (A.ACCEPT,), "resubmit": (A.ACCEPT,), "supplement": (A.ACCEPT,),
     "reject": (A.ACCEPT,), "withdraw": (A.ACCEPT,), "materials": (A.ACCEPT,),
-    "review": (A.REVIEW,), "forward": (A.REVIEW,), "record_external_decision": (A.REVIEW,),
+    "review": (A.REVIEW,), "propose_refusal": (A.REVIEW,), "forward": (A.REVIEW,), "record_external_decision": (A.REVIEW,),
     "decide": (A.DECIDE,), "extend": (A.DECIDE,), "terminate": (A.DECIDE,),
     "suspend": (A.DECIDE, A.REVIEW), "resume": (A.DECIDE, A.REVIEW),
     "issue": (A.ISSUE,), "complete": (A.ISSUE,),
@@ -62,10 +62,12 @@ APPLICANT_ACTIONS = {"submit", "resubmit", "withdraw", "materials"}
 STEP_NAMES = {
     "accept": "受理", "accept_with_deficiency": "容缺受理", "request_correction": "补正告知",
     "resubmit": "补正材料提交", "supplement": "容缺材料补齐", "reject": "不予受理", "review": "初审",
+    "propose_refusal": "初审",
     "forward": "转报", "record_external_decision": "上级决定", "decide": "决定", "extend": "延长审批",
     "withdraw": "撤回", "terminate": "终止",
 }
 STEP_ACTIONS = {"request_correction": CaseStep.Action.RETURN, "reject": CaseStep.Action.RETURN,
+                "propose_refusal": CaseStep.Action.OTHER,  # not 退回: the case goes on up, not back
                 "resubmit": CaseStep.Action.OTHER, "supplement": CaseStep.Action.OTHER,
                 "extend": CaseStep.Action.OTHER, "withdraw": CaseStep.Action.OTHER,
                 "terminate": CaseStep.Action.OTHER}
@@ -575,17 +577,37 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     return case
 
 
+def _back_office(case: Case, before: str) -> None:
+    if case.item_version.route != Route.BACK_OFFICE:
+        raise Conflict(_("This item is decided on the spot; it has no preliminary review."),
+                       code="wrong_route", details={"state": before})
+
+
 def case_review(*, case: Case, actor: User, opinion: str) -> Case:
-    """初审 by the division, for items the department only reviews (back_office route)."""
+    """初审 passed, by the division, for items the department only reviews (back_office route)."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "review")
-        if case.item_version.route != Route.BACK_OFFICE:
-            raise Conflict(_("This item is decided on the spot; it has no preliminary review."),
-                           code="wrong_route", details={"state": before})
+        _back_office(case, before)
         opinion = _require(opinion, "opinion")
         _save(case, before, [])
         step = _step(case, actor, "review", before, opinion)
         _finish(case, actor, "reviewed", before, step=step)
+    return case
+
+
+def case_propose_refusal(*, case: Case, actor: User, reason: str) -> Case:
+    """初审 not passed. The department holds only review authority on these items, so it cannot refuse:
+    the case goes on to the higher authority with the reasons for refusing, and the refusal, if any, is
+    that authority's decision (recorded with `case_record_external_decision`). Sending the case back
+    for more materials is no option: after acceptance that would be a second correction notice, which
+    Art. 32 (一次性告知) rules out."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "propose_refusal")
+        _back_office(case, before)
+        reason = _require(reason, "reason")
+        _save(case, before, [])
+        step = _step(case, actor, "propose_refusal", before, f"拟不予许可：{reason}")
+        _finish(case, actor, "refusal_proposed", before, {"reason": reason}, step=step)
     return case
 
 

@@ -11,7 +11,7 @@ PREVIOUS = "previous"
 
 ACTIONS = (
     "submit", "accept", "accept_with_deficiency", "request_correction", "resubmit", "supplement", "reject",
-    "review", "forward", "record_external_decision", "decide", "suspend", "resume", "extend", "withdraw",
+    "review", "propose_refusal", "forward", "record_external_decision", "decide", "suspend", "resume", "extend", "withdraw",
     "terminate", "issue", "complete",
 )
 
@@ -30,6 +30,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.CORRECTION, "reject"): S.COMPLETED,
     (S.CORRECTION, "withdraw"): S.COMPLETED,
     (S.ACCEPTED, "review"): S.REVIEWED,  # back_office only
+    # 初审 not passed: still goes up, with the proposal to refuse; the higher authority decides.
+    (S.ACCEPTED, "propose_refusal"): S.REVIEWED,  # back_office only
     (S.ACCEPTED, "decide"): S.DECIDED,  # on_site only
     (S.REVIEWED, "forward"): S.FORWARDED,
     (S.FORWARDED, "record_external_decision"): S.DECIDED,

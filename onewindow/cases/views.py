@@ -217,6 +217,7 @@ def _call(action: str, case, user, post):
         "supplement": lambda: services.case_supplement(case=case, actor=user, opinion=text["opinion"]),
         "reject": lambda: services.case_reject(case=case, actor=user, reason=text["reason"]),
         "review": lambda: services.case_review(case=case, actor=user, opinion=text["opinion"]),
+        "propose_refusal": lambda: services.case_propose_refusal(case=case, actor=user, reason=text["reason"]),
         "forward": lambda: services.case_forward(case=case, actor=user, authority=text["authority"],
                                                  opinion=text["opinion"]),
         "record_external_decision": lambda: services.case_record_external_decision(

@@ -62,6 +62,7 @@ def run_action(case: Case, actor, action: str, today: datetime.date) -> Case:
         "supplement": lambda: services.case_supplement(case=case, actor=actor),
         "reject": lambda: services.case_reject(case=case, actor=actor, reason="不符合条件"),
         "review": lambda: services.case_review(case=case, actor=actor, opinion="同意"),
+        "propose_refusal": lambda: services.case_propose_refusal(case=case, actor=actor, reason="不符合命名规则"),
         "forward": lambda: services.case_forward(case=case, actor=actor, authority="湖南省人民政府"),
         "record_external_decision": lambda: services.case_record_external_decision(
             case=case, actor=actor, outcome="grant", document_no="湘政函〔2026〕2号"),

@@ -228,3 +228,28 @@ def test_documents_only_for_those_who_see_the_case(api, clerk, reviewer, make_st
     outsider = make_staff("outsider", Role.DECISION_MAKER)
     assert api(outsider).get(url).status_code == 404
     assert api(reviewer).get(f"/api/v1/cases/{case.case_no}/documents/999999").status_code == 404
+
+
+def test_failed_preliminary_review_goes_up_with_a_proposal_to_refuse(api, chief, reviewer, clerk, today):
+    from onewindow.audit.models import AuditEvent
+
+    case = services.case_accept(case=make_case(make_item(route="back_office", name="地名命名审批"), chief), actor=chief)
+    url = f"/api/v1/cases/{case.case_no}/actions/"
+    assert api(reviewer).post(url + "propose_refusal", {"reason": ""}).status_code == 422  # reasons required
+    assert api(clerk).post(url + "propose_refusal", {"reason": "x"}).json()["code"] == "no_authority"
+    body = api(reviewer).post(url + "propose_refusal", {"reason": "拟用名称与现有地名重名"}).json()
+    assert body["state"] == "reviewed"
+    step = body["steps"][-1]
+    assert (step["name"], step["action"]) == ("初审", "other") and "拟用名称与现有地名重名" in step["opinion"]
+    assert AuditEvent.objects.filter(action="case.refusal_proposed").exists()
+    # The department cannot refuse these items: the higher authority decides, here as proposed.
+    assert api(reviewer).post(url + "forward", {"authority": "湖南省人民政府"}).status_code == 200
+    body = api(reviewer).post(url + "record_external_decision", {"outcome": "refuse", "document_no": "湘政函〔2026〕9号",
+                                                                 "reason": "重名"}).json()
+    assert body["state"] == "decided" and body["outcome"] == "refuse"
+
+
+def test_propose_refusal_only_on_back_office_items(api, chief, reviewer, today):
+    case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
+    response = api(reviewer).post(f"/api/v1/cases/{case.case_no}/actions/propose_refusal", {"reason": "x"})
+    assert response.status_code == 409 and response.json()["code"] == "wrong_route"

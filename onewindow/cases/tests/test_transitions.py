@@ -17,7 +17,7 @@ REACHABLE = {
     "back_office": ["draft", "submitted", "correction", "accepted", "suspended", "reviewed", "forwarded",
                     "decided", "issued", "completed"],
 }
-WRONG_ROUTE = {("on_site", "review"), ("back_office", "decide")}
+WRONG_ROUTE = {("on_site", "review"), ("on_site", "propose_refusal"), ("back_office", "decide")}
 PAIRS = [(route, state) for route, states in REACHABLE.items() for state in states]
 
 

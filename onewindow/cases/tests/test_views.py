@@ -255,3 +255,17 @@ def test_my_queue_holds_what_i_can_act_on(login, clerk, reviewer, chief, today):
     reviewer_queue = login(reviewer).get(reverse("cases:queue")).content.decode()
     assert waiting.case_no in clerk_queue  # to accept
     assert accepted.case_no in reviewer_queue and waiting.case_no not in reviewer_queue  # to review
+
+
+def test_reviewer_proposes_refusal_from_the_page(login, chief, reviewer, today):
+    case = services.case_accept(case=make_case(make_item(route="back_office"), chief), actor=chief)
+    client = login(reviewer)
+    page = client.get(reverse("cases:case", args=[case.case_no])).content.decode()
+    assert "/act/review/" in page and "/act/propose_refusal/" in page
+    refused = client.post(reverse("cases:act", args=[case.case_no, "propose_refusal"]), {"reason": ""})
+    assert refused.status_code == 422
+    done = client.post(reverse("cases:act", args=[case.case_no, "propose_refusal"]), {"reason": "名称不规范"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.REVIEWED and case.steps.last().opinion == "拟不予许可：名称不规范"
+    assert "/act/forward/" in client.get(reverse("cases:case", args=[case.case_no])).content.decode()
