@@ -78,7 +78,8 @@ def test_lights_in_sql_match_case_light(db, clerk, limit):
     item = make_item(promised=limit)
     Case.objects.bulk_create([bare_case(item, state=CaseState.ACCEPTED, promised_due=TODAY + datetime.timedelta(days=d))
                               for d in range(-3, 45)])
-    cases = Case.objects.select_related("item_version").annotate(light=selectors.light_expression(TODAY))
+    light = selectors.light_expression(TODAY, selectors.yellow_cutoffs(TODAY))
+    cases = Case.objects.select_related("item_version").annotate(light=light)
     assert [c.light for c in cases] == [selectors.case_light(c, TODAY) for c in cases]
     lights = {c.light for c in cases}
     assert {"red", "green"} <= lights
@@ -93,8 +94,9 @@ def test_counts_filter_and_pages(db, clerk, today):
     assert sum(everything.counts.values()) == 60 and everything.counts["red"] == 10
     last = selectors.case_queue(clerk, selectors.QueueFilters(), today=TODAY, page=3, per_page=25)
     assert len(last.rows) == 10 and last.rows[-1].promised_due == TODAY + datetime.timedelta(days=49)
-    red = selectors.case_queue(clerk, selectors.QueueFilters(light="red"), today=TODAY)
-    assert red.total == 10 and {c.light for c in red.rows} == {"red"}
+    for light in ("red", "yellow", "green"):
+        lit = selectors.case_queue(clerk, selectors.QueueFilters(light=light), today=TODAY, per_page=100)
+        assert lit.total == everything.counts[light] == len(lit.rows) and {c.light for c in lit.rows} == {light}
     dues = [c.promised_due for c in everything.rows]
     assert dues == sorted(dues)  # soonest due first
 
