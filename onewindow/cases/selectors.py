@@ -273,8 +273,10 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     qs = qs.annotate(light=light)
     # Only open cases have a light, so the counts never look at the (long) closed history.
     opened = qs.filter(state__in=OPEN_STATES) if filters.tab == "done" else qs
-    counts = opened.aggregate(open=Count("pk"), **{light.value: Count("pk", filter=Q(light=light)) for light in Light})
-    total, capped = counts.pop("open"), False
+    # Grouped rather than one filtered count per light: the light is computed once per row.
+    per_light = dict(opened.order_by().values_list("light").annotate(n=Count("pk")))
+    counts = {light.value: per_light.get(light.value, 0) for light in Light}
+    total, capped = sum(per_light.values()), False
     if filters.light:
         # The due-date range implied by the light (redundant) lets the planner estimate and use the index.
         due = {Light.RED: Q(promised_due__lt=today),
