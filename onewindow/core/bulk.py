@@ -203,7 +203,18 @@ class _Writer:
         if len(table.rows) >= self.batch:
             self.flush(table)
 
+    # Parents go first: a batch is only written after the rows it refers to (foreign keys are checked
+    # at once, see `bulk_load`). Rows are added parent first, so flushing these before any other table
+    # is enough.
+    PARENTS = ("organisation", "case", "rating")
+
     def flush(self, table: _Table) -> None:
+        for name in self.PARENTS:
+            if name == table.name:
+                break
+            parent = self.tables.get(name)
+            if parent is not None and parent.rows:
+                self.flush(parent)
         rows, table.rows = table.rows, []
         if not rows:
             return
@@ -216,7 +227,7 @@ class _Writer:
 
     def finish(self) -> None:
         """Flush every buffer and wait for the writer thread."""
-        for table in self.tables.values():
+        for table in sorted(self.tables.values(), key=lambda t: t.name not in self.PARENTS):
             self.flush(table)
         if self.queue is not None:
             self.queue.put(None)
@@ -541,8 +552,8 @@ class _Loader:
                 "id_number_masked": mask_id_number(c["id_number"]), "date": day.isoformat(),
                 "promised_due": c["promised_due"].isoformat() if c["promised_due"] else None,
                 "progress_url": cases_conf.public_progress_url(c["case_no"]), **extra}
-        self.w.add(self.t_doc, {"id": self._id("case_document"), "case_id": c["id"], "kind": kind, "number": number,
-                                "data": data, "created_at": at, "created_by_id": actor.pk if actor else None})
+        self.docs.append({"id": self._id("case_document"), "case_id": c["id"], "kind": kind, "number": number,
+                          "data": data, "created_at": at, "created_by_id": actor.pk if actor else None})
 
     # ---- the clock
     def _due(self, c: dict, info: _ItemInfo, pauses: list) -> None:
@@ -764,6 +775,7 @@ class _Loader:
     def _run(self, info: _ItemInfo, c: dict, plan: list) -> None:
         rng, v, now = self.rng, info.version, self.now
         steps, pauses, mats = [], [], {}
+        self.docs = []  # written after the case row (its parent)
         unit = v.implementing_body
         for m_id, _name, required, _secondary, copies in info.materials:
             mats[m_id] = {"mode": CaseMaterial.Mode.PAPER if required or rng.random() < 0.5
@@ -997,6 +1009,8 @@ class _Loader:
     def _write(self, info, c, steps, pauses, mats, last_touch) -> None:
         w, v = self.w, info.version
         w.add(self.t_case, c)
+        for doc in self.docs:
+            w.add(self.t_doc, doc)
         for m_id, m in mats.items():
             w.add(self.t_material, {"id": self._id("case_material"), "case_id": c["id"], "material_id": m_id,
                                     "mode": m["mode"], "original_seen": m["mode"] == CaseMaterial.Mode.PAPER,
@@ -1191,6 +1205,12 @@ def bulk_load(*, cases: int = 1_000_000, years: int = 3, seed: int = 20200506, u
     until = until or timezone.localdate(now)
     started = time.monotonic()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: left deferred, millions of checks
+            # would queue up and run one by one at COMMIT, after the load. Checked at once, the server
+            # does them while COPYing, in parallel with the generation.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         loader = _Loader(cases=cases, years=years, seed=seed, until=until, now=now, batch=batch, progress=progress,
                          rollup=rollup)
         try:
