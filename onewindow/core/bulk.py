@@ -3,7 +3,7 @@
 The data set
 ------------
 N cases (default 1,000,000) received on the working days (project calendar, 调休 included) of the
-`years` years ending on `until` (default today), a few more on busy days. Every case is the row set the
+`years` years ending on `until` (default today), unevenly (Mondays busier). Every case is the row set the
 real services would have written for it, step by step, with the clock moved:
 
 - items are weighted (a few carry most of the volume; establishment items less); the items whose grant
