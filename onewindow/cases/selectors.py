@@ -270,7 +270,7 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
         qs = qs.filter(_search(term))
     cutoffs = yellow_cutoffs(today)
     light = light_expression(today, cutoffs)
-    qs = qs.annotate(light=light)
+    matching, qs = qs, qs.annotate(light=light)  # the lights cost a join and a CASE: only where needed
     # Only open cases have a light, so the counts never look at the (long) closed history.
     opened = qs.filter(state__in=OPEN_STATES) if filters.tab == "done" else qs
     # Grouped rather than one filtered count per light: the light is computed once per row.
@@ -288,10 +288,10 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     start = (page - 1) * per_page
     if filters.tab == "done" and not filters.light:
         cap = start + COUNT_CAP
-        total = qs.order_by()[:cap + 1].count()
+        total = matching.order_by().values("pk")[:cap + 1].count()
         total, capped = min(total, cap), total > cap
     # The page's ids come from the narrow (covering) index alone; only those rows are read whole.
-    page_ids = qs.values("pk")[start:start + per_page]
+    page_ids = (qs if filters.light else matching).values("pk")[start:start + per_page]
     rows = list(Case.objects.filter(pk__in=page_ids).annotate(light=light).select_related("item_version", "item")
                 .order_by(*qs.query.order_by))
     return Queue(rows=rows, counts=counts, total=total, capped=capped, page=page, per_page=per_page)
