@@ -22,14 +22,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import User, Window
 from onewindow.catalog.models import Channel, Item, ItemType, Route
-from onewindow.ratings.models import BAD_LEVELS, GOOD_LEVELS, Complaint, Level, Rectification
+from onewindow.ratings.models import BAD_LEVELS, GOOD_LEVELS, Complaint, Level, Rating, Rectification
 
 from .models import CaseFact, DailyFigure
 
@@ -45,6 +45,9 @@ TOTAL = "total"
 
 @dataclass
 class Row:
+    """One row of figures. Holds counts, sums and histograms, so that rows add up (`merge`); averages and
+    percentiles are derived from them."""
+
     key: object = TOTAL
     label: str = ""
     received: int = 0
@@ -53,12 +56,14 @@ class Row:
     on_time: int = 0
     overdue: int = 0
     on_the_spot: int = 0
-    avg_days: Decimal | None = None
-    p90_days: int | None = None
-    avg_minutes: Decimal | None = None
-    p90_minutes: int | None = None
-    avg_steps: Decimal | None = None
-    avg_visits: Decimal | None = None
+    days_sum: int = 0
+    days_n: int = 0
+    minutes_sum: int = 0
+    minutes_n: int = 0
+    steps_sum: int = 0
+    visits_sum: int = 0
+    days_histogram: dict = field(default_factory=lambda: defaultdict(int))
+    minutes_histogram: dict = field(default_factory=lambda: defaultdict(int))
     deficiency: int = 0
     deficiency_supplied: int = 0
     deficiency_terminated: int = 0
@@ -72,6 +77,39 @@ class Row:
     rectified: int = 0
     complaints: int = 0
     reports: int = 0
+
+    def merge(self, other: "Row") -> None:
+        """Add another row's figures to this one (every figure is a count, a sum or a histogram)."""
+        for name in _ADDITIVE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("days_histogram", "minutes_histogram", "levels"):
+            mine = getattr(self, name)
+            for value, n in getattr(other, name).items():
+                mine[value] = mine.get(value, 0) + n
+
+    @property
+    def avg_days(self) -> Decimal | None:
+        return _avg(self.days_sum, self.days_n)
+
+    @property
+    def avg_minutes(self) -> Decimal | None:
+        return _avg(self.minutes_sum, self.minutes_n)
+
+    @property
+    def avg_steps(self) -> Decimal | None:
+        return _avg(self.steps_sum, self.completed)
+
+    @property
+    def avg_visits(self) -> Decimal | None:
+        return _avg(self.visits_sum, self.completed)
+
+    @property
+    def p90_days(self) -> int | None:
+        return _p90(self.days_histogram)
+
+    @property
+    def p90_minutes(self) -> int | None:
+        return _p90(self.minutes_histogram)
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
@@ -89,6 +127,12 @@ class Row:
     @property
     def rectification_rate(self) -> Decimal | None:
         return _pct(self.rectified, self.rectifications)
+
+
+_ADDITIVE = ("received", "accepted", "completed", "on_time", "overdue", "on_the_spot", "days_sum", "days_n",
+             "minutes_sum", "minutes_n", "steps_sum", "visits_sum", "deficiency", "deficiency_supplied",
+             "deficiency_terminated", "deficiency_pending", "valid_ratings", "default_ratings", "excluded_ratings",
+             "bad_reviews", "rectifications", "rectified", "complaints", "reports")
 
 
 @dataclass
@@ -169,8 +213,10 @@ def _group(qs, by: str | None, *extra: str, via: str = "", month_of: str = "day"
 def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None,
             with_total: bool = True) -> Figures:
     """Every figure for the period: the total row and, with `by`, one row per value of that dimension
-    (`with_total=False` skips the separate total queries when the caller already has the total).
-    Reads the daily summary table (`DailyFigure`), so the cost depends on days × groups, not on cases."""
+    (`with_total=False` leaves the total empty when the caller does not show it).
+    Reads the daily summary table (`DailyFigure`), so the cost depends on days × groups, not on cases.
+    With `by`, the total is the sum of the rows: every record falls in exactly one of them (or under
+    "Not recorded"), so no second pass over the table is needed."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
     rows: dict[object, Row] = defaultdict(Row)
@@ -178,23 +224,15 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
 
     for measure in ("received", "accepted"):
         for k, r in _group(daily.filter(measure=measure), by, n=Sum("n")):
-            if r["n"]:
-                setattr(rows[k], measure, r["n"])
+            setattr(rows[k], measure, r["n"] or 0)
     for k, r in _group(daily.filter(measure="completed"), by, **{name: Sum(name) for name in _SUMS}):
-        if not r["n"]:
-            continue
         row = rows[k]
-        row.completed, row.on_time, row.overdue, row.on_the_spot = r["n"], r["on_time"], r["overdue"], r["on_the_spot"]
-        row.avg_days, row.avg_minutes = _avg(r["days_sum"], r["days_n"]), _avg(r["minutes_sum"], r["minutes_n"])
-        row.avg_steps, row.avg_visits = _avg(r["steps_sum"], r["n"]), _avg(r["visits_sum"], r["n"])
-        row.deficiency, row.deficiency_supplied = r["deficiency"], r["deficiency_supplied"]
-        row.deficiency_terminated, row.deficiency_pending = r["deficiency_terminated"], r["deficiency_pending"]
-    for measure, target in (("days", "p90_days"), ("minutes", "p90_minutes")):
-        histograms: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        row.completed = r["n"] or 0
+        for name in _SUMS[1:]:
+            setattr(row, name, r[name] or 0)
+    for measure in ("days", "minutes"):
         for k, r in _group(daily.filter(measure=measure), by, "value", n=Sum("n")):
-            histograms[k][int(r["value"])] += r["n"]
-        for k, histogram in histograms.items():
-            setattr(rows[k], target, _p90(histogram))
+            getattr(rows[k], f"{measure}_histogram")[int(r["value"])] += r["n"]
 
     for k, r in _group(daily.filter(measure="rating"), by, "value", "flag", n=Sum("n")):
         row = rows[k]
@@ -208,11 +246,12 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
             if r["value"] in BAD_LEVELS:
                 row.bad_reviews += r["n"]
 
-    rects = Rectification.objects.filter(opened_on__range=(date_from, date_to), rating__excluded=False)
+    # Excluded ratings are few (index rating_excluded): "not one of them" spares reading every rating.
+    excluded = Rating.objects.filter(pk=OuterRef("rating_id"), excluded=True)
+    rects = Rectification.objects.filter(~Exists(excluded), opened_on__range=(date_from, date_to))
     for k, r in _group(rects, by, via="case__", month_of="opened_on", n=Count("pk"),
                        fixed=Count("pk", filter=~Q(outcome=""))):
-        if r["n"]:
-            rows[k].rectifications, rows[k].rectified = r["n"], r["fixed"]
+        rows[k].rectifications, rows[k].rectified = r["n"], r["fixed"]
 
     # A complaint or report about a case counts for the case's item, window and person, like its ratings;
     # one naming no case counts in the total and per month, and under "Not recorded" in the other breakdowns.
@@ -224,19 +263,27 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
         else:
             rows[k].reports += r["n"]
 
+    total = Row()
     if by is None:
-        total = rows.pop(TOTAL, Row())
+        total = rows.pop(TOTAL, total)
         rows = {}
     else:
-        total = figures(date_from=date_from, date_to=date_to).total if with_total else Row()
+        rows = {k: row for k, row in rows.items() if _has_figures(row)}
+        if with_total:
+            for row in rows.values():
+                total.merge(row)
         _label(by, rows)
     total.label = str(_("Total"))
     ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.key if by == "month" else row.label))
     return Figures(date_from=date_from, date_to=date_to, by=by, total=total, rows=ordered)
 
 
+def _has_figures(row: Row) -> bool:
+    return any(getattr(row, name) for name in _ADDITIVE) or any(row.levels.values())
+
+
 _SUMS = ("n", "on_time", "overdue", "on_the_spot", "days_sum", "days_n", "minutes_sum", "minutes_n", "steps_sum",
-         "visits_sum", "deficiency", "deficiency_supplied", "deficiency_terminated", "deficiency_pending")
+         "visits_sum", "deficiency", "deficiency_supplied", "deficiency_terminated", "deficiency_pending")  # n first
 
 
 def _label(by: str, rows: dict) -> None:
