@@ -8,6 +8,7 @@ allows that person (authority list, state, guards). Errors: {"code", "message", 
 import datetime
 from typing import Literal
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Router, Schema, Status
@@ -42,6 +43,14 @@ class ApplicantIn(Schema):
     agent_mobile: str = ""
 
 
+class MaterialIn(Schema):
+    key: str = Field(..., description="The material's key in the item's list")
+    mode: Literal["paper", "reused", "missing", "faulty"] = "paper"
+    original_seen: bool = False
+    copies: int = Field(0, ge=0)
+    note: str = Field("", max_length=300, description="Required when missing or faulty")
+
+
 class CaseIn(Schema):
     item: str = Field(..., description="Item implementation code (实施编码)")
     applicant: ApplicantIn
@@ -50,6 +59,8 @@ class CaseIn(Schema):
     submit: bool = True
     client_reference: str = Field("", max_length=100,
                                   description="The caller's own reference; a repeat returns the first case")
+    materials: list[MaterialIn] = Field([], description="Materials checked at the window, recorded with the "
+                                                         "case in one transaction (uploads: POST …/materials)")
 
 
 class StepOut(Schema):
@@ -215,6 +226,17 @@ def _case(request, case_no: str):
     return case
 
 
+def _receipts(version, materials: list[MaterialIn]) -> list[services.MaterialReceipt]:
+    listed = {m.key: m for m in version.materials.all()}
+    unknown = [m.key for m in materials if m.key not in listed]
+    if unknown:
+        raise ValidationFailed(_("The item does not list this material."), code="material_not_listed",
+                               details={"material": unknown[0]})
+    return [services.MaterialReceipt(material=listed[m.key], mode=m.mode, original_seen=m.original_seen,
+                                     copies=m.copies, reused_ref=listed[m.key].reusable_as if m.mode == "reused"
+                                     else "", note=m.note) for m in materials]
+
+
 # --- endpoints -----------------------------------------------------------------------------------------------
 
 @router.post("", response={201: CaseOut, **ERRORS}, summary="Create (and submit) a case")
@@ -227,9 +249,13 @@ def case_create(request, payload: CaseIn,
         raise NotFound(_("No such item."), code="item_not_found")
 
     def create():
-        case = services.case_create(actor=request.auth, item=item,
-                                    applicant=services.Applicant(**payload.applicant.dict()),
-                                    form_data=payload.form_data, channel=payload.channel, submit=payload.submit)
+        with transaction.atomic():  # a refused material files nothing
+            case = services.case_create(actor=request.auth, item=item,
+                                        applicant=services.Applicant(**payload.applicant.dict()),
+                                        form_data=payload.form_data, channel=payload.channel, submit=payload.submit)
+            if payload.materials:
+                services.case_materials_record(case=case, actor=request.auth,
+                                               receipts=_receipts(item.current_version, payload.materials))
         return 201, _detail(request, case.case_no)
 
     key = idempotency_key or (f"ref:{payload.client_reference}" if payload.client_reference else "")

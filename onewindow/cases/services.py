@@ -337,29 +337,71 @@ def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | No
     return case
 
 
-def case_material_record(*, case: Case, actor: User, material: Material, mode: str, original_seen: bool = False,
-                         copies: int = 0, reused_ref: str = "", note: str = "") -> CaseMaterial:
-    """Record how one material was received: paper seen, reused from the register, missing or faulty."""
+@dataclass
+class MaterialReceipt:
+    """How one material was received at the window (anything but an upload)."""
+    material: Material
+    mode: str
+    original_seen: bool = False
+    copies: int = 0
+    reused_ref: str = ""
+    note: str = ""
+
+
+def _receipt_check(receipt: MaterialReceipt) -> None:
+    material, mode = receipt.material, receipt.mode
+    if mode not in CaseMaterial.Mode.values or mode == CaseMaterial.Mode.FILE:
+        raise ValidationFailed(_("Choose how the material was received."), code="bad_material_mode",
+                               details={"material": material.key})
+    if mode in (CaseMaterial.Mode.MISSING, CaseMaterial.Mode.FAULTY) and not receipt.note.strip():
+        raise ValidationFailed(_("Say what is missing or wrong with “%(name)s”.") % {"name": material.name},
+                               code="material_note_required", details={"material": material.key})
+    if mode == CaseMaterial.Mode.REUSED and not material.reusable_as:
+        raise ValidationFailed(_("“%(name)s” cannot be taken from department records.") % {"name": material.name},
+                               code="material_not_reusable", details={"material": material.key})
+    if receipt.copies < 0:
+        raise ValidationFailed(_("The number of copies cannot be negative."), code="bad_copies",
+                               details={"material": material.key})
+
+
+RECEIPT_FIELDS = ["mode", "original_seen", "copies", "reused_ref", "note", "updated_at"]
+
+
+def case_materials_record(*, case: Case, actor: User, receipts: list[MaterialReceipt]) -> list[CaseMaterial]:
+    """Record how materials were received (the clerk checks them all at once): one lock, one authority
+    check, one bulk update and one audit event listing each material and its mode change. Any refused
+    receipt refuses them all."""
     with transaction.atomic():
         case = _lock(case)
         _authorise(actor, case, "materials")
         _material_editable(case)
-        row = _material_row(case, material)
-        if mode not in CaseMaterial.Mode.values or mode == CaseMaterial.Mode.FILE:
-            raise ValidationFailed(_("Choose how the material was received."), code="bad_material_mode")
-        if mode in (CaseMaterial.Mode.MISSING, CaseMaterial.Mode.FAULTY) and not note.strip():
-            raise ValidationFailed(_("Say what is missing or wrong with “%(name)s”.") % {"name": material.name},
-                                   code="material_note_required", details={"material": material.key})
-        if mode == CaseMaterial.Mode.REUSED and not material.reusable_as:
-            raise ValidationFailed(_("“%(name)s” cannot be taken from department records.") % {"name": material.name},
-                                   code="material_not_reusable", details={"material": material.key})
-        before = row.mode
-        row.mode, row.original_seen, row.copies, row.reused_ref, row.note = (mode, original_seen, copies,
-                                                                             reused_ref, note.strip())
-        row.save()
-        audit_log(action="case.material_recorded", actor=actor, obj=case,
-                  changes={"material": material.key, "mode": [before, mode]})
-    return row
+        rows = {row.material_id: row for row in case.materials.filter(material__in=[r.material for r in receipts])}
+        now, changed, changes = timezone.now(), [], []
+        for receipt in receipts:
+            row = rows.get(receipt.material.pk)
+            if row is None:
+                raise ValidationFailed(_("This material is not on the item's list."), code="material_not_listed",
+                                       details={"material": receipt.material.key})
+            if row in changed:
+                raise ValidationFailed(_("“%(name)s” is listed twice.") % {"name": receipt.material.name},
+                                       code="material_twice", details={"material": receipt.material.key})
+            _receipt_check(receipt)
+            changes.append({"material": receipt.material.key, "mode": [row.mode, receipt.mode]})
+            row.mode, row.original_seen, row.copies = receipt.mode, receipt.original_seen, receipt.copies
+            row.reused_ref, row.note, row.updated_at = receipt.reused_ref, receipt.note.strip(), now
+            changed.append(row)
+        if changed:
+            CaseMaterial.objects.bulk_update(changed, RECEIPT_FIELDS)
+            audit_log(action="case.materials_recorded", actor=actor, obj=case, changes={"materials": changes})
+    return changed
+
+
+def case_material_record(*, case: Case, actor: User, material: Material, mode: str, original_seen: bool = False,
+                         copies: int = 0, reused_ref: str = "", note: str = "") -> CaseMaterial:
+    """Record how one material was received: paper seen, reused from the register, missing or faulty."""
+    receipt = MaterialReceipt(material=material, mode=mode, original_seen=original_seen, copies=copies,
+                              reused_ref=reused_ref, note=note)
+    return case_materials_record(case=case, actor=actor, receipts=[receipt])[0]
 
 
 def case_material_upload(*, case: Case, actor: User, material: Material, name: str, content: bytes) -> MaterialFile:

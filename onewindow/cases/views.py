@@ -72,6 +72,8 @@ def _applicant_from(post) -> services.Applicant:
 
 
 def _record_materials(case, user, materials, post, files) -> None:
+    """Uploads one by one (each file is checked and stored), everything else in one batch."""
+    receipts = []
     for material in materials:
         upload = files.get(f"file_{material.pk}")
         mode = post.get(f"mode_{material.pk}", "")
@@ -82,11 +84,12 @@ def _record_materials(case, user, materials, post, files) -> None:
             if mode == CaseMaterial.Mode.FILE:
                 raise ValidationFailed(_("Choose the file for “%(name)s”.") % {"name": material.name},
                                        details={f"mode_{material.pk}": "file"})
-            services.case_material_record(
-                case=case, actor=user, material=material, mode=mode,
-                original_seen=post.get(f"original_{material.pk}") == "on",
+            receipts.append(services.MaterialReceipt(
+                material=material, mode=mode, original_seen=post.get(f"original_{material.pk}") == "on",
                 copies=_int(post.get(f"copies_{material.pk}", "")) or 0, note=post.get(f"note_{material.pk}", ""),
-                reused_ref=material.reusable_as if mode == CaseMaterial.Mode.REUSED else "")
+                reused_ref=material.reusable_as if mode == CaseMaterial.Mode.REUSED else ""))
+    if receipts:
+        services.case_materials_record(case=case, actor=user, receipts=receipts)
 
 
 def _intake_action(case, user, action: str, post):
@@ -156,7 +159,7 @@ def intake(request):
         material.posted_note = values.get(f"note_{material.pk}", "")
         material.posted_copies = values.get(f"copies_{material.pk}", "")
         material.posted_original = values.get(f"original_{material.pk}") == "on"
-        material.error = errors.get(f"mode_{material.pk}")
+        material.error = errors.get(f"mode_{material.pk}") or (error if errors.get("material") == material.key else "")
     for field in fields:
         field.posted = values.get(f"form_{field.key}", "")
         field.error = errors.get(f"form.{field.key}")

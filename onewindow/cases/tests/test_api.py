@@ -3,6 +3,7 @@
 import pytest
 
 from onewindow.accounts.models import AuthorityGrant, Role
+from onewindow.audit.models import AuditEvent
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.catalog.models import RegistryAction
@@ -99,6 +100,45 @@ def test_validation_errors_are_structured(api, clerk, today):
     assert Case.objects.count() == 0
     missing_form = payload(item, form_data={})
     assert list(api(clerk).post("/api/v1/cases", missing_form).json()["details"]) == ["form.name"]
+
+
+def test_create_records_materials_in_one_go(api, chief, organisation, today):
+    """The intake screen posts every checked material with the case: one audit event lists them."""
+    item = make_item(registry_action=RegistryAction.CHANGE)
+    client = api(chief)
+    materials = [{"key": "application", "original_seen": True, "copies": 1}, {"key": "resolution"},
+                 {"key": "certificate", "mode": "reused"}]
+    response = client.post("/api/v1/cases", payload(item, materials=materials))
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [(m["key"], m["mode"], m["original_seen"], m["copies"]) for m in body["materials"]] == [
+        ("application", "paper", True, 1), ("resolution", "paper", False, 0), ("certificate", "reused", False, 0)]
+    event = AuditEvent.objects.get(action="case.materials_recorded")
+    assert event.changes["materials"] == [{"material": "application", "mode": ["pending", "paper"]},
+                                          {"material": "resolution", "mode": ["pending", "paper"]},
+                                          {"material": "certificate", "mode": ["pending", "reused"]}]
+    assert client.post(f"/api/v1/cases/{body['case_no']}/actions/accept").status_code == 200
+
+
+@pytest.mark.parametrize(("material", "code"), [
+    ({"key": "resolution", "mode": "missing"}, "material_note_required"),
+    ({"key": "resolution", "mode": "reused"}, "material_not_reusable"),
+    ({"key": "application", "copies": 2}, "material_twice"),
+    ({"key": "licence"}, "material_not_listed"),
+])
+def test_refused_material_files_nothing(material, code, api, clerk, today):
+    item = make_item()
+    response = api(clerk).post("/api/v1/cases", payload(item, materials=[{"key": "application"}, material]))
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == code and response.json()["details"] == {"material": material["key"]}
+    assert Case.objects.count() == 0
+
+
+def test_upload_mode_is_not_a_material_receipt(api, clerk, today):
+    response = api(clerk).post("/api/v1/cases", payload(make_item(), materials=[{"key": "application",
+                                                                                  "mode": "file"}]))
+    assert response.status_code == 422
+    assert Case.objects.count() == 0
 
 
 @pytest.mark.parametrize("who", [None, "applicant", "supervisor", "reviewer"])

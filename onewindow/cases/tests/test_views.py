@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onewindow.audit.models import AuditEvent
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseState
 
@@ -105,6 +106,8 @@ class TestIntake:
         assert response.status_code == 302 and response.url == reverse("cases:case", args=[case.case_no])
         assert case.state == CaseState.ACCEPTED and case.filed_by == clerk
         assert {m.mode for m in case.materials.all()} == {"paper", "reused"}
+        recorded = AuditEvent.objects.get(action="case.materials_recorded")  # one event for the whole batch
+        assert len(recorded.changes["materials"]) == case.materials.count()
 
     def test_chief_accepts_and_decides_on_the_spot(self, login, chief, today):
         item = make_item()
