@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.models import AuthorityGrant, Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.catalog.models import Channel, Item
+from onewindow.certificates.models import ReplacementReason
 from onewindow.core.errors import ServiceError, ValidationFailed
 
 from . import selectors, services
@@ -25,6 +26,12 @@ from .uploads import atomic_files
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
 INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
+# Catalog choice fields store values the register reads (e.g. `lost`); people see their labels.
+CHOICE_LABELS = dict(ReplacementReason.choices)
+
+
+def _choice_label(value):
+    return CHOICE_LABELS.get(value, value) if isinstance(value, str) else value
 
 
 def _date(value: str) -> datetime.date | None:
@@ -161,6 +168,7 @@ def intake(request):
         material.posted_original = values.get(f"original_{material.pk}") == "on"
         material.error = errors.get(f"mode_{material.pk}") or (error if errors.get("material") == material.key else "")
     for field in fields:
+        field.options = [(value, _choice_label(value)) for value in field.choices or ()]
         field.posted = values.get(f"form_{field.key}", "")
         field.error = errors.get(f"form.{field.key}")
     status = 422 if error else 200
@@ -195,7 +203,8 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
-        "form_rows": [(f.label, case.form_data.get(f.key, "")) for f in case.item_version.form_fields.all()],
+        "form_rows": [(f.label, _choice_label(case.form_data.get(f.key, "")))
+                      for f in case.item_version.form_fields.all()],
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
     }, status=status)
 

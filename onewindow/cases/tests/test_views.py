@@ -109,6 +109,19 @@ class TestIntake:
         recorded = AuditEvent.objects.get(action="case.materials_recorded")  # one event for the whole batch
         assert len(recorded.changes["materials"]) == case.materials.count()
 
+    def test_replacement_reason_shows_labels_and_posts_the_value(self, login, clerk, today):
+        from onewindow.catalog.models import FormField
+
+        item = make_item()
+        FormField.objects.filter(version=item.current_version, key="business_scope").update(  # published: no save()
+            key="reason", label="补（换）发原因", choices=["lost", "damaged"])
+        page = login(clerk).get(reverse("cases:intake"), {"item": item.pk}).content.decode()
+        assert '<option value="lost">遗失补发</option>' in page and '<option value="damaged">损坏换发</option>' in page
+        response = login(clerk).post(reverse("cases:intake"), intake_post(item, form_reason="damaged"))
+        case = Case.objects.get()
+        assert response.status_code == 302 and case.form_data["reason"] == "damaged"
+        assert "损坏换发" in login(clerk).get(reverse("cases:case", args=[case.case_no])).content.decode()
+
     def test_chief_accepts_and_decides_on_the_spot(self, login, chief, today):
         item = make_item()
         login(chief).post(reverse("cases:intake"), intake_post(item, do="accept_decide"))
