@@ -13,6 +13,17 @@ from onewindow.accounts.services import staff_upsert
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Every test starts with empty caches: a cached guide page or month of figures must not outlive the
+    rolled-back rows of the test that made it."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture
 def make_staff(db):
     def make(username: str, *roles: str) -> User:

@@ -157,7 +157,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (the table is made by `onewindow createcachetable`, which `make run` and the test set-up run).
 # `pages`: whole public pages in each process's memory, checked against a generation in the shared cache.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onewindow_cache"},
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onewindow_cache",
+                "OPTIONS": {"MAX_ENTRIES": 50000}},  # rate limits, throttles, months of figures
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
               "OPTIONS": {"MAX_ENTRIES": 2000}},
 }

@@ -17,11 +17,13 @@ Definitions (docs/ratings-and-stats.md):
 """
 
 import datetime
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -31,6 +33,7 @@ from onewindow.accounts.models import User, Window
 from onewindow.catalog.models import Channel, Item, ItemType, Route
 from onewindow.ratings.models import BAD_LEVELS, GOOD_LEVELS, Complaint, Level, Rating, Rectification
 
+from . import monthcache
 from .models import CaseFact, DailyFigure
 
 DIMENSIONS = {
@@ -198,16 +201,21 @@ def _key_expr(by: str | None, via: str = "", month_of: str = "day"):
     return F(_DAILY_KEY[by])
 
 
-def _group(qs, by: str | None, *extra: str, via: str = "", month_of: str = "day", **aggregates) -> list[tuple]:
-    """[(key, row dict)] of `aggregates` grouped by the dimension (and by the `extra` fields)."""
+def _group_rows(qs, by: str | None, *extra: str, via: str = "", month_of: str = "day", split: bool = False,
+           **aggregates) -> list[tuple]:
+    """[(key, row dict)] of `aggregates` grouped by the dimension (and by the `extra` fields); with
+    `split`, also by month, and the key is (month, key)."""
     expr = _key_expr(by, via, month_of)
-    if expr is None and not extra:
+    if expr is None and not extra and not split:
         return [(TOTAL, qs.aggregate(**aggregates))]
     fields = {"k": expr} if expr is not None else {}
-    rows = qs.order_by().values(*extra, **fields).annotate(**aggregates)
-    if by is None:
-        return [(TOTAL, r) for r in rows]
-    return [(_month(r["k"]) if by == "month" else r["k"], r) for r in rows]
+    if split:
+        fields["m"] = TruncMonth(month_of)
+    result = []
+    for r in qs.order_by().values(*extra, **fields).annotate(**aggregates):
+        key = TOTAL if by is None else (_month(r["k"]) if by == "month" else r["k"])
+        result.append(((_month(r["m"]), key) if split else key, r))
+    return result
 
 
 def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None,
@@ -219,6 +227,63 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
     "Not recorded"), so no second pass over the table is needed."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
+    rows = _rows_by_month(date_from, date_to, by)
+    total = Row()
+    if by is None:
+        total = rows.pop(TOTAL, total)
+        rows = {}
+    else:
+        rows = {k: row for k, row in rows.items() if _has_figures(row)}
+        if with_total:
+            for row in rows.values():
+                total.merge(row)
+        _label(by, rows)
+    total.label = str(_("Total"))
+    ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.key if by == "month" else row.label))
+    return Figures(date_from=date_from, date_to=date_to, by=by, total=total, rows=ordered)
+
+
+def _rows_by_month(date_from: datetime.date, date_to: datetime.date, by: str | None) -> dict[object, Row]:
+    """The period's rows, month by month: whole months before the current one from the month cache; the
+    others (missing from the cache, partial at the ends, the current month) computed now, one pass per
+    run of adjacent months (split by month); whole months computed now are cached. All added up."""
+    this_month = monthcache.month_of(timezone.localdate())
+    pieces = []  # (month, start, end, cacheable)
+    month = monthcache.month_of(date_from)
+    while month <= date_to:
+        last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        start, end = max(date_from, month), min(date_to, last)
+        pieces.append((month, start, end, start == month and end == last and month < this_month))
+        month = last + datetime.timedelta(days=1)
+    keys = monthcache.entry_keys([p[0] for p in pieces if p[3]], by)
+    cached = cache.get_many(list(keys.values()))
+    parts, runs = [], []
+    for piece in pieces:
+        if piece[3] and keys[piece[0]] in cached:
+            parts.append(cached[keys[piece[0]]])
+        elif runs and runs[-1][-1][0] == (piece[0] - datetime.timedelta(days=1)).replace(day=1):
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    for run in runs:
+        computed: dict[datetime.date, dict] = {piece[0]: {} for piece in run}
+        for (month, k), row in _period_rows(run[0][1], run[-1][2], by, split=True).items():
+            computed[month][k] = row
+        cache.set_many({keys[m]: computed[m] for m, _start, _end, cacheable in run if cacheable},
+                       monthcache.MONTH_SECONDS)
+        parts += computed.values()
+    rows: dict[object, Row] = defaultdict(Row)
+    for part in parts:
+        for k, row in part.items():
+            rows[k].merge(row)
+    return rows
+
+
+def _period_rows(date_from: datetime.date, date_to: datetime.date, by: str | None,
+                 split: bool = False) -> dict[object, Row]:
+    """The rows of a period straight from the summary table, rectifications and complaints; with `split`,
+    keyed by (month, key), in the same number of queries."""
+    _group = functools.partial(_group_rows, split=split)
     rows: dict[object, Row] = defaultdict(Row)
     daily = DailyFigure.objects.filter(day__range=(date_from, date_to))
 
@@ -263,19 +328,7 @@ def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None 
         else:
             rows[k].reports += r["n"]
 
-    total = Row()
-    if by is None:
-        total = rows.pop(TOTAL, total)
-        rows = {}
-    else:
-        rows = {k: row for k, row in rows.items() if _has_figures(row)}
-        if with_total:
-            for row in rows.values():
-                total.merge(row)
-        _label(by, rows)
-    total.label = str(_("Total"))
-    ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.key if by == "month" else row.label))
-    return Figures(date_from=date_from, date_to=date_to, by=by, total=total, rows=ordered)
+    return dict(rows)
 
 
 def _has_figures(row: Row) -> bool:

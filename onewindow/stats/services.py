@@ -13,6 +13,7 @@ from onewindow.cases.models import Case, CasePause, CaseState, Delivery, ResultK
 from onewindow.catalog.models import Channel, Route
 from onewindow.workdays import services as workdays
 
+from . import monthcache
 from .models import CaseFact, DailyFigure
 
 ACCEPT_CODES = ("accept", "accept_with_deficiency")
@@ -170,6 +171,10 @@ def rollup_days(days: set | None) -> int:
     rows = []
     with transaction.atomic():
         _lock_days(days)
+        if days is None:
+            monthcache.invalidate_all()
+        else:
+            monthcache.days_changed(days)
         (DailyFigure.objects.all() if days is None else DailyFigure.objects.filter(day__in=days)).delete()
         facts = CaseFact.objects.order_by()
         for measure, field in (("received", "received_on"), ("accepted", "accepted_on")):
