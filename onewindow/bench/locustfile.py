@@ -1,7 +1,7 @@
 """The on-site flow for `make bench`, driven by locust: each user is one chief approver at the window.
 
-create → record materials → accept → decide (certificate issued) → certificate PDF → issue (completes),
-all through /api/v1 with the person's own token. The whole case is reported as request type FLOW, and
+create with the materials checked at the window → accept → decide (certificate issued) → certificate PDF
+→ issue (completes), all through /api/v1 with the person's own token. The whole case is reported as request type FLOW, and
 each completed case is written to the results file ("case number<TAB>certificate number") so the harness
 can check for duplicates against the database.
 
@@ -58,12 +58,10 @@ class ChiefApprover(FastHttpUser):
 
     def _flow(self, serial: int) -> None:
         form_data = {key: value.format(n=f"{os.getpid()}-{serial}") for key, value in CONFIG["form_data"].items()}
-        case = self._call("POST", "/api/v1/cases", "create", 201,
-                          json={"item": CONFIG["item"], "applicant": CONFIG["applicant"], "form_data": form_data})
+        materials = [{"key": key, "mode": "paper", "original_seen": True, "copies": 1} for key in CONFIG["materials"]]
+        case = self._call("POST", "/api/v1/cases", "create (with materials)", 201, json={
+            "item": CONFIG["item"], "applicant": CONFIG["applicant"], "form_data": form_data, "materials": materials})
         base = f"/api/v1/cases/{case['case_no']}"
-        for key in CONFIG["materials"]:
-            self._call("POST", f"{base}/materials", "material",
-                       data={"material": key, "mode": "paper", "original_seen": "true", "copies": "1"})
         self._call("POST", f"{base}/actions/accept", "accept", json={})
         case = self._call("POST", f"{base}/actions/decide", "decide", json={"outcome": "grant"})
         certificate = case["result_certificates"][0]

@@ -204,8 +204,8 @@ def markdown(results: dict) -> str:
     if flow:
         runs = [flow[k] for k in ("sequential", "concurrent") if k in flow]
         parts += ["", "### On-site flow through the API",
-                  "", "create → record materials → accept → decide (certificate) → certificate PDF → issue "
-                  "(completes); one request type FLOW per case.", "",
+                  "", "create (with the materials checked at the window) → accept → decide (certificate) → "
+                  "certificate PDF → issue (completes); one request type FLOW per case.", "",
                   _table(["clerks", "cases", "cases/s", "s per case p50", "p95", "mean", "requests", "errors"],
                          [[r["users"], r["cases"], r["cases_per_second"], r["seconds_per_case_p50"],
                            r["seconds_per_case_p95"], r["seconds_per_case_mean"], r["requests"], r["errors"]]

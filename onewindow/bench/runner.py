@@ -42,7 +42,7 @@ class Size:
 
 SIZES = {
     "default": Size(cases=1_000_000, seconds=20, flow_seconds=60, clerks=20),
-    "quick": Size(cases=20_000, seconds=5, flow_seconds=15, clerks=20),
+    "quick": Size(cases=20_000, seconds=5, flow_seconds=30, clerks=20),
     "tiny": Size(cases=300, seconds=1, flow_seconds=8, clerks=2),  # the smoke test in `make test`
 }
 
