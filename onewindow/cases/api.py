@@ -244,7 +244,8 @@ def case_create(request, payload: CaseIn,
                 idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100)):
     """Staff file at the window; applicants and platform clients (scope cases:create) apply online.
     A repeated `Idempotency-Key` or `client_reference` returns the first answer instead of a new case."""
-    item = Item.objects.select_related("current_version").filter(code=payload.item).first()
+    item = (Item.objects.select_related("current_version").prefetch_related("current_version__materials")
+            .filter(code=payload.item).first())  # the materials: filed with the case and looked up by key
     if item is None:
         raise NotFound(_("No such item."), code="item_not_found")
 

@@ -25,6 +25,13 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = [s for s in CaseState.values if s != CaseState.COMPLETED]
+# The service guide's long texts and search columns of `ItemVersion`: read by the guide and the catalog,
+# never while handling a case, so case reads leave them out (`.defer(*GUIDE_COLUMNS)`).
+GUIDE_COLUMNS = tuple(f"item_version__{name}" for name in (
+    "legal_basis", "power_division", "exercise_content", "intermediary_services", "quantity_limit",
+    "statutory_limit_note", "promised_limit_note", "acceptance_conditions", "prohibitions", "special_procedures",
+    "fee_basis", "fee_standard", "service_objects", "channels", "visits_reason", "topics", "keywords",
+    "search_text", "facets"))
 
 
 class ApplicantKind(models.TextChoices):

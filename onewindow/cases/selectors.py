@@ -28,7 +28,16 @@ from onewindow.workdays import services as workdays
 from onewindow.workdays.services import Light
 
 from . import conf, services
-from .models import OPEN_STATES, Case, CaseMaterial, CaseState, CaseStep, MaterialFile
+from .models import (
+    GUIDE_COLUMNS,
+    OPEN_STATES,
+    Case,
+    CaseDocument,
+    CaseMaterial,
+    CaseState,
+    CaseStep,
+    MaterialFile,
+)
 from .services import APPLICANT_ACTIONS, AUTHORITY
 from .transitions import ACTIONS, TRANSITIONS, actions_from
 
@@ -293,18 +302,20 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     # The page's ids come from the narrow (covering) index alone; only those rows are read whole.
     page_ids = (qs if filters.light else matching).values("pk")[start:start + per_page]
     rows = list(Case.objects.filter(pk__in=page_ids).annotate(light=light).select_related("item_version", "item")
-                .order_by(*qs.query.order_by))
+                .defer(*GUIDE_COLUMNS).order_by(*qs.query.order_by))
     return Queue(rows=rows, counts=counts, total=total, capped=capped, page=page, per_page=per_page)
 
 
 def case_detail(user: User, case_no: str) -> Case | None:
-    """One case with everything the case page and the API show, in a fixed number of queries."""
+    """One case with everything the case page and the API show, in a fixed number of queries; the
+    item's guide texts and the documents' snapshots (read only to print) are left out."""
     files = Prefetch("files", queryset=MaterialFile.objects.order_by("uploaded_at", "id"))
     materials = Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")
                          .prefetch_related(files).order_by("material__order", "material_id"))
+    documents = Prefetch("documents", queryset=CaseDocument.objects.defer("data"))
     return (visible_cases(user)
-            .select_related("item_version", "item", "filed_by", "organisation")
-            .prefetch_related(materials, "steps", "pauses", "documents", "item_version__form_fields")
+            .select_related("item_version", "item", "filed_by", "organisation").defer(*GUIDE_COLUMNS)
+            .prefetch_related(materials, "steps", "pauses", documents)
             .filter(case_no=case_no).first())
 
 

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from onewindow.workdays import services as workdays
 
 from . import conf
 from .models import (
+    GUIDE_COLUMNS,
     OPEN_STATES,
     ApplicantKind,
     Case,
@@ -116,7 +117,7 @@ def today() -> datetime.date:
 def _lock(case: Case) -> Case:
     try:
         return (Case.objects.select_for_update(of=("self",)).select_related("item_version", "item")
-                .get(pk=case.pk))
+                .defer(*GUIDE_COLUMNS).get(pk=case.pk))
     except Case.DoesNotExist:
         raise NotFound(_("No such case.")) from None
 
@@ -186,9 +187,14 @@ def _missing(case: Case) -> list[CaseMaterial]:
 
 
 def _pauses(case: Case, *, correction: bool) -> list[tuple[datetime.date, datetime.date | None]]:
-    # Iterates `case.pauses.all()` so a prefetch (bulk recompute) is used.
+    # The case's pauses are read once (or come from a prefetch: bulk recompute); writes call `_pauses_changed`.
+    prefetch_related_objects([case], "pauses")
     return [(p.started_on, p.ended_on) for p in case.pauses.all()
             if (p.kind == CasePause.Kind.CORRECTION) == correction]
+
+
+def _pauses_changed(case: Case) -> None:
+    getattr(case, "_prefetched_objects_cache", {}).pop("pauses", None)
 
 
 def _due(case: Case, limit: int, unit: str):
@@ -465,6 +471,7 @@ def case_submit(*, case: Case, actor: User) -> Case:
 
 def _close_correction(case: Case, day: datetime.date) -> None:
     case.pauses.filter(kind=CasePause.Kind.CORRECTION, ended_on=None).update(ended_on=day)
+    _pauses_changed(case)
 
 
 def _start_clock(case: Case, day: datetime.date) -> None:
@@ -553,6 +560,7 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
         _save(case, before, [])
         CasePause.objects.create(case=case, kind=CasePause.Kind.CORRECTION, started_on=day,
                                  reason=opinion or STEP_NAMES["request_correction"], started_by=actor)
+        _pauses_changed(case)
         step = _step(case, actor, "request_correction", before, opinion)
         _document(case, actor, CaseDocument.Kind.CORRECTION,
                   {"missing": [{"name": m.material.name, "note": m.note or m.get_mode_display()} for m in missing]})
@@ -728,6 +736,7 @@ def case_suspend(*, case: Case, actor: User, kind: str, reason: str) -> Case:
         case.state_before_pause = before
         _save(case, before, ["state_before_pause"])
         CasePause.objects.create(case=case, kind=kind, started_on=today(), reason=reason, started_by=actor)
+        _pauses_changed(case)
         _finish(case, actor, "suspended", before, {"kind": kind, "reason": reason})
     return case
 
@@ -741,6 +750,7 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
         if pause:
             pause.ended_on, pause.result = today(), result
             pause.save(update_fields=["ended_on", "result"])
+            _pauses_changed(case)
         case.state_before_pause = ""
         recompute_deadlines(case)
         _save(case, before, ["state_before_pause", *DUE_FIELDS])
@@ -779,6 +789,7 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
 
 def _close_open_pauses(case: Case) -> None:
     case.pauses.filter(ended_on=None).update(ended_on=today())
+    _pauses_changed(case)
 
 
 def case_terminate(*, case: Case, actor: User, reason: str) -> Case:

@@ -12,6 +12,7 @@ from onewindow.registry.models import Organisation
 
 from .factories import ORG_CODE, PERSON_ID, make_case, make_item
 
+BUDGETS = {"create": 51, "accept": 35, "decide": 50, "issue": 28}  # queries per request, as measured
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"0" * 64
 
@@ -293,3 +294,17 @@ def test_propose_refusal_only_on_back_office_items(api, chief, reviewer, today):
     case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
     response = api(reviewer).post(f"/api/v1/cases/{case.case_no}/actions/propose_refusal", {"reason": "x"})
     assert response.status_code == 409 and response.json()["code"] == "wrong_route"
+
+
+def test_query_budgets_of_the_on_site_flow(api, chief, organisation, today, django_assert_max_num_queries):
+    """Create with materials, accept, decide and issue: each answer reads only what it shows."""
+    item = make_item(registry_action=RegistryAction.CHANGE)
+    client = api(chief)
+    materials = [{"key": "application"}, {"key": "resolution"}, {"key": "certificate", "mode": "reused"}]
+    with django_assert_max_num_queries(BUDGETS["create"]):
+        case_no = client.post("/api/v1/cases", payload(item, materials=materials)).json()["case_no"]
+    url = f"/api/v1/cases/{case_no}/actions/"
+    for action, body in (("accept", {}), ("decide", {"outcome": "grant"}),
+                         ("issue", {"delivery": "window", "collector_name": "李明", "collector_id_number": PERSON_ID})):
+        with django_assert_max_num_queries(BUDGETS[action]):
+            assert client.post(url + action, body).status_code == 200
