@@ -123,16 +123,22 @@ GUARDS = {
 def actionable(user: User, grants: dict[str, set[int]]) -> Q | None:
     """Cases on which `user` can act now, as one SQL condition: per action, the states it leaves from,
     the items granted for it (`grants`: authority-list action → item ids) or the user's own case, and its
-    guard. Selects what `allowed_actions(..., art32=False)` allows; None when nothing can be."""
-    parts = []
+    guard. Selects what `allowed_actions(..., art32=False)` allows; None when nothing can be. Actions with
+    the same items, owner clause and guard share one branch (their states united), which keeps the SQL
+    short: most actions need the same line of the authority list."""
+    states_by_branch: dict[tuple, set[str]] = {}
     for action in ACTIONS:
-        items = set().union(*(grants.get(grant, ()) for grant in AUTHORITY[action]))
+        items = frozenset().union(*(grants.get(grant, ()) for grant in AUTHORITY[action]))
+        own = action in APPLICANT_ACTIONS and bool(user.pk)
+        if items or own:
+            branch = states_by_branch.setdefault((items, own, GUARDS.get(action, Q())), set())
+            branch.update(state for state, name in TRANSITIONS if name == action)
+    parts = []
+    for (items, own, guard), states in states_by_branch.items():
         who = [Q(item_id__in=sorted(items))] if items else []
-        if action in APPLICANT_ACTIONS and user.pk:
+        if own:
             who.append(Q(owner_id=user.pk))
-        if who:
-            states = [state for state, name in TRANSITIONS if name == action]
-            parts.append(Q(state__in=states) & reduce(operator.or_, who) & GUARDS.get(action, Q()))
+        parts.append(Q(state__in=sorted(states)) & reduce(operator.or_, who) & guard)
     return reduce(operator.or_, parts) if parts else None
 
 

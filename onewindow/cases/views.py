@@ -5,10 +5,12 @@ Every view is for signed-in staff (`staff_required`); what a person may see and 
 """
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,10 +66,21 @@ def queue(request):
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
         date_from=_date(get.get("from", "")), date_to=_date(get.get("to", "")), q=get.get("q", "")[:60])
     result = selectors.case_queue(request.user, filters, page=_int(get.get("page", "")) or 1)
+    states, channels = _labels(CaseState.choices), _labels(Channel.choices)
+    case_url = reverse("cases:case", args=["-"])[:-2]  # once, not per row
+    for case in result.rows:
+        case.url = f"{case_url}{quote(case.case_no)}/"
+        case.state_label, case.channel_label = states[case.state], channels[case.channel]
     return render(request, "cases/queue.html", {
-        "queue": result, "filters": filters, "items": _staff_items(request.user), "states": CaseState.choices,
-        "channels": Channel.choices, "may_intake": request.user.has_role(*COUNTER),
+        "queue": result, "filters": filters, "states": states.items(), "channels": channels.items(),
+        "items": _staff_items(request.user).values_list("pk", "current_version__name"),
+        "may_intake": request.user.has_role(*COUNTER),
     })
+
+
+def _labels(choices) -> dict[str, str]:
+    """Value → label, translated once per page rather than once per row."""
+    return {value: str(label) for value, label in choices}
 
 
 # --- intake ------------------------------------------------------------------------------------------------

@@ -270,6 +270,8 @@ def test_my_queue_holds_what_i_can_act_on(login, clerk, reviewer, chief, today):
     clerk_queue = login(clerk).get(reverse("cases:queue")).content.decode()
     reviewer_queue = login(reviewer).get(reverse("cases:queue")).content.decode()
     assert waiting.case_no in clerk_queue  # to accept
+    assert f'<a href="{reverse("cases:case", args=[waiting.case_no])}">' in clerk_queue
+    assert "<td>已收件</td>" in clerk_queue and f'<option value="{item.pk}" >' in clerk_queue  # labels, item filter
     assert accepted.case_no in reviewer_queue and waiting.case_no not in reviewer_queue  # to review
 
 
