@@ -112,6 +112,7 @@ from onewindow.registry.models import (
     OrganisationVersion,
 )
 from onewindow.registry.services import ORG_CODE_PREFIX, ORG_CODE_SEQUENCE
+from onewindow.stats import monthcache
 from onewindow.stats.models import CaseFact, DailyFigure
 from onewindow.stats.services import ACCEPT_CODES, COUNTER_CODES, ROLLUP_LOCK, rollup_days
 from onewindow.workdays import calendar as wd_calendar
@@ -296,6 +297,7 @@ def rollup_all_sql() -> int:
     """`stats.services.rollup_days(None)` as INSERT ... SELECT statements: the same rows (the tests compare
     them with the service's), computed by the database instead of through model instances, which takes
     minutes at a million cases. Returns the rows written."""
+    monthcache.invalidate_all()  # as rollup_days(None) does: every cached month of figures is stale
     q = connection.ops.quote_name
     figures, facts = q(DailyFigure._meta.db_table), q(CaseFact._meta.db_table)
     ratings, cases_ = q(Rating._meta.db_table), q(Case._meta.db_table)
