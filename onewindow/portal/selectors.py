@@ -5,7 +5,7 @@ import hmac
 
 from django.db.models import Prefetch, QuerySet
 
-from onewindow.cases.models import Case, CaseDocument, CaseMaterial, CaseStep
+from onewindow.cases.models import GUIDE_COLUMNS, Case, CaseDocument, CaseMaterial, CaseStep
 from onewindow.catalog.models import OrgKind
 from onewindow.catalog.selectors import published_items
 from onewindow.certificates.models import Certificate
@@ -46,9 +46,11 @@ def case_for_owner(user, case_no: str) -> Case | None:
 def _case_detail(qs: QuerySet[Case]) -> Case | None:
     materials = Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")
                          .prefetch_related("files").order_by("material__order", "material_id"))
-    return (qs.select_related("item_version", "item", "portal_delivery")
+    # The item's guide texts and the notices' snapshots (read only to print them) are left out.
+    documents = CaseDocument.objects.defer("data").order_by("created_at")
+    return (qs.select_related("item_version", "item", "portal_delivery").defer(*GUIDE_COLUMNS)
             .prefetch_related(materials, Prefetch("steps", queryset=CaseStep.objects.order_by("ended_at", "id")),
-                              "pauses", Prefetch("documents", queryset=CaseDocument.objects.order_by("created_at")))
+                              "pauses", Prefetch("documents", queryset=documents))
             .first())
 
 
