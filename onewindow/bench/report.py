@@ -186,8 +186,9 @@ def markdown(results: dict) -> str:
         f"- **Server:** gunicorn `-c python:onewindow.gunicorn_conf` ({results.get('web_workers')} sync workers), "
         "DEBUG off, database sessions, the task worker stopped until the exchange step.",
         f"- **Data:** {data}.",
-        f"- **Load:** wrk, 1 thread, {m['connections']} connections, {m['seconds_per_page_scenario']} s per page; "
-        f"locust for the flow, {m['flow_seconds']} s per run.",
+        f"- **Load:** wrk, 1 thread, {m['seconds_per_page_scenario']} s per page after a warm-up, "
+        f"{m['connections'] or 'per group'} connections (column \"conn.\"); locust for the flow, "
+        f"{m['flow_seconds']} s per run.",
         "",
         "### Goals (measured / goal)",
         "",
@@ -196,9 +197,10 @@ def markdown(results: dict) -> str:
         "",
         "### Pages",
         "",
-        _table(["scenario", "request", "req/s", "of hello", "p50 ms", "p95 ms", "p99 ms", "errors"],
-               [[p["label"], f"`{p['example']}`", p["rps"], f"{p['rps'] / hello:.0%}" if hello else "-", p["p50_ms"],
-                 p["p95_ms"], p["p99_ms"], p["errors"]] for p in results["scenarios"]]),
+        _table(["scenario", "request", "conn.", "req/s", "of hello", "p50 ms", "p95 ms", "p99 ms", "errors"],
+               [[p["label"], f"`{p['example']}`", p["connections"], p["rps"],
+                 f"{p['rps'] / hello:.0%}" if hello else "-", p["p50_ms"], p["p95_ms"], p["p99_ms"], p["errors"]]
+                for p in results["scenarios"]]),
     ]
     flow = results.get("flow", {})
     if flow:

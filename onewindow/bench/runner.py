@@ -46,6 +46,11 @@ SIZES = {
     "tiny": Size(cases=300, seconds=1, flow_seconds=8, clerks=2),  # the smoke test in `make test`
 }
 
+# Connections wrk keeps busy, back to back, per group of pages: the people who use them at once. Citizens
+# (public pages) are many; one hall's clerks each act every few seconds, so 4 back-to-back connections
+# stand for a busy hall; the statistics are for a few leaders. `--connections N` sets one number for all.
+CONNECTIONS = {"ceiling": 8, "public": 8, "workbench": 4, "statistics": 2}
+
 # (scenario, who is signed in, method, expected status, the goal group it counts for)
 SCENARIOS = [
     ("hello", None, "GET", 200, "ceiling"),
@@ -244,15 +249,17 @@ class Bench:
         script_input = self.work / f"{name}.lines"
         script_input.write_text("\n".join(lines) + "\n")
 
+        connections = self.args.connections or CONNECTIONS[group]
+
         def wrk(seconds: int) -> dict:
-            command = ["wrk", "-t1", f"-c{self.args.connections}", f"-d{seconds}s", "--timeout", "10s",
+            command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                        "-s", str(HERE / "report.lua"), *headers, self.base, "--", str(script_input), method]
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             return json.loads(output.split("BENCH_JSON ", 1)[1].splitlines()[0])
 
         wrk(max(1, self.size.seconds // 5))  # warm-up, not counted: every worker loads its templates and caches
         raw = wrk(self.size.seconds)
-        result = report.page_result(name, group, raw, connections=self.args.connections, example=lines[0])
+        result = report.page_result(name, group, raw, connections=connections, example=lines[0])
         self.log(f"{name}: {result['rps']} req/s, p95 {result['p95_ms']} ms, errors {result['errors']}")
         return result
 
@@ -325,7 +332,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onewindow_bench"))
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (the stated concurrency)")
+    parser.add_argument("--connections", type=int, default=0,
+                        help="wrk connections for every page (default: per group of pages, see CONNECTIONS)")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--work", default=str(ROOT / "var" / "bench"), help="logs, media and scratch files")
     parser.add_argument("--out", default=str(ROOT / "docs"), help="where benchmarks.md and benchmarks.json go")

@@ -20,6 +20,7 @@ import datetime
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -202,20 +203,20 @@ def _key_expr(by: str | None, via: str = "", month_of: str = "day"):
 
 
 def _group_rows(qs, by: str | None, *extra: str, via: str = "", month_of: str = "day", split: bool = False,
-           **aggregates) -> list[tuple]:
-    """[(key, row dict)] of `aggregates` grouped by the dimension (and by the `extra` fields); with
-    `split`, also by month, and the key is (month, key)."""
+               **aggregates) -> Iterator[tuple]:
+    """(key, row dict) of `aggregates` grouped by the dimension (and by the `extra` fields); with `split`,
+    also by month, and the key is (month, key). Streamed: a histogram split by month and person can be
+    hundreds of thousands of rows, which a web worker should not hold at once."""
     expr = _key_expr(by, via, month_of)
     if expr is None and not extra and not split:
-        return [(TOTAL, qs.aggregate(**aggregates))]
+        yield TOTAL, qs.aggregate(**aggregates)
+        return
     fields = {"k": expr} if expr is not None else {}
     if split:
         fields["m"] = TruncMonth(month_of)
-    result = []
-    for r in qs.order_by().values(*extra, **fields).annotate(**aggregates):
+    for r in qs.order_by().values(*extra, **fields).annotate(**aggregates).iterator(chunk_size=5000):
         key = TOTAL if by is None else (_month(r["k"]) if by == "month" else r["k"])
-        result.append(((_month(r["m"]), key) if split else key, r))
-    return result
+        yield ((_month(r["m"]), key) if split else key), r
 
 
 def figures(*, date_from: datetime.date, date_to: datetime.date, by: str | None = None,
