@@ -15,7 +15,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 
 def post_worker_init(worker):
     """Load the PDF engine and its cut-down CJK fonts before the first request, not during a clerk's first
-    certificate download (about 1 s)."""
+    certificate download (about 1 s). A failure here must not keep the worker from serving pages."""
     from onewindow.core.pdf import warm_up
 
-    warm_up()
+    try:
+        warm_up()
+    except Exception:  # the first PDF will load the engine itself, or report what is missing
+        worker.log.exception("PDF warm-up failed")

@@ -48,11 +48,12 @@ def invalidate_all() -> None:
     _bump_now_and_at_commit([ALL_KEY])
 
 
-def entry_keys(months: list[datetime.date], by: str | None) -> dict[datetime.date, str]:
-    """The cache key of each month's rows as of now."""
+def entry_keys(months: list[datetime.date], by: str | None, layout: str = "") -> dict[datetime.date, str]:
+    """The cache key of each month's rows as of now; `layout` names the shape of what is stored, so that a
+    new release never reads rows an older one pickled."""
     generations = cache.get_many([ALL_KEY, *(_month_key(month) for month in months)])
     base = generations.get(ALL_KEY, 0)
-    return {month: f"figures:{base}:{by or 'total'}:{month:%Y-%m}:{generations.get(_month_key(month), 0)}"
+    return {month: f"figures:{layout}:{base}:{by or 'total'}:{month:%Y-%m}:{generations.get(_month_key(month), 0)}"
             for month in months}
 
 

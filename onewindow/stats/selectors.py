@@ -18,6 +18,7 @@ Definitions (docs/ratings-and-stats.md):
 
 import datetime
 import functools
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterator
@@ -133,6 +134,8 @@ class Row:
         return _pct(self.rectified, self.rectifications)
 
 
+# The fields of a cached Row: a release that changes them reads none of the months an older one cached.
+_ROW_LAYOUT = hashlib.sha256(",".join(Row.__dataclass_fields__).encode()).hexdigest()[:8]
 _ADDITIVE = ("received", "accepted", "completed", "on_time", "overdue", "on_the_spot", "days_sum", "days_n",
              "minutes_sum", "minutes_n", "steps_sum", "visits_sum", "deficiency", "deficiency_supplied",
              "deficiency_terminated", "deficiency_pending", "valid_ratings", "default_ratings", "excluded_ratings",
@@ -256,7 +259,7 @@ def _rows_by_month(date_from: datetime.date, date_to: datetime.date, by: str | N
         start, end = max(date_from, month), min(date_to, last)
         pieces.append((month, start, end, start == month and end == last and month < this_month))
         month = last + datetime.timedelta(days=1)
-    keys = monthcache.entry_keys([p[0] for p in pieces if p[3]], by)
+    keys = monthcache.entry_keys([p[0] for p in pieces if p[3]], by, layout=_ROW_LAYOUT)
     cached = cache.get_many(list(keys.values()))
     parts, runs = [], []
     for piece in pieces:
