@@ -110,9 +110,9 @@ class Bench:
         self.log(f"onewindow {' '.join(command)}: {time.monotonic() - started:.1f} s")
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
-        logfile = open(self.work / f"{name}.log", "w")
-        return subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        with open(self.work / f"{name}.log", "w") as logfile:  # the child keeps its own descriptor
+            return subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
 
     @staticmethod
     def stop(process: subprocess.Popen) -> None:
@@ -272,11 +272,12 @@ class Bench:
         config.write_text(json.dumps({**self.fixtures.flow, "tokens": self.fixtures.tokens[:users],
                                       "results": str(results_file)}, ensure_ascii=False))
         prefix = self.work / f"locust-{users}"
-        subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
-                        "-u", str(users), "-r", str(users), "-t", f"{self.size.flow_seconds}s",
-                        "--host", self.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                       env={**self.env, "BENCH_FLOW_CONFIG": str(config)}, cwd=ROOT, check=False,
-                       stdout=subprocess.DEVNULL, stderr=open(self.work / f"locust-{users}.log", "w"))
+        with open(self.work / f"locust-{users}.log", "w") as log:  # the flow's failures are in its CSV
+            subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
+                            "-u", str(users), "-r", str(users), "-t", f"{self.size.flow_seconds}s",
+                            "--host", self.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                           env={**self.env, "BENCH_FLOW_CONFIG": str(config)}, cwd=ROOT, check=False,
+                           stdout=subprocess.DEVNULL, stderr=log)
         with open(f"{prefix}_stats.csv", newline="") as f:
             rows = list(csv.DictReader(f))
         result = report.flow_result(rows, users=users, seconds=self.size.flow_seconds)
