@@ -4,8 +4,10 @@ Guides are the most-read pages and change only when an administrator edits or pu
 in this process's memory (the `pages` cache) under the catalog's *generation*, a number in the shared
 default cache that any saved or deleted catalog row replaces, at once and again when its transaction
 commits (a page rendered in between, from the old rows, is filed under a generation no one asks for
-again). One shared read per request tells every web process whether its copy is still current; nothing
-is ever purged by hand. Signed-in people get the page rendered as usual: it shows their name and menu.
+again). Each web process reads the shared generation at most every `LOCAL_SECONDS` (a read per request cost
+as much as serving the page), so another process shows a change within that time; the process that made
+the change shows it at once. Nothing is ever purged by hand. Signed-in people get the page rendered as
+usual: it shows their name and menu.
 """
 
 import hashlib
@@ -20,19 +22,27 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "catalog:generation"
 PAGE_SECONDS = 3600
+LOCAL_SECONDS = 2.0
+_seen = {"value": None, "until": 0.0}  # this process's last read of the shared generation
 
 
 def generation() -> int:
+    now = time.monotonic()
+    if _seen["value"] is not None and now < _seen["until"]:
+        return _seen["value"]
     value = cache.get(GENERATION_KEY)
     if value is None:
         value = time.time_ns()
         cache.add(GENERATION_KEY, value, timeout=None)  # another process may have set it first
         value = cache.get(GENERATION_KEY, value)
+    _seen.update(value=value, until=now + LOCAL_SECONDS)
     return value
 
 
 def _bump() -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    value = time.time_ns()
+    cache.set(GENERATION_KEY, value, timeout=None)
+    _seen.update(value=value, until=time.monotonic() + LOCAL_SECONDS)
 
 
 def catalog_changed(**kwargs) -> None:

@@ -43,3 +43,17 @@ def test_elder_mode_is_cached_apart(client):
     client.get("/guide/")
     client.cookies["elder"] = "1"
     assert 'class="elder"' in client.get("/guide/").content.decode()
+
+
+def test_other_processes_see_a_change_within_the_local_interval(client, monkeypatch):
+    """Another process's publish reaches this one when its short-lived copy of the generation expires."""
+    from django.core.cache import cache
+
+    from onewindow.catalog import pagecache
+
+    published_item()
+    before = client.get("/guide/").content
+    cache.set(pagecache.GENERATION_KEY, 12345, timeout=None)  # as another process's commit would
+    assert client.get("/guide/").content == before  # still this process's copy of the generation
+    monkeypatch.setitem(pagecache._seen, "until", 0.0)  # the interval has passed
+    assert pagecache.generation() == 12345
