@@ -22,7 +22,7 @@ from onewindow.certificates.models import Certificate
 from onewindow.portal.views import PROOF_KEY
 from onewindow.ratings.models import Rating
 from onewindow.registry.models import Organisation
-from onewindow.stats.history import _form_value as sample_form_value
+from onewindow.stats.history import sample_form_value
 from onewindow.stats.models import CaseFact, DailyFigure
 
 SEARCH_TERMS = ["社会团体", "变更登记", "基金会", "注销", "慈善", "民办非企业", "shtt", "jijinhui", "名称预先核准", "年度检查"]

@@ -64,7 +64,8 @@ def _credit_code(n: int) -> tuple[str, str]:
     return first17 + uscc_check_char(first17), pattern.format(WORDS[n % len(WORDS)] + str(n))
 
 
-def _form_value(field: FormField, name: str):
+def sample_form_value(field: FormField, name: str):
+    """A plausible value for a form field (demo history and the benchmark flow)."""
     if field.choices:
         return field.choices[0]
     if field.type in (FormField.Type.NUMBER, FormField.Type.MONEY):
@@ -97,7 +98,7 @@ def _one_case(clock: _Clock, chief: User, item: Item, fields: list[FormField], n
     applicant = cases.Applicant(kind=ApplicantKind.ORGANISATION, name=name, id_type=IdType.USCC, id_number=code,
                                 contact_name="张" + WORDS[n % len(WORDS)][:1], contact_mobile=f"139{n % 10**8:08d}")
     case = cases.case_create(actor=chief, item=item, applicant=applicant,
-                             form_data={f.key: _form_value(f, name) for f in fields})
+                             form_data={f.key: sample_form_value(f, name) for f in fields})
     for row in case.materials.select_related("material"):
         if row.material.required:
             cases.case_material_record(case=case, actor=chief, material=row.material, mode=CaseMaterial.Mode.PAPER,
