@@ -154,6 +154,9 @@ class EvidenceVersion(models.Model):
         ordering = ["evidence", "-number"]
         constraints = [models.UniqueConstraint(fields=["evidence", "number"], name="evaluation_evidence_version")]
 
+    def __str__(self):
+        return f"{self.evidence} v{self.number}"
+
 
 class Figure(models.Model):
     """A structured figure of the zone (number of communities, residents served…), entered once and
@@ -195,6 +198,7 @@ class Evaluation(models.Model):
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     report_no = models.CharField(_("report number"), max_length=60, blank=True)
+    report_pdf = models.FileField(_("report PDF"), upload_to="evaluation-reports/%Y/", blank=True)
     survey_token = models.CharField(_("survey token"), max_length=32, unique=True,
                                     default=survey_token_new)
 
@@ -245,6 +249,9 @@ class Visit(models.Model):
         verbose_name_plural = _("site visits")
         ordering = ["evaluation", "visited_on", "id"]
 
+    def __str__(self):
+        return f"{self.visited_on} {self.community}"
+
 
 class Score(models.Model):
     """One evaluator's score of one indicator; hidden from the others until the evaluator submits."""
@@ -261,6 +268,9 @@ class Score(models.Model):
         constraints = [models.UniqueConstraint(fields=["member", "indicator"], name="evaluation_score_once")]
         indexes = [models.Index(fields=["evaluation", "indicator"])]
 
+    def __str__(self):
+        return f"{self.indicator} {self.score}"
+
 
 class Consensus(models.Model):
     """The score the team leader records for an indicator after the evaluators have submitted."""
@@ -274,6 +284,9 @@ class Consensus(models.Model):
         verbose_name = _("consensus score")
         verbose_name_plural = _("consensus scores")
         constraints = [models.UniqueConstraint(fields=["evaluation", "indicator"], name="evaluation_consensus_once")]
+
+    def __str__(self):
+        return f"{self.indicator} {self.score}"
 
 
 class Innovation(models.Model):
@@ -310,6 +323,9 @@ class Recommendation(models.Model):
         verbose_name_plural = _("recommendations")
         ordering = ["evaluation", "id"]
 
+    def __str__(self):
+        return self.text[:50]
+
 
 class SurveyAnswer(models.Model):
     """One resident's answer to the satisfaction survey; one per mobile number (kept as a keyed hash)."""
@@ -325,3 +341,6 @@ class SurveyAnswer(models.Model):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         constraints = [models.UniqueConstraint(fields=["evaluation", "mobile_hash"], name="evaluation_survey_once")]
+
+    def __str__(self):
+        return f"{self.evaluation} {self.satisfaction}"

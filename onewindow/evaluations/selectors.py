@@ -25,6 +25,17 @@ from .models import (
 from .services import is_bureau, is_division, leaves, membership
 
 
+def involved(user: User) -> bool:
+    """Staff of a programme's division or a zone's bureau, or a member of an evaluation team."""
+    if not getattr(user, "is_staff_member", False):
+        return False
+    department = user.department_id
+    if department and (Programme.objects.filter(division=department).exists()
+                       or Zone.objects.filter(bureau=department).exists()):
+        return True
+    return TeamMember.objects.filter(user=user).exists()
+
+
 def zones_for(user: User):
     """The zones a staff member has to do with: their division's programmes, their bureau, their teams."""
     return (Zone.objects.filter(Q(programme__division=user.department_id) | Q(bureau=user.department_id)
@@ -126,6 +137,11 @@ def indicator_rows(evaluation: Evaluation, viewer: User | None) -> list[Indicato
 def indicator_tree(programme: Programme, stage: str) -> list[Indicator]:
     """All indicators of the stage in code order (groups before their leaves)."""
     return list(Indicator.objects.filter(programme=programme, stage=stage).order_by("code"))
+
+
+def indicator_choices(programme: Programme) -> list[Indicator]:
+    """Every indicator of the programme (all stages), for tagging evidence and figures."""
+    return list(Indicator.objects.filter(programme=programme).order_by("stage", "code"))
 
 
 def survey_tally(evaluation: Evaluation) -> dict:

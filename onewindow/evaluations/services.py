@@ -248,9 +248,11 @@ def evaluation_record(*, evaluation: Evaluation, actor: User, meeting_on: dateti
     return evaluation
 
 
-def visit_add(*, evaluation: Evaluation, community: Community, visited_on: datetime.date, notes: str,
+def visit_add(*, evaluation: Evaluation, community: Community, visited_on: datetime.date | None, notes: str,
               actor: User) -> Visit:
     _member(evaluation, actor)
+    if visited_on is None:
+        raise ValidationFailed(_("Enter the date of the visit."), code="required", details={"visited_on": "required"})
     if community.zone_id != evaluation.zone_id:
         raise ValidationFailed(_("The community is not in this zone."), code="bad_community")
     with transaction.atomic():
@@ -468,7 +470,8 @@ def innovation_add(*, evaluation: Evaluation, community: Community, title: str, 
     if len(evidence) != len(ids):
         raise ValidationFailed(_("Choose evidence of this zone."), code="bad_evidence")
     with transaction.atomic():
-        _locked_evaluation(evaluation)
+        # Named before the conclusion: the report lists them and is not rendered twice.
+        _locked_evaluation(evaluation, Evaluation.State.PREPARING, Evaluation.State.SCORING)
         innovation = Innovation.objects.create(evaluation=evaluation, community=community,
                                                title=_text(title, "title", 50),
                                                description=_text(description, "description", 2000))

@@ -61,6 +61,16 @@ def make_world(password: str = PASSWORD) -> World:
                  indicators)
 
 
+@pytest.fixture(autouse=True)
+def evaluations_env(settings, tmp_path):
+    """Uploaded evidence and rendered reports go to a temporary folder; SMS to the memory outbox."""
+    from onewindow.portal import sms
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PORTAL_SMS_BACKEND = "memory"
+    sms.outbox.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()
