@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def survey_token_new() -> str:
@@ -25,9 +26,9 @@ class Stage(models.TextChoices):
 
 
 class Conclusion(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellent")  # 优秀
-    PASS = "pass", _("Pass")  # 合格
-    FAIL = "fail", _("Fail")  # 不合格
+    EXCELLENT = "excellent", pgettext_lazy("evaluation", "Excellent")  # 优秀
+    PASS = "pass", pgettext_lazy("evaluation", "Pass")  # 合格
+    FAIL = "fail", pgettext_lazy("evaluation", "Fail")  # 不合格
 
 
 class Programme(models.Model):
@@ -122,7 +123,7 @@ class Evidence(models.Model):
         OTHER = "other", _("Other")
 
     zone = models.ForeignKey(Zone, models.CASCADE, related_name="evidence", verbose_name=_("zone"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("evaluation", "kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=100)
     indicators = models.ManyToManyField(Indicator, related_name="evidence", blank=True, verbose_name=_("indicators"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -260,7 +261,7 @@ class Score(models.Model):
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="scores", verbose_name=_("indicator"))
     member = models.ForeignKey(TeamMember, models.CASCADE, related_name="scores", verbose_name=_("evaluator"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    comment = models.CharField(pgettext_lazy("evaluation", "comment"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("score")
@@ -278,7 +279,7 @@ class Consensus(models.Model):
     evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="consensus", verbose_name=_("evaluation"))
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="+", verbose_name=_("indicator"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(pgettext_lazy("evaluation", "note"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("consensus score")
@@ -313,7 +314,7 @@ class Recommendation(models.Model):
     evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="recommendations",
                                    verbose_name=_("evaluation"))
     text = models.TextField(_("recommendation"), max_length=2000)
-    response = models.TextField(_("rectification"), max_length=2000, blank=True)
+    response = models.TextField(pgettext_lazy("evaluation", "rectification"), max_length=2000, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("answered by"))
@@ -334,7 +335,7 @@ class SurveyAnswer(models.Model):
                                    verbose_name=_("evaluation"))
     mobile_hash = models.CharField(_("mobile (hash)"), max_length=64)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"))  # 1 (very dissatisfied) .. 5
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    comment = models.CharField(pgettext_lazy("evaluation", "comment"), max_length=500, blank=True)
     answered_at = models.DateTimeField(_("answered at"), auto_now_add=True)
 
     class Meta:
