@@ -228,7 +228,7 @@ class TeamMember(models.Model):
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
-        ordering = ["evaluation", "-role", "id"]
+        ordering = ["evaluation", "role", "id"]  # the leader first
         constraints = [models.UniqueConstraint(fields=["evaluation", "user"], name="evaluation_member_once"),
                        models.UniqueConstraint(fields=["evaluation"], condition=models.Q(role="leader"),
                                                name="evaluation_one_leader")]

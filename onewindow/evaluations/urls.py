@@ -5,6 +5,9 @@ from . import views
 app_name = "evaluations"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("programmes/new/", views.programme_new, name="programme_new"),
+    path("programmes/<int:pk>/", views.programme_page, name="programme"),
+    path("programmes/<int:pk>/act/<str:action>/", views.programme_act, name="programme_act"),
     path("zones/<int:pk>/", views.zone_page, name="zone"),
     path("zones/<int:pk>/act/<str:action>/", views.zone_act, name="zone_act"),
     path("evidence/<int:pk>/v<int:version>/", views.evidence_file, name="evidence_file"),

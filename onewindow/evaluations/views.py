@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onewindow.accounts.models import Department, User
 from onewindow.accounts.permissions import staff_required
 from onewindow.audit.context import client_ip_of
 from onewindow.core.errors import Conflict, ServiceError, ValidationFailed
@@ -25,7 +26,7 @@ from onewindow.core.pdf import qr_data_uri, render_pdf
 from onewindow.portal import throttle
 
 from . import selectors, services
-from .models import Community, Evaluation, Evidence, EvidenceVersion, Recommendation, Zone
+from .models import Community, Evaluation, Evidence, EvidenceVersion, Programme, Recommendation, Stage, Zone
 
 SATISFACTION = [(5, gettext_lazy("Very satisfied")), (4, gettext_lazy("Satisfied")), (3, gettext_lazy("Neutral")),
                 (2, gettext_lazy("Dissatisfied")), (1, gettext_lazy("Very dissatisfied"))]
@@ -60,7 +61,113 @@ def index(request):
     if not selectors.involved(request.user):
         raise PermissionDenied
     return render(request, "evaluations/index.html", {
+        "programmes": Programme.objects.filter(division=request.user.department_id) if request.user.department_id
+        else Programme.objects.none(),
         "zones": selectors.zones_for(request.user), "evaluations": selectors.evaluations_for(request.user)})
+
+
+# --- programmes (the division) -----------------------------------------------------------------------------
+
+def _decimal_or_default(value: str, default: int):
+    return value.strip() if value and value.strip() else default
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def programme_new(request):
+    """Staff of a department with a department set: a new programme run by their own department."""
+    if request.user.department_id is None:
+        raise PermissionDenied
+    posted, error, errors, status = {}, "", {}, 200
+    if request.method == "POST":
+        posted = request.POST.dict()
+        try:
+            starts_on, ends_on = _date(posted.get("starts_on", "")), _date(posted.get("ends_on", ""))
+            if starts_on is None or ends_on is None:
+                raise ValidationFailed(_("Enter the period."), code="required", details={"starts_on": "required"})
+            programme = services.programme_create(
+                name=posted.get("name", ""), division=request.user.department, starts_on=starts_on, ends_on=ends_on,
+                excellent_from=_decimal_or_default(posted.get("excellent_from", ""), 90),
+                pass_from=_decimal_or_default(posted.get("pass_from", ""), 60), actor=request.user)
+            return redirect("evaluations:programme", pk=programme.pk)
+        except ServiceError as exc:
+            error, errors, status = str(exc.message), exc.details, exc.status
+    return render(request, "evaluations/programme_new.html", {"posted": posted, "error": error, "errors": errors},
+                  status=status)
+
+
+def _programme_or_404(request, pk) -> Programme:
+    programme = get_object_or_404(Programme.objects.select_related("division"), pk=pk)
+    if not services.is_division(request.user, programme):
+        raise Http404
+    return programme
+
+
+def _programme_page(request, programme, *, error="", posted=None, status=200):
+    systems = []
+    for stage, label in Stage.choices:
+        tree = selectors.indicator_tree(programme, stage)
+        scored = [i for i in tree if not any(j.parent_id == i.pk for j in tree)]
+        systems.append({"stage": stage, "label": label, "tree": tree, "total": sum(i.weight for i in scored),
+                        "frozen": services.scoring_started(programme, stage)})
+    return render(request, "evaluations/programme.html", {
+        "programme": programme, "systems": systems, "stages": Stage.choices,
+        "zones": programme.zones.select_related("bureau").prefetch_related("communities", "evaluations"),
+        "departments": Department.objects.order_by("name"), "error": error, "posted": posted or {},
+    }, status=status)
+
+
+@require_GET
+@staff_required()
+def programme_page(request, pk):
+    """The programme's division: indicator systems per stage, zones, evaluation teams."""
+    return _programme_page(request, _programme_or_404(request, pk))
+
+
+def _staff(username: str, field: str):
+    user = User.objects.filter(username=username.strip(), kind=User.Kind.STAFF, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(_("No staff account “%(name)s”.") % {"name": username.strip()[:50]},
+                               code="unknown_user", details={field: "invalid"})
+    return user
+
+
+@require_POST
+@staff_required()
+def programme_act(request, pk, action):
+    """The division's writes: save an indicator, add a zone, set up an evaluation and its team."""
+    programme = _programme_or_404(request, pk)
+    post, user = request.POST, request.user
+    try:
+        if action == "indicator":
+            services.indicator_save(programme=programme, stage=post.get("stage", ""), code=post.get("code", ""),
+                                    name=post.get("name", ""), weight=post.get("weight", "") or 0,
+                                    max_score=post.get("max_score", "") or 100, rule=post.get("rule", ""),
+                                    evidence_needed=post.get("evidence_needed", ""),
+                                    parent_code=post.get("parent_code", "").strip(), actor=user)
+        elif action == "zone":
+            bureau_id = post.get("bureau", "")
+            bureau = Department.objects.filter(pk=int(bureau_id) if bureau_id.isdigit() else 0).first()
+            if bureau is None:
+                raise ValidationFailed(_("Choose the bureau."), code="required", details={"bureau": "required"})
+            services.zone_create(programme=programme, name=post.get("name", ""), bureau=bureau,
+                                 theme=post.get("theme", ""), plan=post.get("plan", ""), actor=user,
+                                 communities=[c for c in post.get("communities", "").splitlines() if c.strip()])
+        elif action == "evaluation":
+            zone = get_object_or_404(Zone, programme=programme, pk=int(post["zone"]) if post.get("zone", "").isdigit() else 0)
+            members = []
+            for line in post.get("members", "").splitlines():
+                if line.strip():
+                    username, _sep, affiliation = line.strip().partition(" ")
+                    members.append((_staff(username, "members"), affiliation))
+            services.evaluation_create(zone=zone, stage=post.get("stage", ""), leader=_staff(post.get("leader", ""), "leader"),
+                                       leader_affiliation=post.get("leader_affiliation", ""), members=members, actor=user)
+        else:
+            raise Http404
+    except ServiceError as exc:
+        return _programme_page(request, programme, error=str(exc.message), posted=post.dict(), status=exc.status)
+    messages.success(request, _("Saved."))
+    return redirect("evaluations:programme", pk=programme.pk)
 
 
 # --- the zone's evidence library -------------------------------------------------------------------------
