@@ -172,13 +172,13 @@ def programme_act(request, pk, action):
 
 # --- the zone's evidence library -------------------------------------------------------------------------
 
-def _zone_page(request, zone, *, error="", errors=None, posted=None, status=200):
+def _zone_page(request, zone, *, error="", errors=None, posted=None, posted_indicators=None, status=200):
     return render(request, "evaluations/zone.html", {
         "zone": zone, "communities": zone.communities.all(), "library": selectors.evidence_library(zone),
         "figures": selectors.figures(zone), "kinds": Evidence.Kind.choices,
         "indicators": selectors.indicator_choices(zone.programme),
         "may_edit": services.is_bureau(request.user, zone), "evaluations": zone.evaluations.all(),
-        "error": error, "errors": errors or {}, "posted": posted or {},
+        "error": error, "errors": errors or {}, "posted": posted or {}, "posted_indicators": posted_indicators or [],
     }, status=status)
 
 
@@ -220,7 +220,7 @@ def zone_act(request, pk, action):
             raise Http404
     except ServiceError as exc:
         return _zone_page(request, zone, error=str(exc.message), errors=exc.details, posted=post.dict(),
-                          status=exc.status)
+                          posted_indicators=post.getlist("indicators") if action == "upload" else [], status=exc.status)
     return redirect("evaluations:zone", pk=zone.pk)
 
 

@@ -56,9 +56,9 @@ def test_bureau_uploads_evaluators_score_leader_concludes_report_lists_evidence(
         {"name": "台账.png", "mimeType": "image/png", "buffer": PDF})
     form.get_by_role("button", name="上传", exact=True).click()
     assert "application/pdf" in page.get_by_role("alert").inner_text()
-    form.get_by_label("标题").fill("南岳宫社区服务台账")
-    form.get_by_label("结项评估 1 组织领导").check()
-    form.get_by_label("结项评估 3 创新成效").check()
+    # what was typed and ticked is still there; only the file is chosen again
+    assert form.get_by_label("标题").input_value() == "南岳宫社区服务台账"
+    assert form.get_by_label("结项评估 1 组织领导").is_checked() and form.get_by_label("结项评估 3 创新成效").is_checked()
     form.get_by_label("文件（PDF、JPEG 或 PNG）").set_input_files(
         {"name": "台账.pdf", "mimeType": "application/pdf", "buffer": PDF})
     form.get_by_role("button", name="上传", exact=True).click()

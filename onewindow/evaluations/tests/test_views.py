@@ -105,6 +105,8 @@ def test_innovations_are_public_once_concluded(world, client):
 
 
 def test_residents_answer_the_survey_once_per_verified_mobile(world, client, django_capture_on_commit_callbacks):
+    """One answer per mobile number, proven by an SMS code; only a keyed hash of the number is kept
+    (个人信息保护法 第六条: collect within the smallest scope the purpose needs)."""
     path = f"/evaluations/survey/{world.evaluation.survey_token}/"
     assert client.get(path).status_code == 200
     assert client.get("/evaluations/survey/not-a-token/").status_code == 404
@@ -129,3 +131,24 @@ def test_the_bureau_answers_a_recommendation_on_the_page(world, login):
     assert login(world.bureau_user).post(path, {"recommendation": recommendation.pk,
                                                 "response": "已扩面至全区"}).status_code == 302
     assert "已扩面至全区" in login(world.officer).get(f"/evaluations/{world.evaluation.pk}/").content.decode()
+
+
+def test_wrong_survey_codes_are_throttled_per_address_and_the_survey_closes_with_the_evaluation(world, client):
+    from onewindow.portal.throttle import LIMITS
+
+    path = f"/evaluations/survey/{world.evaluation.survey_token}/"
+    answer = {"do": "answer", "mobile": "13900003333", "code": "123456", "satisfaction": "4"}
+    for _attempt in range(LIMITS["address"]):
+        assert client.post(path, answer).status_code == 422
+    blocked = client.post(path, answer)
+    assert blocked.status_code == 409 and "失败次数过多" in blocked.content.decode()
+    _conclude(world)
+    assert "本问卷已结束" in client.get(path).content.decode()
+
+
+def test_the_survey_qr_page_is_for_those_who_see_the_evaluation(world, login, client):
+    path = f"/evaluations/{world.evaluation.pk}/survey-qr/"
+    assert client.get(path).status_code == 302
+    assert login(world.outsider).get(path).status_code == 404
+    page = login(world.leader).get(path).content.decode()
+    assert world.evaluation.survey_token in page and "data:image/png;base64," in page
