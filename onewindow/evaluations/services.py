@@ -75,6 +75,9 @@ def _require(condition: bool) -> None:
 
 def _text(value, field: str, limit: int, *, required: bool = True) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL cannot store it; refuse it on SQLite alike
+        raise ValidationFailed(_("The text contains a character that is not allowed."), code="bad_character",
+                               details={field: "invalid"})
     if required and not value:
         raise ValidationFailed(_("This field is required."), code="required", details={field: "required"})
     if len(value) > limit:
