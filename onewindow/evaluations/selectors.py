@@ -26,27 +26,29 @@ from .services import is_bureau, is_division, leaves, membership
 
 
 def involved(user: User) -> bool:
-    """Staff of a programme's division or a zone's bureau, or a member of an evaluation team."""
+    """Staff of a programme's division or a zone's bureau, or a member of an evaluation team (one query: the
+    staff menu asks on every staff page)."""
     if not getattr(user, "is_staff_member", False):
         return False
-    department = user.department_id
-    if department and (Programme.objects.filter(division=department).exists()
-                       or Zone.objects.filter(bureau=department).exists()):
-        return True
-    return TeamMember.objects.filter(user=user).exists()
+    mine = Q(zones__evaluations__team__user=user)
+    if user.department_id is not None:  # (`bureau=None` would match programmes without zones)
+        mine |= Q(division=user.department_id) | Q(zones__bureau=user.department_id)
+    return Programme.objects.filter(mine).exists()
 
 
 def zones_for(user: User):
     """The zones a staff member has to do with: their division's programmes, their bureau, their teams."""
-    return (Zone.objects.filter(Q(programme__division=user.department_id) | Q(bureau=user.department_id)
-                                | Q(evaluations__team__user=user))
-            .distinct().select_related("programme", "bureau").order_by("programme__name", "name"))
+    mine = Q(evaluations__team__user=user)
+    if user.department_id is not None:
+        mine |= Q(programme__division=user.department_id) | Q(bureau=user.department_id)
+    return Zone.objects.filter(mine).distinct().select_related("programme", "bureau").order_by("programme__name", "name")
 
 
 def evaluations_for(user: User):
-    return (Evaluation.objects.filter(Q(zone__programme__division=user.department_id) | Q(zone__bureau=user.department_id)
-                                      | Q(team__user=user))
-            .distinct().select_related("zone__programme").order_by("zone__name", "stage"))
+    mine = Q(team__user=user)
+    if user.department_id is not None:
+        mine |= Q(zone__programme__division=user.department_id) | Q(zone__bureau=user.department_id)
+    return Evaluation.objects.filter(mine).distinct().select_related("zone__programme").order_by("zone__name", "stage")
 
 
 def may_view_zone(user: User, zone: Zone) -> bool:

@@ -16,6 +16,14 @@ def test_the_menu_offers_evaluations_only_to_the_people_involved(world, login):
     assert "实验区评估" not in login(world.outsider).get("/workbench/").content.decode()
     assert login(world.outsider).get("/evaluations/").status_code == 403
     assert login(world.member).get("/evaluations/").status_code == 200
+    # staff without a department are not involved, even with a programme that has no zones yet
+    from onewindow.accounts.services import staff_upsert
+    from onewindow.evaluations import services as evaluation_services
+
+    evaluation_services.programme_create(name="第四批", division=world.division, starts_on=world.programme.starts_on,
+                                         ends_on=world.programme.ends_on, actor=world.officer)
+    loose = staff_upsert(username="loose", full_name="无单位", roles=["reviewer"])
+    assert login(loose).get("/evaluations/").status_code == 403
 
 
 @pytest.mark.parametrize("path", ["/evaluations/", "/evaluations/zones/{zone}/", "/evaluations/{evaluation}/",
@@ -180,3 +188,22 @@ def test_the_team_records_the_process_and_bad_input_gets_a_message_and_changes_n
                                               "description": "八支服务队伍"}).status_code == 403
     assert login(world.leader).post(path + "innovation/", {"community": nanyue.pk, "title": "八支队伍",
                                                            "description": "八支服务队伍"}).status_code == 302
+
+
+def test_the_bureau_uploads_a_new_version_and_retags_on_the_zone_page(world, login):
+    client = login(world.bureau_user)
+    first = services.evidence_upload(zone=world.zone, actor=world.bureau_user, name="台账.pdf", content=PDF,
+                                     kind="ledger", title="社区服务台账", indicator_ids=[world.indicators[0].pk])
+    path = f"/evaluations/zones/{world.zone.pk}/act/"
+    assert client.post(path + "version/", {"evidence": first.evidence_id,
+                                           "file": SimpleUploadedFile("台账-修订.png", PNG)}).status_code == 302
+    assert client.post(path + "tag/", {"evidence": first.evidence_id,
+                                       "indicators": [world.indicators[1].pk, world.indicators[3].pk]}).status_code == 302
+    page = client.get(f"/evaluations/zones/{world.zone.pk}/").content.decode()
+    assert "v2 台账-修订.png" in page and "v1 台账.pdf" in page
+    assert sorted(first.evidence.indicators.values_list("code", flat=True)) == ["2", "4"]
+    assert login(world.bureau_user).get(f"/evaluations/evidence/{first.evidence_id}/v2/")["Content-Type"] == "image/png"
+    # a zone's bureau cannot touch another zone's evidence
+    other = services.zone_create(programme=world.programme, name="长沙市天心区", bureau=world.division,
+                                 theme="智慧社区", actor=world.officer)
+    assert client.post(f"/evaluations/zones/{other.pk}/act/tag/", {"evidence": first.evidence_id}).status_code == 404
