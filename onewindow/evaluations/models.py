@@ -254,6 +254,26 @@ class Visit(models.Model):
         return f"{self.visited_on} {self.community}"
 
 
+class VisitPhoto(models.Model):
+    """A photo taken on a site visit (JPEG or PNG, checked by content like every upload)."""
+
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="photos", verbose_name=_("site visit"))
+    file = models.FileField(_("file"), upload_to="evaluation-visits/%Y/")
+    content_type = models.CharField(_("content type"), max_length=40)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["visit", "id"]
+
+    def __str__(self):
+        return f"{self.visit} #{self.pk}"
+
+
 class Score(models.Model):
     """One evaluator's score of one indicator; hidden from the others until the evaluator submits."""
 

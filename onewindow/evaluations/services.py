@@ -43,6 +43,7 @@ from .models import (
     SurveyAnswer,
     TeamMember,
     Visit,
+    VisitPhoto,
     Zone,
 )
 
@@ -265,6 +266,23 @@ def visit_add(*, evaluation: Evaluation, community: Community, visited_on: datet
         audit_log(action="evaluations.visit_recorded", actor=actor, obj=evaluation,
                   changes={"community": community.name, "visited_on": visited_on, "notes": visit.notes})
     return visit
+
+
+def visit_photo_add(*, visit: Visit, name: str, content: bytes, actor: User) -> VisitPhoto:
+    """A photo of a site visit, by a team member until the conclusion; photos only (JPEG or PNG)."""
+    _member(visit.evaluation, actor)
+    checked = check_upload(name=name, content=content)
+    if not checked.content_type.startswith("image/"):
+        raise ValidationFailed(_("A visit photo must be a JPEG or PNG image."), code="upload_not_image",
+                               details={"file": "invalid"})
+    with atomic_files():
+        _locked_evaluation(visit.evaluation, Evaluation.State.PREPARING, Evaluation.State.SCORING)
+        photo = VisitPhoto(visit=visit, content_type=checked.content_type, sha256=checked.sha256, uploaded_by=actor)
+        store(photo.file, checked.stored_name, checked.content)
+        photo.save()
+        audit_log(action="evaluations.visit_photo_added", actor=actor, obj=visit.evaluation,
+                  changes={"visit": visit.pk, "community": visit.community.name, "sha256": checked.sha256})
+    return photo
 
 
 def scoring_start(*, evaluation: Evaluation, actor: User) -> Evaluation:

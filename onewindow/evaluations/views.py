@@ -26,7 +26,18 @@ from onewindow.core.pdf import qr_data_uri, render_pdf
 from onewindow.portal import throttle
 
 from . import selectors, services
-from .models import Community, Evaluation, Evidence, EvidenceVersion, Programme, Recommendation, Stage, Zone
+from .models import (
+    Community,
+    Evaluation,
+    Evidence,
+    EvidenceVersion,
+    Programme,
+    Recommendation,
+    Stage,
+    Visit,
+    VisitPhoto,
+    Zone,
+)
 
 SATISFACTION = [(5, gettext_lazy("Very satisfied")), (4, gettext_lazy("Satisfied")), (3, gettext_lazy("Neutral")),
                 (2, gettext_lazy("Dissatisfied")), (1, gettext_lazy("Very dissatisfied"))]
@@ -249,7 +260,7 @@ def _evaluation_page(request, evaluation, *, error="", errors=None, posted=None,
         "all_submitted": all(m.submitted_at for m in team),
         "is_bureau": services.is_bureau(request.user, evaluation.zone),
         "rows": selectors.indicator_rows(evaluation, request.user),
-        "visits": evaluation.visits.select_related("community"), "communities": evaluation.zone.communities.all(),
+        "visits": evaluation.visits.select_related("community").prefetch_related("photos"), "communities": evaluation.zone.communities.all(),
         "innovations": evaluation.innovations.select_related("community").prefetch_related("evidence"),
         "recommendations": evaluation.recommendations.select_related("responded_by"),
         "library": evaluation.zone.evidence.all(), "tally": selectors.survey_tally(evaluation),
@@ -322,6 +333,34 @@ def evaluation_act(request, pk, action):
     return redirect("evaluations:evaluation", pk=evaluation.pk)
 
 
+@require_POST
+@staff_required()
+def visit_photo(request, pk, visit):
+    """A team member adds a photo to a site visit."""
+    evaluation = _evaluation_or_404(request, pk)
+    row = get_object_or_404(Visit.objects.select_related("evaluation", "community"), pk=visit, evaluation=evaluation)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed(_("Choose a file."), code="file_missing", details={"file": "required"})
+        services.visit_photo_add(visit=row, name=upload.name, content=upload.read(), actor=request.user)
+    except ServiceError as exc:
+        return _evaluation_page(request, _evaluation_or_404(request, pk), error=str(exc.message), errors=exc.details,
+                                status=exc.status)
+    messages.success(request, _("Saved."))
+    return redirect("evaluations:evaluation", pk=evaluation.pk)
+
+
+@require_GET
+@staff_required()
+def visit_photo_file(request, pk, photo):
+    """A visit photo, for those who can see the evaluation."""
+    evaluation = _evaluation_or_404(request, pk)
+    stored = get_object_or_404(VisitPhoto, pk=photo, visit__evaluation=evaluation)
+    with stored.file.open("rb") as handle:
+        return HttpResponse(handle.read(), content_type=stored.content_type)
+
+
 def report_pdf(evaluation: Evaluation) -> bytes:
     """The evaluation report, rendered on first download and kept: it only holds what was fixed at the
     conclusion (the bureau's later answers are on the page, not in the numbered report)."""
@@ -330,7 +369,8 @@ def report_pdf(evaluation: Evaluation) -> bytes:
             return handle.read()
     content = render_pdf("evaluations/pdf/report.html", {
         "evaluation": evaluation, "zone": evaluation.zone, "team": evaluation.team.select_related("user"),
-        "visits": evaluation.visits.select_related("community"), "rows": selectors.indicator_rows(evaluation, None),
+        "visits": evaluation.visits.select_related("community").prefetch_related("photos"),
+        "rows": selectors.indicator_rows(evaluation, None),
         "innovations": evaluation.innovations.select_related("community").prefetch_related("evidence"),
         "recommendations": evaluation.recommendations.all(), "tally": selectors.survey_tally(evaluation),
     })

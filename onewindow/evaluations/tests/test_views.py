@@ -207,3 +207,17 @@ def test_the_bureau_uploads_a_new_version_and_retags_on_the_zone_page(world, log
     other = services.zone_create(programme=world.programme, name="长沙市天心区", bureau=world.division,
                                  theme="智慧社区", actor=world.officer)
     assert client.post(f"/evaluations/zones/{other.pk}/act/tag/", {"evidence": first.evidence_id}).status_code == 404
+
+
+def test_team_members_add_photos_to_a_site_visit(world, login):
+    nanyue = world.zone.communities.get(name="南岳宫社区")
+    visit = services.visit_add(evaluation=world.evaluation, community=nanyue, visited_on=world.programme.starts_on,
+                               notes="实地查看", actor=world.leader)
+    path = f"/evaluations/{world.evaluation.pk}/visits/{visit.pk}/photos/"
+    refused = login(world.member).post(path, {"file": SimpleUploadedFile("会议纪要.pdf", PDF)})
+    assert refused.status_code == 422 and "JPEG 或 PNG" in refused.content.decode()
+    assert login(world.bureau_user).post(path, {"file": SimpleUploadedFile("a.png", PNG)}).status_code == 403
+    assert login(world.member).post(path, {"file": SimpleUploadedFile("现场.png", PNG)}).status_code == 302
+    photo = visit.photos.get()
+    assert login(world.officer).get(f"/evaluations/{world.evaluation.pk}/photos/{photo.pk}/").content == PNG
+    assert login(world.outsider).get(f"/evaluations/{world.evaluation.pk}/photos/{photo.pk}/").status_code == 404
