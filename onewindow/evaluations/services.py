@@ -161,9 +161,12 @@ def indicator_save(*, programme: Programme, stage: str, code: str, name: str, ac
         raise ValidationFailed(_("Unknown stage."), code="bad_stage")
     code = _text(code, "code", 10)
     fields = {"name": _text(name, "name", 100), "weight": _decimal(weight, "weight", low=Decimal(0), high=HUNDRED),
-              "max_score": int(_decimal(max_score, "max_score", low=Decimal(1), high=Decimal(1000))),
+              "max_score": _decimal(max_score, "max_score", low=Decimal(1), high=Decimal(1000)),
               "rule": _text(rule, "rule", 2000, required=False),
               "evidence_needed": _text(evidence_needed, "evidence_needed", 200, required=False)}
+    if fields["max_score"] != int(fields["max_score"]):
+        raise ValidationFailed(_("The maximum score is a whole number."), code="bad_number", details={"max_score": "invalid"})
+    fields["max_score"] = int(fields["max_score"])
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)  # one change of the system at a time
         if scoring_started(programme, stage):

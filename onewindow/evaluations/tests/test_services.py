@@ -159,3 +159,16 @@ def test_a_figure_entered_once_is_shown_with_every_indicator_that_uses_it(world)
     assert [[f.value for f in r.figures] for r in rows] == [[], [], [Decimal("1350")], [Decimal("1350")]]
     with pytest.raises(ValidationFailed):
         services.figure_set(zone=world.zone, label="志愿者人数", value="很多", actor=world.bureau_user)
+
+
+def test_an_indicator_needs_a_whole_maximum_and_a_known_parent(world):
+    with pytest.raises(ValidationFailed):
+        services.indicator_save(programme=world.programme, stage=Stage.MID_TERM, code="1", name="组织领导",
+                                weight=100, max_score="10.5", actor=world.officer)
+    with pytest.raises(ValidationFailed) as refused:
+        services.indicator_save(programme=world.programme, stage=Stage.MID_TERM, code="1.1", name="领导机制",
+                                weight=100, parent_code="9", actor=world.officer)
+    assert refused.value.code == "bad_parent"
+    with pytest.raises(PermissionDenied):
+        services.indicator_save(programme=world.programme, stage=Stage.MID_TERM, code="1", name="组织领导",
+                                weight=100, actor=world.bureau_user)
