@@ -3,7 +3,8 @@ Shared by /metrics (every scrape) and /readyz (every load-balancer probe), so ea
 
 from dataclasses import dataclass
 
-from django.db.models import Case as When_, Count, F, When
+from django.db.models import Case as When_
+from django.db.models import Count, F, When
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
