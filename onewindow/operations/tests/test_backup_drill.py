@@ -43,7 +43,7 @@ def test_backup_wipe_restore_drill(tmp_path):
     # The wipe: a new machine with an empty database, no files and no key.
     new = Installation(tmp_path, "drill_new")
     refused = new.run("restore", str(made), check=False)
-    assert refused.returncode != 0 and "passphrase" in refused.stderr
+    assert refused.returncode != 0 and "(passphrase_required)" in refused.stderr
     (tmp_path / "pass").write_text(PASSPHRASE)
     restored = new.run("restore", str(made), "--passphrase-file", str(tmp_path / "pass"))
     assert "audit chain verified" in restored.stdout and "files match their checksums" in restored.stdout
@@ -58,4 +58,4 @@ def test_backup_wipe_restore_drill(tmp_path):
     assert int(second["case_no"][-4:]) == int(first["case_no"][-4:]) + 2
 
     again = new.run("restore", str(made), "--passphrase-file", str(tmp_path / "pass"), check=False)
-    assert again.returncode != 0 and "not empty" in again.stderr
+    assert again.returncode != 0 and "(restore_target_not_empty)" in again.stderr

@@ -25,5 +25,5 @@ class Command(BaseCommand):
         try:
             archive = backup_create(directory=directory, passphrase=passphrase)
         except ServiceError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise CommandError(f"{exc.message} ({exc.code})") from exc
         self.stdout.write(str(archive))

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         try:
             report = backup_restore(archive=archive, passphrase=read_passphrase(passphrase_file))
         except ServiceError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise CommandError(f"{exc.message} ({exc.code})") from exc
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         for line in report.checks:
