@@ -3,6 +3,7 @@ import hmac
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -26,7 +27,7 @@ def _may_read_metrics(request) -> bool:
 def metrics_view(request):
     """Operators only: the token or an allowed address (ONEWINDOW_METRICS_*); closed when neither is set."""
     if not _may_read_metrics(request):
-        return JsonResponse({"code": "forbidden", "message": "metrics are not open to this client"}, status=403)
+        return JsonResponse({"code": "forbidden", "message": _("Metrics are not open to this client.")}, status=403)
     return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
 

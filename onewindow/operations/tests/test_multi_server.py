@@ -147,11 +147,13 @@ class Browser:
             return response.status, response.headers, response.read().decode(errors="replace")
 
     def form(self, path: str, data: dict, base: str | None = None):
-        """GET the page for its CSRF token, then POST the form, as a browser does."""
+        """GET the page for its CSRF token, then POST the form with the page as Referer, as a browser does
+        (Django checks the Referer on HTTPS, which gunicorn reports from nginx's X-Forwarded-Proto)."""
         status, _, html = self.request(path, base=base)
         assert status == 200, (path, status)
         token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        return self.request(path, {"csrfmiddlewaretoken": token, **data}, base=base)
+        return self.request(path, {"csrfmiddlewaretoken": token, **data}, base=base,
+                            headers={"Referer": (base or self.base) + path})
 
 
 def _db_rows(url: str, query: str) -> list[tuple]:
