@@ -7,6 +7,7 @@ from onewindow.core.views import healthz, livez
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("", include("onewindow.operations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("onewindow.accounts.urls")),
