@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from onewindow.core.pdf import qr_data_uri, render_pdf
 
 from .models import Case, CaseDocument, MaterialFile
+from .notices import render_context
 
 RESULT_NOTICES = {CaseDocument.Kind.GRANT, CaseDocument.Kind.REFUSAL, CaseDocument.Kind.DELIVERY}
 
@@ -17,10 +18,8 @@ def document_pdf(document: CaseDocument) -> bytes:
             return handle.read()
     from onewindow.ratings.services import rating_url  # ratings builds on cases: import at use
 
-    data = document.data
     content = render_pdf("cases/pdf/document.html", {
-        "doc": document, "data": data, "title": document.get_kind_display(),
-        "qr": qr_data_uri(data["progress_url"]),
+        **render_context(document),
         # 好差评: every result notice carries a QR code to rate the case (一事一评).
         "rating_qr": qr_data_uri(rating_url(document.case)) if document.kind in RESULT_NOTICES else None,
     })

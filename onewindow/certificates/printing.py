@@ -1,13 +1,12 @@
 """The certificate PDF: rendered on first download (never inside a decision) and cached under MEDIA_ROOT."""
 
-import datetime
 import os
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
 
-from onewindow.core.pdf import qr_data_uri, render_pdf
+from onewindow.core.pdf import chinese_date, qr_data_uri, render_pdf
 
 from .models import Certificate
 
@@ -17,20 +16,15 @@ def cache_path(certificate: Certificate) -> Path:
     return Path(settings.MEDIA_ROOT) / "certificates" / f"{certificate.token}-{certificate.print_count}.pdf"
 
 
-def _chinese_date(iso: str) -> str:
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def render_certificate(certificate: Certificate) -> bytes:
     """Landscape A4: page 1 the original (正本), page 2 the duplicate (副本)."""
     printed = certificate.printed
     context = {
         "p": printed,
         "copies": ["正本", "副本"],
-        "valid_from": _chinese_date(printed["valid_from"]),
-        "valid_until": _chinese_date(printed["valid_until"]),
-        "issued_on": _chinese_date(printed["issued_on"]),
+        "valid_from": chinese_date(printed["valid_from"]),
+        "valid_until": chinese_date(printed["valid_until"]),
+        "issued_on": chinese_date(printed["issued_on"]),
         "qr": qr_data_uri(printed["verify_url"]),
         "signature": certificate.signature,
         "key_id": certificate.key_id,
