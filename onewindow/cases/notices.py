@@ -82,8 +82,11 @@ def _grant(case: Case) -> dict:
     data = {"title": "准予登记决定书" if registration else "准予行政许可决定书",
             "legal_basis": version.legal_basis, "result_name": version.result_name,
             "certificate_list": _certificates(case)}
-    organisation = case.organisation if case.organisation_id else None
-    if organisation is not None:
+    if case.organisation_id:
+        from onewindow.registry.models import Organisation
+
+        # Re-read: the grant has just changed the row, and the case may hold the instance from before.
+        organisation = Organisation.objects.get(pk=case.organisation_id)
         data["registered"] = _registered_rows(organisation)
         if version.registry_action == RegistryAction.CHANGE:
             data["changes"] = _changes(case)
