@@ -29,6 +29,7 @@ import base64
 import ctypes
 import ctypes.util
 import datetime
+import hashlib
 import io
 import logging
 import os
@@ -263,3 +264,10 @@ def chinese_date(value) -> str:
         return ""
     day = datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def links_key() -> str:
+    """A short key of ONEWINDOW_PUBLIC_URL, part of the cache name of every PDF that carries a QR code to
+    the site: a cached PDF made while the site was served elsewhere (another port, a new domain) is
+    rendered again rather than handed out with codes that lead nowhere."""
+    return hashlib.sha256(settings.ONEWINDOW_PUBLIC_URL.rstrip("/").encode()).hexdigest()[:8]

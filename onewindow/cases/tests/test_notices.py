@@ -1,18 +1,16 @@
 """Every notice and decision the window hands out: rendered to PDF, read back as text (pypdf), its QR code
 decoded from the embedded image (zxing-cpp) and followed over HTTP to a page that answers 200."""
 
-import io
 import urllib.request
 
 import pytest
 from django.db import transaction
-import zxingcpp
-from pypdf import PdfReader
 
 from onewindow.cases import conf, services
 from onewindow.cases.documents import document_pdf
 from onewindow.cases.models import Case, CaseDocument
 from onewindow.catalog.models import OrgKind, RegistryAction
+from onewindow.core.tests.pdfread import flat, read_pdf
 from onewindow.registry.services import organisation_establish
 
 from .factories import PERSON_ID, make_case, make_item, mark
@@ -20,26 +18,9 @@ from .factories import PERSON_ID, make_case, make_item, mark
 K = CaseDocument.Kind
 
 
-def read_pdf(content: bytes) -> tuple[str, list[str]]:
-    """(the text of every page, the distinct texts of the QR codes in the page images, in order: WeasyPrint
-    may list a page's images on each page of the document)."""
-    reader = PdfReader(io.BytesIO(content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    codes = []
-    for page in reader.pages:
-        for image in page.images:
-            codes += [code.text for code in zxingcpp.read_barcodes(image.image.convert("L"))]
-    return text, list(dict.fromkeys(codes))
-
-
-def flat(text: str) -> str:
-    """pypdf breaks lines where the PDF does; assertions look for phrases across them."""
-    return "".join(text.split())
-
-
 def document(case: Case, kind: str) -> tuple[str, list[str]]:
-    text, codes = read_pdf(document_pdf(case.documents.get(kind=kind)))
-    return flat(text), codes
+    pages, codes = read_pdf(document_pdf(case.documents.get(kind=kind)))
+    return flat("".join(pages)), codes
 
 
 @pytest.fixture
@@ -197,7 +178,7 @@ def test_every_notice_qr_opens_a_page_on_the_running_site(live_server, settings,
     documents = CaseDocument.objects.filter(case__in=[accepted, corrected, rejected])
     assert {d.kind for d in documents} == {K.ACCEPTANCE, K.REFUSAL, K.CORRECTION, K.NON_ACCEPTANCE}
     for notice in documents:
-        _text, codes = read_pdf(document_pdf(notice))
+        _pages, codes = read_pdf(document_pdf(notice))
         assert codes and codes[0] == f"{live_server.url}/progress/{notice.case.case_no}"
         with urllib.request.urlopen(codes[0], timeout=30) as response:  # follows the redirect to the form
             assert response.status == 200
