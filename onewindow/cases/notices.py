@@ -55,13 +55,12 @@ def _changes(case: Case) -> list[list[str]]:
     from onewindow.registry.models import REGISTERED_ITEMS, OrganisationVersion
     from onewindow.registry.validation import ITEM_LABELS
 
-    changed = (OrganisationVersion.objects.filter(organisation=case.organisation_id, case_no=case.case_no)
-               .order_by("-number").first())
-    previous = changed and (OrganisationVersion.objects.filter(organisation=case.organisation_id,
-                                                               number__lt=changed.number).order_by("-number").first())
-    if not previous:
+    # Called in the decide transaction right after the register appended this case's version: the newest
+    # two versions are after and before.
+    versions = list(OrganisationVersion.objects.filter(organisation=case.organisation_id).order_by("-number")[:2])
+    if len(versions) < 2 or versions[0].case_no != case.case_no:
         return []
-    before, after = previous.data, changed.data
+    after, before = versions[0].data, versions[1].data
 
     def shown(key, value):
         return format_capital(value) if key == "registered_capital" else (value or "")
