@@ -406,8 +406,10 @@ def case_receipt(request, case_no):
 @require_GET
 @applicant_required
 def my_cases(request):
-    """The signed-in applicant's cases, newest first."""
-    return render(request, "portal/my_cases.html", {"cases": selectors.my_cases(request.user)})
+    """The signed-in applicant's cases, newest first; for an organisation account also the organisation's
+    cases filed at the window (read-only: state and dates, no materials)."""
+    return render(request, "portal/my_cases.html", {"cases": selectors.my_cases(request.user),
+                                                    "window_cases": selectors.organisation_window_cases(request.user)})
 
 
 def _delivery_form(case, posted=None, errors=None):
@@ -476,7 +478,8 @@ def case_file(request, case_no, pk):
 @require_GET
 @applicant_required
 def my_certificates(request):
-    """Certificates issued by the signed-in applicant's cases, with download and verification links."""
+    """Certificates issued by the signed-in applicant's cases and, for an organisation account, every valid
+    certificate of the organisation; with download and verification links."""
     return render(request, "portal/my_certificates.html", {"certificates": selectors.my_certificates(request.user)})
 
 
