@@ -13,6 +13,7 @@ RSS. With --out, the last PDF of each kind is written there (for `pdftoppm -r 60
 """
 
 import argparse
+import functools
 import os
 import resource
 import statistics
@@ -153,10 +154,8 @@ def main(argv=None) -> None:
 
     certificate = _certificate()
     cases = [("certificate", lambda: render_certificate(certificate))]
-    for kind in CaseDocument.Kind.values:
-        cases.append((kind, lambda notice=_notice(kind): render_pdf(*notice)))
-    report = _monthly_report()
-    cases.append(("monthly report", lambda: render_pdf(*report)))
+    cases += [(kind, functools.partial(render_pdf, *_notice(kind))) for kind in CaseDocument.Kind.values]
+    cases.append(("monthly report", functools.partial(render_pdf, *_monthly_report())))
     cases = [(name, render) for name, render in cases if not args.only or args.only in name]
     print(f"setup {1000 * (time.perf_counter() - started):.0f} ms; n={args.n}")
     print(f"{'document':<15} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8} {'cpu p50':>8} {'size':>9}")

@@ -5,11 +5,18 @@ import hmac
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from onewindow.cases.models import GUIDE_COLUMNS, Case, CaseDocument, CaseMaterial, CaseState, CaseStep, IdType
+from onewindow.cases.models import (
+    GUIDE_COLUMNS,
+    Case,
+    CaseDocument,
+    CaseMaterial,
+    CaseState,
+    CaseStep,
+    IdType,
+)
 from onewindow.catalog.models import OrgKind
 from onewindow.catalog.selectors import published_items
 from onewindow.certificates.models import Certificate
-from onewindow.certificates.selectors import certificates_for_cases
 
 from .models import Notification
 

@@ -28,6 +28,7 @@ from onewindow.cases.selectors import case_light
 from onewindow.catalog.models import Channel, FormField, Item, OrgKind
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
+from onewindow.certificates.selectors import certificates_for_cases
 from onewindow.core.errors import ServiceError, ValidationFailed
 
 from . import selectors, services, throttle
@@ -428,7 +429,7 @@ def _delivery_form(case, posted=None, errors=None):
 def _case_page(request, case, *, error="", delivery=None, status=200):
     return render(request, "portal/case.html", {
         "case": case, "error": error, "delivery": delivery or _delivery_form(case),
-        "certificates": list(selectors.certificates_for_cases([case.case_no])) if case.result_certificates else [],
+        "certificates": list(certificates_for_cases([case.case_no])) if case.result_certificates else [],
         "light": case_light(case, services.cases.today()),
     }, status=status)
 
