@@ -125,6 +125,9 @@ def details(case: Case, kind: str) -> dict:
 def render_context(document: CaseDocument) -> dict:
     """Template context of a document's PDF: the snapshot, its title and the links of the case as served now."""
     data = document.data
+    if document.kind in (K.REFUSAL, K.NON_ACCEPTANCE) and "remedies" not in data:
+        # Snapshots from before the remedies were recorded (or bulk-loaded history): Art. 38 still applies.
+        data = {**data, "remedies": conf.remedies(data.get("department", ""))}
     progress_url = conf.public_progress_url(data["case_no"])
     with translation.override("zh-hans"):
         title = data.get("title") or str(document.get_kind_display())

@@ -148,6 +148,14 @@ def test_non_acceptance_remedies_name_the_configured_bodies(chief, today, settin
     assert conf.remedies("其他厅")["court"] == conf.DEFAULT_REMEDIES["court"]
 
 
+def test_refusal_snapshot_without_remedies_still_prints_them(chief, today):
+    """Art. 38 行政许可法 holds for refusals issued before the remedies were part of the snapshot."""
+    case = services.case_reject(case=make_case(make_item(), chief), actor=chief, reason="不符合条件")
+    notice = case.documents.get()
+    CaseDocument.objects.filter(pk=notice.pk).update(data={k: v for k, v in notice.data.items() if k != "remedies"})
+    assert "60日内向湖南省人民政府申请行政复议" in document(case, K.NON_ACCEPTANCE)[0]
+
+
 @pytest.mark.parametrize("delivery", ["window", "post"])
 def test_proof_of_service_says_how_who_and_when(chief, today, delivery):
     case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
