@@ -132,4 +132,6 @@ def render_context(document: CaseDocument) -> dict:
     with translation.override("zh-hans"):
         title = data.get("title") or str(document.get_kind_display())
     return {"doc": document, "data": data, "title": title, "progress_url": progress_url,
-            "qr": qr_data_uri(progress_url)}
+            "qr": qr_data_uri(progress_url),
+            # The kind's own body; a kind without one (yet) prints the common facts and its reasons.
+            "body": [f"cases/pdf/kinds/{document.kind}.html", "cases/pdf/kinds/_common.html"]}

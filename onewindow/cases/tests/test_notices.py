@@ -156,6 +156,17 @@ def test_refusal_snapshot_without_remedies_still_prints_them(chief, today):
     assert "60日内向湖南省人民政府申请行政复议" in document(case, K.NON_ACCEPTANCE)[0]
 
 
+def test_a_kind_without_its_own_body_prints_the_common_one(chief, today):
+    from onewindow.cases.notices import render_context
+    from onewindow.core.pdf import render_pdf
+
+    case = services.case_reject(case=make_case(make_item(), chief), actor=chief, reason="不符合条件")
+    notice = case.documents.get()
+    notice.kind = "some_new_kind"  # e.g. a notice kind added later, before its template
+    pages, codes = read_pdf(render_pdf("cases/pdf/document.html", render_context(notice)))
+    assert "现告知如下" in flat(pages[0]) and "不符合条件" in flat(pages[0]) and codes
+
+
 @pytest.mark.parametrize("delivery", ["window", "post"])
 def test_proof_of_service_says_how_who_and_when(chief, today, delivery):
     case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
