@@ -8,17 +8,22 @@ long after, so it states the facts as they were that day, in Chinese (documents 
 where the site is served now (the QR code and progress address follow ONEWINDOW_PUBLIC_URL).
 """
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 from onewindow.catalog.models import RegistryAction
+from onewindow.certificates.models import CERTIFICATE_TITLES
+from onewindow.certificates.services import format_capital
 from onewindow.core.pdf import qr_data_uri
+from onewindow.registry.models import ITEMS_BY_KIND, REGISTERED_ITEMS, Organisation, OrganisationVersion
+from onewindow.registry.validation import ITEM_LABELS
 
 from . import conf
 from .models import Case, CaseDocument
 
 K = CaseDocument.Kind
 
-# Registrations are decided by a 准予登记决定书; other grants by a 准予(行政)许可决定书.
+# Registrations are decided by a 准予登记决定书; other grants by a 准予许可决定书.
 REGISTRATION_ACTIONS = {RegistryAction.ESTABLISH, RegistryAction.CHANGE, RegistryAction.DEREGISTER}
 # 行政许可法 Art. 32(4): one notice names everything to correct. No statute fixes the consequence of not
 # correcting; the wording is the department's, from settings (ONEWINDOW_CORRECTION_RULE) or this default.
@@ -36,10 +41,6 @@ def _materials_received(case: Case) -> list[dict]:
 
 def _registered_rows(organisation) -> list[list[str]]:
     """The organisation's registered items as they now stand: [label, value], printed labels."""
-    from onewindow.certificates.services import format_capital
-    from onewindow.registry.models import ITEMS_BY_KIND
-    from onewindow.registry.validation import ITEM_LABELS
-
     rows = [["名称", organisation.name], ["统一社会信用代码", organisation.credit_code]]
     for key in ITEMS_BY_KIND[organisation.kind]:
         if key == "name":
@@ -51,10 +52,6 @@ def _registered_rows(organisation) -> list[list[str]]:
 
 def _changes(case: Case) -> list[list[str]]:
     """[label, before, after] for each registered item this case changed (from the register's versions)."""
-    from onewindow.certificates.services import format_capital
-    from onewindow.registry.models import REGISTERED_ITEMS, OrganisationVersion
-    from onewindow.registry.validation import ITEM_LABELS
-
     # Called in the decide transaction right after the register appended this case's version: the newest
     # two versions are after and before.
     versions = list(OrganisationVersion.objects.filter(organisation=case.organisation_id).order_by("-number")[:2])
@@ -70,20 +67,16 @@ def _changes(case: Case) -> list[list[str]]:
 
 
 def _certificates(case: Case) -> list[dict]:
-    from onewindow.certificates.models import CERTIFICATE_TITLES
-
     return [{"title": CERTIFICATE_TITLES.get(c["kind"], ""), "number": c["number"]} for c in case.result_certificates]
 
 
 def _grant(case: Case) -> dict:
     version = case.item_version
     registration = version.registry_action in REGISTRATION_ACTIONS
-    data = {"title": "准予登记决定书" if registration else "准予行政许可决定书",
+    data = {"title": "准予登记决定书" if registration else "准予许可决定书",
             "legal_basis": version.legal_basis, "result_name": version.result_name,
             "certificate_list": _certificates(case)}
     if case.organisation_id:
-        from onewindow.registry.models import Organisation
-
         # Re-read: the grant has just changed the row, and the case may hold the instance from before.
         organisation = Organisation.objects.get(pk=case.organisation_id)
         data["registered"] = _registered_rows(organisation)
@@ -103,8 +96,6 @@ def details(case: Case, kind: str) -> dict:
                     "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
                     "due_provisional": case.due_provisional, "materials": _materials_received(case)}
         if kind == K.CORRECTION:
-            from django.conf import settings
-
             return {**common, "correction_rule": getattr(settings, "ONEWINDOW_CORRECTION_RULE", "") or CORRECTION_RULE}
         if kind == K.DEFICIENCY:
             return {**common, "commitment_signed": case.commitment_signed, "lapse": DEFICIENCY_LAPSE,
@@ -114,7 +105,7 @@ def details(case: Case, kind: str) -> dict:
         if kind in (K.REFUSAL, K.NON_ACCEPTANCE):
             return {**common, "legal_basis": version.legal_basis, "remedies": conf.remedies(version.implementing_body)}
         if kind == K.DELIVERY:
-            delivered = [f"{d.get_kind_display()} {d.number}" for d in
+            delivered = [f"{d.data.get('title') or d.get_kind_display()} {d.number}" for d in
                          case.documents.filter(kind__in=[K.GRANT, K.REFUSAL]).order_by("id")]
             issued = timezone.localtime(case.issued_at) if case.issued_at else timezone.localtime()
             return {**common, "delivered": delivered, "certificate_list": _certificates(case),

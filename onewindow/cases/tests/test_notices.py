@@ -121,7 +121,7 @@ def test_licence_decision_without_register_says_what_is_permitted(chief, today):
     case = services.case_accept(case=make_case(make_item(name="慈善信托备案"), chief), actor=chief)
     services.case_decide(case=case, actor=chief, outcome="grant", reason="材料齐全，符合条件。")
     text, _codes = document(case, K.GRANT)
-    assert "准予行政许可决定书" in text and "准予事项慈善信托备案" in text and "材料齐全，符合条件。" in text
+    assert "准予许可决定书" in text and "准予事项慈善信托备案" in text and "材料齐全，符合条件。" in text
 
 
 def test_refusal_states_reasons_basis_and_remedies_with_their_time_limits(chief, today):
