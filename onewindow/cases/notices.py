@@ -9,6 +9,7 @@ where the site is served now (the QR code and progress address follow ONEWINDOW_
 """
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from onewindow.catalog.models import RegistryAction
@@ -122,7 +123,8 @@ def render_context(document: CaseDocument) -> dict:
     progress_url = conf.public_progress_url(data["case_no"])
     with translation.override("zh-hans"):
         title = data.get("title") or str(document.get_kind_display())
+    complaint_url = settings.ONEWINDOW_PUBLIC_URL.rstrip("/") + reverse("ratings:complaint_new")
     return {"doc": document, "data": data, "title": title, "progress_url": progress_url,
-            "qr": qr_data_uri(progress_url),
+            "qr": qr_data_uri(progress_url), "complaint_url": complaint_url,
             # The kind's own body; a kind without one (yet) prints the common facts and its reasons.
             "body": [f"cases/pdf/kinds/{document.kind}.html", "cases/pdf/kinds/_common.html"]}

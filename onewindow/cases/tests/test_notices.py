@@ -43,7 +43,7 @@ def test_acceptance_lists_dates_materials_and_progress_link(chief, today, settin
     assert "法定办结日期" in text
     assert "1.变更登记申请表（纸质（窗口核验），原件已核验，复印件1份）" in text  # name, form, original, copies
     assert "登记证书正副本（免提交（共享复用）" in text
-    assert "投诉电话：0731-2" in text
+    assert "投诉电话：0731-2" in text and "网上投诉：http://127.0.0.1:8765/ratings/complaints/new/" in text
     # The QR and the printed address follow the public base URL of the running site, not the snapshot.
     assert codes == [f"http://127.0.0.1:8765/progress/{case.case_no}"]
     assert codes[0] in text
