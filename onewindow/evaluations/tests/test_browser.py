@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 
-from onewindow.portal.tests.conftest import browser, new_context  # noqa: F401 (fixtures)
 
 from .conftest import PDF, make_world
 
