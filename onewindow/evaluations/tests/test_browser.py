@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 
-
 from .conftest import PDF, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
