@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from onewindow.accounts.models import AuthorityGrant, Role, User
 from onewindow.catalog.models import ItemVersion, LimitUnit, Route
@@ -326,6 +327,18 @@ def case_detail(user: User, case_no: str) -> Case | None:
             .select_related("item_version", "item", "filed_by", "organisation").defer(*GUIDE_COLUMNS)
             .prefetch_related(materials, "steps", "pauses", documents)
             .filter(case_no=case_no).first())
+
+
+def open_duplicates(*, item, id_number: str, day: datetime.date) -> list[Case]:
+    """Open cases of this applicant (ID number or credit code) for this item filed on `day`: a second
+    intake is more likely a repeated click than a second application (uses the id_number index)."""
+    id_number = (id_number or "").strip().upper()
+    if not id_number:
+        return []
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return list(Case.objects.filter(id_number=id_number, item=item, state__in=OPEN_STATES, created_at__gte=start,
+                                    created_at__lt=start + datetime.timedelta(days=1))
+                .only("case_no", "state", "created_at").order_by("created_at")[:5])
 
 
 def applicant_prefill(code: str) -> dict:

@@ -5,6 +5,7 @@ Every view is for signed-in staff (`staff_required`); what a person may see and 
 """
 
 import datetime
+import secrets
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -28,6 +29,8 @@ from .uploads import atomic_files
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
 INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
+INTAKE_DONE_KEY = "intake_done"  # session: one-time intake token → the case it filed
+INTAKE_TOKENS_KEPT = 20
 # Catalog choice fields store values the register reads (e.g. `lost`); people see their labels.
 CHOICE_LABELS = dict(ReplacementReason.choices)
 
@@ -132,6 +135,15 @@ def _intake_action(case, user, action: str, post):
                                 reason=post.get("reason", ""))
 
 
+def _remember_intake(request, case) -> None:
+    """The form's one-time token → its case, for the last few intakes of this browser session."""
+    done = request.session.get(INTAKE_DONE_KEY, {})
+    token = request.POST.get("intake_token", "")
+    if token:
+        done = dict(list(done.items())[-(INTAKE_TOKENS_KEPT - 1):]) | {token: case.case_no}
+        request.session[INTAKE_DONE_KEY] = done
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required(*COUNTER)
 def intake(request):
@@ -140,7 +152,7 @@ def intake(request):
     items = _staff_items(request.user)
     source = request.POST if request.method == "POST" else request.GET
     item = items.filter(pk=_int(source.get("item", ""))).first()
-    values, errors, error = {}, {}, ""
+    values, errors, error, duplicates = {}, {}, "", []
     if request.method == "GET":
         found = request.GET.get("find", "").strip()
         if found:
@@ -151,10 +163,19 @@ def intake(request):
     else:
         values = request.POST.dict()
         action = request.POST.get("do", "")
+        already = request.session.get(INTAKE_DONE_KEY, {}).get(request.POST.get("intake_token", ""))
+        duplicates = []
+        if already:  # Back and submit again: the case exists, nothing is filed twice
+            messages.info(request, _("This application was already filed as case %(no)s.") % {"no": already})
+            return redirect("cases:case", case_no=already)
         if item is None:
             error = _("Choose an item.")
         elif action not in INTAKE_ACTIONS:
             error = _("Choose what to do with the application.")
+        elif request.POST.get("confirm_duplicate") != "on" and (duplicates := selectors.open_duplicates(
+                item=item, id_number=request.POST.get("id_number", ""), day=services.today())):
+            error = _("This applicant already has an open case for this item filed today. Open it, or tick "
+                      "the confirmation to file another.")
         else:
             version = item.current_version
             form_data = {f.key: request.POST.get(f"form_{f.key}", "").strip() for f in version.form_fields.all()}
@@ -167,6 +188,7 @@ def intake(request):
             except ServiceError as exc:
                 error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
             else:
+                _remember_intake(request, case)
                 messages.success(request, _("Case %(no)s: %(state)s.") % {"no": case.case_no,
                                                                           "state": CaseState(case.state).label})
                 return redirect("cases:case", case_no=case.case_no)
@@ -184,8 +206,9 @@ def intake(request):
         field.options = [(value, _choice_label(value)) for value in field.choices or ()]
         field.posted = values.get(f"form_{field.key}", "")
         field.error = errors.get(f"form.{field.key}")
-    status = 422 if error else 200
+    status = 409 if duplicates else 422 if error else 200
     return render(request, "cases/intake.html", {
+        "intake_token": request.POST.get("intake_token") or secrets.token_urlsafe(16), "duplicates": duplicates,
         "items": items, "item": item, "version": version, "materials": materials, "fields": fields,
         "values": values, "errors": errors, "error": error, "modes": CaseMaterial.Mode.choices,
         "id_types": IdType.choices, "channels": Channel.choices,

@@ -220,6 +220,8 @@ class Complaint(models.Model):
     reply_level = models.CharField(_("satisfaction with the reply"), max_length=20, choices=Level.choices,
                                    blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # A fully anonymous report (no mobile) is followed with a 6-digit code shown once; only its keyed hash is kept.
+    query_code_hash = models.CharField(_("query code (hashed)"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("complaint or report")
