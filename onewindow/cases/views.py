@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -173,7 +174,7 @@ def intake(request):
         elif action not in INTAKE_ACTIONS:
             error = _("Choose what to do with the application.")
         elif request.POST.get("confirm_duplicate") != "on" and (duplicates := selectors.open_duplicates(
-                item=item, id_number=request.POST.get("id_number", ""), day=services.today())):
+                item=item, id_number=request.POST.get("id_number", ""), day=timezone.localdate())):
             error = _("This applicant already has an open case for this item filed today. Open it, or tick "
                       "the confirmation to file another.")
         else:
