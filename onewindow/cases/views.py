@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.accounts.models import AuthorityGrant, Role
 from onewindow.accounts.permissions import staff_required
-from onewindow.catalog.models import Channel, Item
+from onewindow.catalog.models import Channel, Item, RegistryAction
 from onewindow.certificates.models import ReplacementReason
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.registry.selectors import change_preview
 
-from . import selectors, services
+from . import action_forms, selectors, services
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
 from .uploads import atomic_files
@@ -231,11 +232,14 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
     today = services.today()
     grants = selectors.user_grants(request.user, case.item_id)
     allowed = selectors.allowed_actions(case, request.user, grants)
+    common, rare = action_forms.offered(allowed)
     materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
         case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
         or (case.deficiency_pending and case.is_open)))
     return render(request, "cases/case.html", {
-        "case": case, "allowed": allowed, "light": selectors.case_light(case, today),
+        "case": case, "allowed": allowed, "common_actions": common, "rare_actions": rare,
+        "rare_names": [offer.name for offer in rare],
+        "register_preview": _register_preview(case, allowed), "light": selectors.case_light(case, today),
         "deficiency_light": selectors.deficiency_light(case, today), "materials_open": materials_open,
         "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
@@ -244,6 +248,18 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
                       for f in case.item_version.form_fields.all()],
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
     }, status=status)
+
+
+def _register_preview(case, allowed) -> list[tuple[str, str, str]]:
+    """For the person deciding a registration: the register's current items against the applied ones."""
+    version = case.item_version
+    if not {"decide", "record_external_decision"} & set(allowed) or version.registry_action not in (
+            RegistryAction.CHANGE, RegistryAction.ESTABLISH):
+        return []
+    kinds = list(version.org_kinds or [])
+    kind = (case.form_data or {}).get("org_kind") or (kinds[0] if kinds else "")
+    return change_preview(case.organisation if version.registry_action == RegistryAction.CHANGE else None,
+                          kind, case.form_data)
 
 
 @require_GET
