@@ -186,7 +186,7 @@ def light_expression(today: datetime.date, versions_by_cutoff: dict[datetime.dat
 
 @dataclass
 class QueueFilters:
-    tab: str = "todo"  # todo (待办) | done (已办)
+    tab: str = "todo"  # todo (待办) | done (已办) | all (全部办件: oversight and leaders, open or closed)
     item: int | None = None
     state: str = ""
     light: str = ""
@@ -197,6 +197,8 @@ class QueueFilters:
 
 
 PAGE_SIZE = 50
+LISTS_WITH_CLOSED = ("done", "all")
+SEARCH_ALL_ROLES = (Role.SUPERVISOR, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 # Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
 # beyond the current page are counted, past that the page says "more than".
 COUNT_CAP = 1000
@@ -266,6 +268,8 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     qs = visible_cases(user)
     if filters.tab == "done":
         qs = qs.filter(_handled_by(user)).order_by("-created_at", "-pk")
+    elif filters.tab == "all":
+        qs = qs.order_by("-created_at", "-pk")  # every visible case, newest first (index case_created)
     else:
         qs = qs.filter(state__in=OPEN_STATES).order_by(F("promised_due").asc(nulls_last=True), "created_at", "pk")
         if not user.has_role(*OVERSIGHT_ROLES):
@@ -291,7 +295,7 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     light = light_expression(today, cutoffs)
     matching, qs = qs, qs.annotate(light=light)  # the lights cost a join and a CASE: only where needed
     # Only open cases have a light, so the counts never look at the (long) closed history.
-    opened = qs.filter(state__in=OPEN_STATES) if filters.tab == "done" else qs
+    opened = qs.filter(state__in=OPEN_STATES) if filters.tab in LISTS_WITH_CLOSED else qs
     # Grouped rather than one filtered count per light: the light is computed once per row.
     per_light = dict(opened.order_by().values_list("light").annotate(n=Count("pk")))
     counts = {light.value: per_light.get(light.value, 0) for light in Light}
@@ -305,7 +309,7 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
         total = counts[filters.light]
     page = max(1, page)
     start = (page - 1) * per_page
-    if filters.tab == "done" and not filters.light:
+    if filters.tab in LISTS_WITH_CLOSED and not filters.light:
         cap = start + COUNT_CAP
         total = matching.order_by().values("pk")[:cap + 1].count()
         total, capped = min(total, cap), total > cap

@@ -22,6 +22,7 @@ from onewindow.catalog.models import Channel, Item, RegistryAction
 from onewindow.certificates.models import ReplacementReason
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.registry.selectors import change_preview
+from onewindow.workdays import services as workdays
 
 from . import action_forms, selectors, services
 from .documents import document_response, material_file_response
@@ -64,8 +65,9 @@ def _staff_items(user):
 def queue(request):
     """待办 / 已办, filtered and searched, with counts per light. Any staff member (own items only)."""
     get = request.GET
+    tabs = ("todo", "done", "all") if request.user.has_role(*selectors.SEARCH_ALL_ROLES) else ("todo", "done")
     filters = selectors.QueueFilters(
-        tab="done" if get.get("tab") == "done" else "todo", item=_int(get.get("item", "")),
+        tab=get.get("tab") if get.get("tab") in tabs else "todo", item=_int(get.get("item", "")),
         state=get.get("state", "") if get.get("state") in CaseState.values else "",
         light=get.get("light", "") if get.get("light") in ("green", "yellow", "red") else "",
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
@@ -79,7 +81,7 @@ def queue(request):
     return render(request, "cases/queue.html", {
         "queue": result, "filters": filters, "states": states.items(), "channels": channels.items(),
         "items": _staff_items(request.user).values_list("pk", "current_version__name"),
-        "may_intake": request.user.has_role(*COUNTER),
+        "may_intake": request.user.has_role(*COUNTER), "may_search_all": "all" in tabs,
     })
 
 
@@ -238,7 +240,7 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         or (case.deficiency_pending and case.is_open)))
     return render(request, "cases/case.html", {
         "case": case, "allowed": allowed, "common_actions": common, "rare_actions": rare,
-        "rare_names": [offer.name for offer in rare],
+        "rare_names": [offer.name for offer in rare], "provisional": _provisional_dates(case),
         "register_preview": _register_preview(case, allowed), "light": selectors.case_light(case, today),
         "deficiency_light": selectors.deficiency_light(case, today), "materials_open": materials_open,
         "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
@@ -248,6 +250,13 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
                       for f in case.item_version.form_fields.all()],
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
     }, status=status)
+
+
+def _provisional_dates(case) -> dict[str, bool]:
+    """Which due date rests on a year whose calendar is not yet published (the case stores one flag for
+    both): the marker goes beside that date only."""
+    return {name: bool(case.due_provisional and day and workdays.is_provisional(day))
+            for name, day in (("promised", case.promised_due), ("statutory", case.statutory_due))}
 
 
 def _register_preview(case, allowed) -> list[tuple[str, str, str]]:

@@ -76,3 +76,15 @@ def test_higher_authority_decision_refuses_an_empty_form_naming_the_fields(login
     assert response.status_code == 422 and Case.objects.get(pk=case.pk).state == CaseState.FORWARDED
     assert client.post(url, {"outcome": "grant", "document_no": "民函〔2026〕1号"}).status_code == 302
     assert Case.objects.get(pk=case.pk).state == CaseState.DECIDED
+
+
+def test_provisional_marker_stands_beside_the_provisional_date_only(login, chief, today):
+    import datetime
+
+    case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
+    Case.objects.filter(pk=case.pk).update(promised_due=datetime.date(2026, 12, 18),
+                                           statutory_due=datetime.date(2027, 3, 12), due_provisional=True)
+    page = login(chief).get(reverse("cases:case", args=[case.case_no])).content.decode()
+    rows = {row.split("</th>")[0]: row for row in page.split("<tr><th>")[1:]}
+    assert 'class="provisional"' not in rows["承诺办结日期"]
+    assert "2027-03-12" in rows["法定办结日期"] and 'class="provisional"' in rows["法定办结日期"]
