@@ -13,11 +13,14 @@ from onewindow.audit.services import audit_log
 from onewindow.core.errors import ServiceError
 
 from .content import CHILDREN, CONTENT_FIELDS
-from .models import FAQ, CatalogInfo, FlowStep, FormField, Item, ItemVersion, Material
+from .models import FAQ, CatalogInfo, FlowStep, FormField, Item, ItemVersion, Material, SearchSynonym
 from .services import (
     catalog_label_set,
     item_create,
     item_update,
+    synonym_delete,
+    synonym_errors,
+    synonym_set,
     version_draft_create,
     version_draft_delete,
     version_publish,
@@ -196,3 +199,35 @@ class CatalogInfoAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SearchSynonymForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in synonym_errors(cleaned.get("term") or self.instance.term,
+                                             " ".join((cleaned.get("matches") or "").split())).items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Administrators keep the words people search with; every change goes through the service (audited)."""
+
+    form = SearchSynonymForm
+    list_display = ["term", "matches"]
+    search_fields = ["term", "matches"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["term"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        saved = synonym_set(term=obj.term, matches=obj.matches, actor=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        synonym_delete(term=obj.term, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for term in queryset.values_list("term", flat=True):
+            synonym_delete(term=term, actor=request.user)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemType(models.TextChoices):
@@ -52,7 +53,7 @@ class CaseType(models.TextChoices):
 
 
 class ResultType(models.TextChoices):
-    CERTIFICATE = "certificate", _("Certificate")  # 出证
+    CERTIFICATE = "certificate", pgettext_lazy("result type", "Certificate")  # 出证
     APPROVAL = "approval", _("Approval")  # 审批
     DOCUMENT = "document", _("Document")  # 出文
     OTHER = "other", _("Other")
@@ -73,7 +74,7 @@ class Channel(models.TextChoices):
     WINDOW = "window", _("At the window")
     PC = "pc", _("Online (PC)")
     MOBILE = "mobile", _("Online (mobile)")
-    POST = "post", _("By post")
+    POST = "post", pgettext_lazy("application channel", "By post")
     OTHER = "other", _("Other")
 
 
@@ -194,7 +195,7 @@ class ItemVersion(models.Model):
     in_hall = models.BooleanField(_("in the service hall"), default=True)
 
     # place and contacts
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(pgettext_lazy("service guide", "address"), max_length=200)
     hours = models.CharField(_("hours"), max_length=200)
     consult_phone = models.CharField(_("enquiry phone"), max_length=50)
     complaint_phone = models.CharField(_("complaint phone"), max_length=50)
@@ -300,7 +301,7 @@ class Material(DraftChild):
     originals = models.PositiveSmallIntegerField(_("paper originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("photocopies"), default=0)
     form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.BOTH)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("material", "required"), default=True)
     secondary = models.BooleanField(_("may be supplied later (容缺)"), default=False)
     blank_form = models.CharField(_("blank form"), max_length=200, blank=True)
     sample = models.CharField(_("filled-in sample"), max_length=200, blank=True)
@@ -366,7 +367,7 @@ class FormField(DraftChild):
         TEXT = "text", _("Text")
         TEXTAREA = "textarea", _("Long text")
         DATE = "date", _("Date")
-        NUMBER = "number", _("Number")
+        NUMBER = "number", pgettext_lazy("field type", "Number")
         MONEY = "money", _("Amount (yuan)")
         CHOICE = "choice", _("Choice")
 
@@ -375,7 +376,7 @@ class FormField(DraftChild):
     key = models.SlugField(_("key"), max_length=50)
     label = models.CharField(_("label"), max_length=100)
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("form field", "required"), default=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     help_text = models.CharField(_("help text"), max_length=200, blank=True)
 
@@ -387,3 +388,21 @@ class FormField(DraftChild):
 
     def __str__(self):
         return self.label
+
+
+class SearchSynonym(models.Model):
+    """A word people use for items ("证书补发", "换证") and the catalog words it stands for: the service
+    finder also finds items matching any of them. Kept by administrators in the admin."""
+
+    term = models.CharField(_("word people use"), max_length=30, unique=True)
+    matches = models.CharField(_("catalog words it finds"), max_length=200,
+                               help_text=_("Separated by spaces: an item whose name or keywords contain any of "
+                                           "them is found."))
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.matches}"

@@ -8,7 +8,7 @@ from onewindow.audit.services import field_changes
 from onewindow.core.errors import ValidationFailed
 
 from .models import Organisation, OrganisationVersion
-from .validation import ITEM_LABELS, clean_items
+from .validation import clean_items, item_label
 
 PUBLIC_FIELDS = ("name", "credit_code", "kind", "status", "registration_authority", "established_on")
 
@@ -65,4 +65,4 @@ def change_preview(organisation: Organisation | None, kind: str, data: dict) -> 
     current = organisation.registered_items() if organisation is not None else {}
     applied = {key: None if value is None else str(value) for key, value in applied.items()}
     changes = field_changes({key: current.get(key) for key in applied}, applied)
-    return [(str(ITEM_LABELS[key]), before or "", after) for key, (before, after) in changes.items()]
+    return [(str(item_label(key, kind)), before or "", after) for key, (before, after) in changes.items()]
