@@ -51,6 +51,8 @@ def test_complainants_follow_their_complaint_and_anonymous_report(new_context, l
     # A complaint with a mobile, answered by the unit: the complainant reads the reply without an account.
     supervisor, chief = _staff("supervisor", Role.SUPERVISOR), _staff("chief", Role.CHIEF_APPROVER)
     unit = Department.objects.create(name="行政审批处")
+    chief.department = unit
+    chief.save(update_fields=["department"])
     complaint = ratings.complaint_create(kind="complaint", source="portal", subject="等候太久", content="排队两小时",
                                          person_name="赵晓红", person_mobile="13800004321")
     ratings.complaint_assign(complaint=complaint, actor=supervisor, department=unit, assignee=chief)
