@@ -10,10 +10,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log
+from onewindow.cases.uploads import check_upload
 from onewindow.core.errors import ServiceError
 
 from .content import CHILDREN, CONTENT_FIELDS
-from .models import FAQ, CatalogInfo, FlowStep, FormField, Item, ItemVersion, Material, SearchSynonym
+from .forms_files import guide_form_store
+from .models import (
+    FAQ,
+    CatalogInfo,
+    FlowStep,
+    FormField,
+    GuideForm,
+    Item,
+    ItemVersion,
+    Material,
+    SearchSynonym,
+)
 from .services import (
     catalog_label_set,
     item_create,
@@ -231,3 +243,37 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for term in queryset.values_list("term", flat=True):
             synonym_delete(term=term, actor=request.user)
+
+
+class GuideFormForm(forms.ModelForm):
+    upload = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+    class Meta:
+        model = GuideForm
+        fields = ["item", "material_key", "kind"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            try:
+                check_upload(name=upload.name, content=upload.read())
+            except ServiceError as exc:
+                self.add_error("upload", str(exc.message))
+            upload.seek(0)
+        return cleaned
+
+
+@admin.register(GuideForm)
+class GuideFormAdmin(admin.ModelAdmin):
+    """The blank forms and samples the guides link to: replace a generated template with the official file."""
+
+    form = GuideFormForm
+    list_display = ["item", "material_key", "kind", "file_name", "generated", "stored_at"]
+    list_filter = ["kind", "generated"]
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["upload"]
+        saved = guide_form_store(item=obj.item, material_key=obj.material_key, kind=obj.kind, name=upload.name,
+                                 content=upload.read(), actor=request.user)
+        obj.pk = saved.pk

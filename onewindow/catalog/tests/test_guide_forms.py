@@ -48,3 +48,21 @@ def test_a_department_replaces_a_template_with_its_file_checked_by_content(found
                      content=official, actor=None)
     response = client.get(reverse("catalog:guide_form", args=[foundation.code, "blank", form.material_key]))
     assert response.content == official and not GuideForm.objects.get(pk=form.pk).generated
+
+
+def test_administrator_replaces_a_template_in_the_admin(foundation, administrator, login, clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    guide_forms_generate(Item.objects.filter(pk=foundation.pk))
+    form = GuideForm.objects.filter(item=foundation, kind="blank").first()
+    url = reverse("admin:catalog_guideform_change", args=[form.pk])
+    assert login(clerk).get(url).status_code in (302, 403)
+    client = login(administrator)
+    data = {"item": foundation.pk, "material_key": form.material_key, "kind": "blank"}
+    refused = client.post(url, {**data, "upload": SimpleUploadedFile("表.pdf", b"not a pdf at all")})
+    assert refused.status_code == 200 and GuideForm.objects.get(pk=form.pk).generated
+    official = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    done = client.post(url, {**data, "upload": SimpleUploadedFile("正式申请表.pdf", official)})
+    assert done.status_code == 302
+    stored = GuideForm.objects.get(pk=form.pk)
+    assert bytes(stored.data) == official and stored.file_name == "正式申请表.pdf" and not stored.generated
