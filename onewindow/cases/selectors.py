@@ -198,6 +198,7 @@ class QueueFilters:
 
 PAGE_SIZE = 50
 LISTS_WITH_CLOSED = ("done", "all")
+MAX_PAGE = 100_000
 SEARCH_ALL_ROLES = (Role.SUPERVISOR, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 # Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
 # beyond the current page are counted, past that the page says "more than".
@@ -307,7 +308,7 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
                Light.GREEN: Q(promised_due__gte=today)}[filters.light]
         qs = qs.filter(due, state__in=OPEN_STATES, light=filters.light)
         total = counts[filters.light]
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # a huge page number would overflow the database's OFFSET
     start = (page - 1) * per_page
     if filters.tab in LISTS_WITH_CLOSED and not filters.light:
         cap = start + COUNT_CAP

@@ -38,3 +38,10 @@ def test_clerk_has_no_all_cases_tab(login, chief, clerk, today):
     case = _closed_case(chief)
     page = login(clerk).get(reverse("cases:queue"), {"tab": "all", "q": case.case_no}).content.decode()
     assert "?tab=all" not in page and reverse("cases:case", args=[case.case_no]) not in page  # 待办 instead
+
+
+def test_a_huge_page_number_is_an_empty_page_not_a_server_error(login, api, supervisor, today):
+    """Found by the API fuzz test: page=27119067195148146311168 overflowed SQLite's OFFSET (500)."""
+    huge = "27119067195148146311168"
+    assert login(supervisor).get(reverse("cases:queue"), {"tab": "all", "page": huge}).status_code == 200
+    assert api(supervisor).get("/api/v1/cases", page=huge, done="true").status_code in (200, 422)
