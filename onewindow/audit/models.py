@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -35,7 +36,7 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_id = models.CharField(pgettext_lazy("audit", "object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SYSTEM)

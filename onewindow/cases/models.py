@@ -7,6 +7,7 @@ are mapped to code lists only at interfaces.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.catalog.models import Channel
 
@@ -239,7 +240,7 @@ class CaseStep(models.Model):
     to_state = models.CharField(_("to state"), max_length=12, choices=CaseState.choices)
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DONE)
+    status = models.CharField(pgettext_lazy("step", "status"), max_length=8, choices=Status.choices, default=Status.DONE)
 
     class Meta:
         verbose_name = _("handling step")

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from onewindow.accounts.models import AuthorityGrant, Role, User
 from onewindow.catalog.models import ItemVersion, LimitUnit, Route
@@ -185,7 +186,7 @@ def light_expression(today: datetime.date, versions_by_cutoff: dict[datetime.dat
 
 @dataclass
 class QueueFilters:
-    tab: str = "todo"  # todo (待办) | done (已办)
+    tab: str = "todo"  # todo (待办) | done (已办) | all (全部办件: oversight and leaders, open or closed)
     item: int | None = None
     state: str = ""
     light: str = ""
@@ -196,6 +197,9 @@ class QueueFilters:
 
 
 PAGE_SIZE = 50
+LISTS_WITH_CLOSED = ("done", "all")
+MAX_PAGE = 100_000
+SEARCH_ALL_ROLES = (Role.SUPERVISOR, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 # Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
 # beyond the current page are counted, past that the page says "more than".
 COUNT_CAP = 1000
@@ -265,6 +269,8 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     qs = visible_cases(user)
     if filters.tab == "done":
         qs = qs.filter(_handled_by(user)).order_by("-created_at", "-pk")
+    elif filters.tab == "all":
+        qs = qs.order_by("-created_at", "-pk")  # every visible case, newest first (index case_created)
     else:
         qs = qs.filter(state__in=OPEN_STATES).order_by(F("promised_due").asc(nulls_last=True), "created_at", "pk")
         if not user.has_role(*OVERSIGHT_ROLES):
@@ -290,7 +296,7 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
     light = light_expression(today, cutoffs)
     matching, qs = qs, qs.annotate(light=light)  # the lights cost a join and a CASE: only where needed
     # Only open cases have a light, so the counts never look at the (long) closed history.
-    opened = qs.filter(state__in=OPEN_STATES) if filters.tab == "done" else qs
+    opened = qs.filter(state__in=OPEN_STATES) if filters.tab in LISTS_WITH_CLOSED else qs
     # Grouped rather than one filtered count per light: the light is computed once per row.
     per_light = dict(opened.order_by().values_list("light").annotate(n=Count("pk")))
     counts = {light.value: per_light.get(light.value, 0) for light in Light}
@@ -302,9 +308,9 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
                Light.GREEN: Q(promised_due__gte=today)}[filters.light]
         qs = qs.filter(due, state__in=OPEN_STATES, light=filters.light)
         total = counts[filters.light]
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # a huge page number would overflow the database's OFFSET
     start = (page - 1) * per_page
-    if filters.tab == "done" and not filters.light:
+    if filters.tab in LISTS_WITH_CLOSED and not filters.light:
         cap = start + COUNT_CAP
         total = matching.order_by().values("pk")[:cap + 1].count()
         total, capped = min(total, cap), total > cap
@@ -326,6 +332,18 @@ def case_detail(user: User, case_no: str) -> Case | None:
             .select_related("item_version", "item", "filed_by", "organisation").defer(*GUIDE_COLUMNS)
             .prefetch_related(materials, "steps", "pauses", documents)
             .filter(case_no=case_no).first())
+
+
+def open_duplicates(*, item, id_number: str, day: datetime.date) -> list[Case]:
+    """Open cases of this applicant (ID number or credit code) for this item filed on `day`: a second
+    intake is more likely a repeated click than a second application (uses the id_number index)."""
+    id_number = (id_number or "").strip().upper()
+    if not id_number:
+        return []
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return list(Case.objects.filter(id_number=id_number, item=item, state__in=OPEN_STATES, created_at__gte=start,
+                                    created_at__lt=start + datetime.timedelta(days=1))
+                .only("case_no", "state", "created_at").order_by("created_at")[:5])
 
 
 def applicant_prefill(code: str) -> dict:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.models import AuthorityGrant, User
 from onewindow.accounts.services import may_act
@@ -712,12 +713,23 @@ def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> C
     return case
 
 
+EXTERNAL_DECISION_FIELDS = {"outcome": gettext_lazy("the higher authority's decision (grant or refuse)"),
+                            "document_no": gettext_lazy("the decision's document number"),
+                            "reason": gettext_lazy("the reasons for the refusal")}
+
+
 def case_record_external_decision(*, case: Case, actor: User, outcome: str, document_no: str,
                                   reason: str = "") -> Case:
     """The higher authority has decided (back-office items): record its outcome and document number."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "record_external_decision")
-        case.external_doc_no = _require(document_no, "document_no")
+        missing = {field: label for field, label in EXTERNAL_DECISION_FIELDS.items() if not {
+            "outcome": outcome in Outcome.values, "document_no": (document_no or "").strip(),
+            "reason": outcome != Outcome.REFUSE or (reason or "").strip()}[field]}
+        if missing:  # an empty form names every field it lacks, not just "the reasons"
+            raise ValidationFailed(_("Please fill in: %(fields)s.") % {"fields": "、".join(map(str, missing.values()))},
+                                   code="fields_required", details={field: "required" for field in missing})
+        case.external_doc_no = document_no.strip()
         changes = _decision(case, actor, outcome, reason)
         _save(case, before, DECISION_FIELDS + ["external_doc_no"])
         step = _step(case, actor, "record_external_decision", before, f"{case.external_doc_no} {reason}".strip())

@@ -5,24 +5,28 @@ Every view is for signed-in staff (`staff_required`); what a person may see and 
 """
 
 import datetime
+import secrets
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.accounts.models import AuthorityGrant, Role
 from onewindow.accounts.permissions import staff_required
-from onewindow.catalog.models import Channel, Item
+from onewindow.catalog.models import Channel, Item, RegistryAction
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.selectors import certificates_of_case
 from onewindow.certificates.services import PRINT_ROLES
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.registry.selectors import change_preview
+from onewindow.workdays import services as workdays
 
-from . import selectors, services
+from . import action_forms, selectors, services
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
 from .uploads import atomic_files
@@ -30,6 +34,8 @@ from .uploads import atomic_files
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
 INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
+INTAKE_DONE_KEY = "intake_done"  # session: one-time intake token → the case it filed
+INTAKE_TOKENS_KEPT = 20
 # Catalog choice fields store values the register reads (e.g. `lost`); people see their labels.
 CHOICE_LABELS = dict(ReplacementReason.choices)
 
@@ -61,8 +67,9 @@ def _staff_items(user):
 def queue(request):
     """待办 / 已办, filtered and searched, with counts per light. Any staff member (own items only)."""
     get = request.GET
+    tabs = ("todo", "done", "all") if request.user.has_role(*selectors.SEARCH_ALL_ROLES) else ("todo", "done")
     filters = selectors.QueueFilters(
-        tab="done" if get.get("tab") == "done" else "todo", item=_int(get.get("item", "")),
+        tab=get.get("tab") if get.get("tab") in tabs else "todo", item=_int(get.get("item", "")),
         state=get.get("state", "") if get.get("state") in CaseState.values else "",
         light=get.get("light", "") if get.get("light") in ("green", "yellow", "red") else "",
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
@@ -76,7 +83,7 @@ def queue(request):
     return render(request, "cases/queue.html", {
         "queue": result, "filters": filters, "states": states.items(), "channels": channels.items(),
         "items": _staff_items(request.user).values_list("pk", "current_version__name"),
-        "may_intake": request.user.has_role(*COUNTER),
+        "may_intake": request.user.has_role(*COUNTER), "may_search_all": "all" in tabs,
     })
 
 
@@ -134,6 +141,15 @@ def _intake_action(case, user, action: str, post):
                                 reason=post.get("reason", ""))
 
 
+def _remember_intake(request, case) -> None:
+    """The form's one-time token → its case, for the last few intakes of this browser session."""
+    done = request.session.get(INTAKE_DONE_KEY, {})
+    token = request.POST.get("intake_token", "")
+    if token:
+        done = dict(list(done.items())[-(INTAKE_TOKENS_KEPT - 1):]) | {token: case.case_no}
+        request.session[INTAKE_DONE_KEY] = done
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required(*COUNTER)
 def intake(request):
@@ -142,7 +158,7 @@ def intake(request):
     items = _staff_items(request.user)
     source = request.POST if request.method == "POST" else request.GET
     item = items.filter(pk=_int(source.get("item", ""))).first()
-    values, errors, error = {}, {}, ""
+    values, errors, error, duplicates = {}, {}, "", []
     if request.method == "GET":
         found = request.GET.get("find", "").strip()
         if found:
@@ -153,10 +169,19 @@ def intake(request):
     else:
         values = request.POST.dict()
         action = request.POST.get("do", "")
+        already = request.session.get(INTAKE_DONE_KEY, {}).get(request.POST.get("intake_token", ""))
+        duplicates = []
+        if already:  # Back and submit again: the case exists, nothing is filed twice
+            messages.info(request, _("This application was already filed as case %(no)s.") % {"no": already})
+            return redirect("cases:case", case_no=already)
         if item is None:
             error = _("Choose an item.")
         elif action not in INTAKE_ACTIONS:
             error = _("Choose what to do with the application.")
+        elif request.POST.get("confirm_duplicate") != "on" and (duplicates := selectors.open_duplicates(
+                item=item, id_number=request.POST.get("id_number", ""), day=timezone.localdate())):
+            error = _("This applicant already has an open case for this item filed today. Open it, or tick "
+                      "the confirmation to file another.")
         else:
             version = item.current_version
             form_data = {f.key: request.POST.get(f"form_{f.key}", "").strip() for f in version.form_fields.all()}
@@ -169,6 +194,7 @@ def intake(request):
             except ServiceError as exc:
                 error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
             else:
+                _remember_intake(request, case)
                 messages.success(request, _("Case %(no)s: %(state)s.") % {"no": case.case_no,
                                                                           "state": CaseState(case.state).label})
                 return redirect("cases:case", case_no=case.case_no)
@@ -186,8 +212,9 @@ def intake(request):
         field.options = [(value, _choice_label(value)) for value in field.choices or ()]
         field.posted = values.get(f"form_{field.key}", "")
         field.error = errors.get(f"form.{field.key}")
-    status = 422 if error else 200
+    status = 409 if duplicates else 422 if error else 200
     return render(request, "cases/intake.html", {
+        "intake_token": request.POST.get("intake_token") or secrets.token_urlsafe(16), "duplicates": duplicates,
         "items": items, "item": item, "version": version, "materials": materials, "fields": fields,
         "values": values, "errors": errors, "error": error, "modes": CaseMaterial.Mode.choices,
         "id_types": IdType.choices, "channels": Channel.choices,
@@ -209,11 +236,14 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
     today = services.today()
     grants = selectors.user_grants(request.user, case.item_id)
     allowed = selectors.allowed_actions(case, request.user, grants)
+    common, rare = action_forms.offered(allowed)
     materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
         case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
         or (case.deficiency_pending and case.is_open)))
     return render(request, "cases/case.html", {
-        "case": case, "allowed": allowed, "light": selectors.case_light(case, today),
+        "case": case, "allowed": allowed, "common_actions": common, "rare_actions": rare,
+        "rare_names": [offer.name for offer in rare], "provisional": _provisional_dates(case),
+        "register_preview": _register_preview(case, allowed), "light": selectors.case_light(case, today),
         "deficiency_light": selectors.deficiency_light(case, today), "materials_open": materials_open,
         "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
@@ -229,6 +259,25 @@ def _documents_and_printing(user, case) -> dict:
     """Context of the case page's "documents and printing" section (cases/_documents.html)."""
     return {"case_certificates": list(certificates_of_case(case.case_no)) if case.result_certificates else [],
             "may_print": user.has_role(*PRINT_ROLES)}
+
+
+def _provisional_dates(case) -> dict[str, bool]:
+    """Which due date rests on a year whose calendar is not yet published (the case stores one flag for
+    both): the marker goes beside that date only."""
+    return {name: bool(case.due_provisional and day and workdays.is_provisional(day))
+            for name, day in (("promised", case.promised_due), ("statutory", case.statutory_due))}
+
+
+def _register_preview(case, allowed) -> list[tuple[str, str, str]]:
+    """For the person deciding a registration: the register's current items against the applied ones."""
+    version = case.item_version
+    if not {"decide", "record_external_decision"} & set(allowed) or version.registry_action not in (
+            RegistryAction.CHANGE, RegistryAction.ESTABLISH):
+        return []
+    kinds = list(version.org_kinds or [])
+    kind = (case.form_data or {}).get("org_kind") or (kinds[0] if kinds else "")
+    return change_preview(case.organisation if version.registry_action == RegistryAction.CHANGE else None,
+                          kind, case.form_data)
 
 
 @require_GET

@@ -10,14 +10,29 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log
+from onewindow.cases.uploads import check_upload
 from onewindow.core.errors import ServiceError
 
 from .content import CHILDREN, CONTENT_FIELDS
-from .models import FAQ, CatalogInfo, FlowStep, FormField, Item, ItemVersion, Material
+from .forms_files import guide_form_store
+from .models import (
+    FAQ,
+    CatalogInfo,
+    FlowStep,
+    FormField,
+    GuideForm,
+    Item,
+    ItemVersion,
+    Material,
+    SearchSynonym,
+)
 from .services import (
     catalog_label_set,
     item_create,
     item_update,
+    synonym_delete,
+    synonym_errors,
+    synonym_set,
     version_draft_create,
     version_draft_delete,
     version_publish,
@@ -196,3 +211,69 @@ class CatalogInfoAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SearchSynonymForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in synonym_errors(cleaned.get("term") or self.instance.term,
+                                             " ".join((cleaned.get("matches") or "").split())).items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Administrators keep the words people search with; every change goes through the service (audited)."""
+
+    form = SearchSynonymForm
+    list_display = ["term", "matches"]
+    search_fields = ["term", "matches"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["term"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        saved = synonym_set(term=obj.term, matches=obj.matches, actor=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        synonym_delete(term=obj.term, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for term in queryset.values_list("term", flat=True):
+            synonym_delete(term=term, actor=request.user)
+
+
+class GuideFormForm(forms.ModelForm):
+    upload = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+    class Meta:
+        model = GuideForm
+        fields = ["item", "material_key", "kind"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            try:
+                check_upload(name=upload.name, content=upload.read())
+            except ServiceError as exc:
+                self.add_error("upload", str(exc.message))
+            upload.seek(0)
+        return cleaned
+
+
+@admin.register(GuideForm)
+class GuideFormAdmin(admin.ModelAdmin):
+    """The blank forms and samples the guides link to: replace a generated template with the official file."""
+
+    form = GuideFormForm
+    list_display = ["item", "material_key", "kind", "file_name", "generated", "stored_at"]
+    list_filter = ["kind", "generated"]
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["upload"]
+        saved = guide_form_store(item=obj.item, material_key=obj.material_key, kind=obj.kind, name=upload.name,
+                                 content=upload.read(), actor=request.user)
+        obj.pk = saved.pk

@@ -1,10 +1,13 @@
 """Reads of the published catalog, with the joins each page needs."""
 
-from django.db.models import Prefetch, QuerySet
+import operator
+from functools import reduce
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from .codes import ITEM_TYPE
 from .content import CHILDREN
-from .models import CatalogInfo, Item, ItemVersion
+from .models import CatalogInfo, Item, ItemVersion, SearchSynonym
 from .search import facet_token
 
 
@@ -18,8 +21,13 @@ def published_items(*, q: str = "", item_type: str = "", service_object: str = "
     items = (Item.objects.filter(is_active=True, current_version__isnull=False)
              .select_related("current_version").order_by("code"))
     if q.strip():
-        for word in q.lower().split():
-            items = items.filter(current_version__search_text__contains=word)
+        words = q.lower().split()
+        synonyms = dict(SearchSynonym.objects.filter(term__in=words).values_list("term", "matches"))
+        for word in words:
+            # A word people use (证书补发) also finds the items its synonym names (补（换）发).
+            alternatives = [word, *synonyms.get(word, "").lower().split()]
+            items = items.filter(reduce(operator.or_, (Q(current_version__search_text__contains=alternative)
+                                                       for alternative in alternatives)))
     if item_type:
         items = items.filter(current_version__item_type=item_type)
     if service_object:

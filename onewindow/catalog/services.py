@@ -9,7 +9,7 @@ from onewindow.audit.services import audit_log, field_changes
 from onewindow.core.errors import Conflict, NotFound, ValidationFailed
 
 from .content import CHILDREN, Content, content_from_data, content_of, content_to_data
-from .models import CatalogInfo, Item, ItemVersion
+from .models import CatalogInfo, Item, ItemVersion, SearchSynonym
 from .rules import guide_violations
 from .search import facets_for, search_text_for
 
@@ -174,3 +174,37 @@ def catalog_label_set(*, label: str, actor) -> CatalogInfo:
         info.label = label
         info.save()
     return info
+
+
+SYNONYM = "catalog.searchsynonym"
+
+
+def synonym_errors(term: str, words: str) -> dict[str, str]:
+    errors = {}
+    if not term or len(term) > 30 or len(term.split()) > 1:
+        errors["term"] = _("Enter one word of at most 30 characters.")
+    if not words or len(words) > 200:
+        errors["matches"] = _("Enter the catalog words it finds, separated by spaces (at most 200 characters).")
+    return errors
+
+
+def synonym_set(*, term: str, matches: str, actor) -> SearchSynonym:
+    """Add or change a search synonym: `term` (what people type) finds items matching any word of `matches`."""
+    term, words = (term or "").strip().lower(), " ".join((matches or "").split())
+    if errors := synonym_errors(term, words):
+        raise ValidationFailed(_("Please correct the marked fields."), details=errors)
+    with transaction.atomic():
+        synonym = SearchSynonym.objects.select_for_update().filter(term=term).first() or SearchSynonym(term=term)
+        if synonym.matches != words:
+            audit_log(action="catalog.synonym_set", actor=_actor(actor), object_type=SYNONYM, object_id=term,
+                      changes={"matches": [synonym.matches, words]})
+            synonym.matches = words
+            synonym.save()
+    return synonym
+
+
+def synonym_delete(*, term: str, actor) -> None:
+    with transaction.atomic():
+        deleted, _rows = SearchSynonym.objects.filter(term=term).delete()
+        if deleted:
+            audit_log(action="catalog.synonym_deleted", actor=_actor(actor), object_type=SYNONYM, object_id=term)

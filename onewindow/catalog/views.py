@@ -1,6 +1,7 @@
 """Public service guides (办事指南): no login needed, read-only."""
 
 import re
+from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from onewindow.core.pdf import render_pdf
 
-from .models import ItemType, OrgKind, ServiceObject
+from .models import GuideForm, ItemType, OrgKind, ServiceObject
 from .pagecache import cached_for_visitors
 from .selectors import catalog_label, items_by_type, published_guide, published_items
 
@@ -58,4 +59,16 @@ def guide_pdf(request, code: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     safe_code = re.sub(r"[^A-Za-z0-9_-]", "_", version.item.code)
     response["Content-Disposition"] = f'inline; filename="guide-{safe_code}.pdf"'
+    return response
+
+
+@require_GET
+def guide_form(request, code: str, kind: str, material_key: str):
+    """Public: a blank form or sample named in the guide, as stored in the catalog."""
+    version = _guide_or_404(code)
+    form = GuideForm.objects.filter(item=version.item, kind=kind, material_key=material_key).first()
+    if form is None:
+        raise Http404
+    response = HttpResponse(bytes(form.data), content_type=form.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(form.file_name)}"
     return response

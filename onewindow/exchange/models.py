@@ -9,6 +9,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlatformProfile(models.Model):
@@ -141,7 +142,7 @@ class ApiRequestLog(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True)
     client = models.ForeignKey(PlatformClient, models.CASCADE, related_name="requests", verbose_name=_("client"))
-    method = models.CharField(_("method"), max_length=8)
+    method = models.CharField(pgettext_lazy("HTTP", "method"), max_length=8)
     path = models.CharField(_("path"), max_length=200)
     status = models.PositiveSmallIntegerField(_("status"))
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))

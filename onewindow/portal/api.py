@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from onewindow.audit.context import client_ip_of
 from onewindow.cases.models import CaseState
 from onewindow.core.errors import NotFound, ServiceError
+from onewindow.ratings import selectors as ratings_selectors
 
 from . import selectors, throttle
 
@@ -21,8 +22,8 @@ class TooManyAttempts(ServiceError):
 
 
 class ProgressIn(Schema):
-    case_no: str
-    last4: str
+    case_no: str  # a case number, or a complaint/report tracking number (TS…/JB…)
+    last4: str  # for a report filed without a mobile: its 6-digit query code
 
 
 class StepOut(Schema):
@@ -41,11 +42,41 @@ class ProgressOut(Schema):
     steps: list[StepOut]
 
 
-@router.post("/progress", response=ProgressOut, auth=None)
+class ComplaintProgressOut(Schema):
+    tracking_no: str
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    received_at: datetime.datetime
+    reply_due: datetime.date
+    reply: str
+    replied_at: datetime.datetime | None
+
+
+def _complaint_progress(tracking_no: str, proof: str, address: str) -> dict:
+    """A complaint's state, reply due date and reply, given the last four digits of the complainant's
+    mobile or the report's query code; throttled like the case query."""
+    if throttle.blocked("progress", case=tracking_no, address=address):
+        raise TooManyAttempts(_("Too many failed attempts; please wait 15 minutes and try again."))
+    if ratings_selectors.complaint_for_proof(tracking_no, proof) is None:
+        throttle.failed("progress", case=tracking_no, address=address)
+        raise NotFound(_("No complaint or report matches this number and these digits."), code="no_match")
+    c = ratings_selectors.complaint_public(tracking_no)
+    return {"tracking_no": c.tracking_no, "kind": c.kind, "kind_label": str(c.get_kind_display()),
+            "state": c.state, "state_label": str(c.get_state_display()), "received_at": c.created_at,
+            "reply_due": c.due_on, "reply": c.reply, "replied_at": c.replied_at}
+
+
+@router.post("/progress", response=ProgressOut | ComplaintProgressOut, auth=None)
 def progress(request, payload: ProgressIn):
     """Anyone: a case's state and timeline, given its number and the last four digits of the contact
-    mobile or the ID number. 404 for any mismatch; 429 after repeated failures."""
+    mobile or the ID number; or a complaint's state and reply, given its tracking number and the last four
+    digits of the complainant's mobile (or a report's 6-digit query code). 404 for any mismatch; 429 after
+    repeated failures."""
     case_no, address = payload.case_no.strip()[:50], client_ip_of(request) or "unknown"
+    if ratings_selectors.is_tracking_number(case_no):
+        return _complaint_progress(case_no, payload.last4, address)
     if throttle.blocked("progress", case=case_no, address=address):
         raise TooManyAttempts(_("Too many failed attempts; please wait 15 minutes and try again."))
     case = selectors.case_public(case_no) if case_no else None

@@ -206,7 +206,12 @@ def applicant_of(user: User) -> cases.Applicant:
     handler as contact and agent (代办人)."""
     profile = _profile(user)
     if profile.kind == ApplicantProfile.Kind.ORGANISATION:
-        return cases.Applicant(kind=ApplicantKind.ORGANISATION, name=profile.organisation_name, id_type=IdType.USCC,
+        # The register's current record, not the name given at sign-up: the organisation may have changed it.
+        registered = Organisation.objects.filter(credit_code=profile.credit_code).first()
+        return cases.Applicant(kind=ApplicantKind.ORGANISATION, id_type=IdType.USCC,
+                               name=registered.name if registered else profile.organisation_name,
+                               address=registered.address if registered else "",
+                               legal_representative=registered.legal_representative if registered else "",
                                id_number=profile.credit_code, contact_name=user.full_name,
                                contact_mobile=user.mobile, agent_name=user.full_name,
                                agent_id_number=user.id_number, agent_mobile=user.mobile)
@@ -346,7 +351,20 @@ def application_submit(*, case: Case, actor: User) -> Case:
             raise ValidationFailed(_("The application is not complete yet."), code="incomplete", details=errors)
         if correction:
             return cases.case_resubmit(case=case, actor=actor, opinion=_("Corrections submitted online"))
+        _applicant_refresh(case, actor)
         return cases.case_submit(case=case, actor=actor)
+
+
+def _applicant_refresh(case: Case, actor: User) -> None:
+    """A draft started before the organisation's change of name is filed under its current name."""
+    if case.organisation_id is None:
+        return
+    current = Organisation.objects.filter(pk=case.organisation_id).values_list("name", flat=True).first()
+    if current and current != case.applicant_name:
+        audit_log(action="case.applicant_renamed", actor=actor, obj=case,
+                  changes={"applicant_name": [case.applicant_name, current]})
+        case.applicant_name = current
+        case.save(update_fields=["applicant_name"])
 
 
 # --- delivery ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ urlpatterns = [
     path("my/certificates/<str:token>/pdf", views.certificate_download, name="certificate_download"),
     path("my/inbox/", views.inbox, name="inbox"),
     path("progress/", views.progress_query, name="progress_query"),
+    path("progress/complaint/<str:tracking_no>/", views.complaint_progress, name="complaint_progress"),
     # No trailing slash: the QR code on every notice points here (cases.conf.public_progress_url).
     path("progress/<str:case_no>", views.progress, name="progress"),
     path("progress/<str:case_no>/documents/<int:pk>/", views.progress_document, name="progress_document"),

@@ -30,6 +30,7 @@ from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
 from onewindow.certificates.selectors import certificates_for_cases
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.ratings.selectors import complaint_for_proof, complaint_public, is_tracking_number
 
 from . import selectors, services, throttle
 from .models import DeliveryChoice, OneTimeCode
@@ -37,6 +38,7 @@ from .sms import config
 
 SESSION_SECONDS = int(config("PORTAL_SESSION_SECONDS", "1800"))
 PROOF_KEY = "portal_progress_cases"
+COMPLAINT_PROOF_KEY = "portal_progress_complaints"
 
 
 def applicant_required(view):
@@ -519,6 +521,8 @@ def progress_query(request):
     """Public: case number + last four digits of the mobile or ID number; throttled per case and address."""
     values = {"case_no": (request.POST.get("case_no") or request.GET.get("case_no") or "").strip()[:50]}
     error = ""
+    if request.method == "POST" and is_tracking_number(values["case_no"]):
+        return _complaint_query(request, values)
     if request.method == "POST":
         case_no, address = values["case_no"], _address(request)
         if throttle.blocked("progress", case=case_no, address=address):
@@ -534,6 +538,33 @@ def progress_query(request):
             error = _("No case matches this number and these four digits.")
     return render(request, "portal/progress_query.html", {"values": values, "error": error},
                   status=422 if error else 200)
+
+
+def _complaint_query(request, values):
+    """A complaint or report (TS/JB number) with the last four digits of the complainant's mobile or, for
+    a report filed without one, its 6-digit query code; throttled like the case query."""
+    tracking_no, address = values["case_no"], _address(request)
+    if throttle.blocked("progress", case=tracking_no, address=address):
+        error = _("Too many failed attempts; please wait 15 minutes and try again.")
+    elif complaint_for_proof(tracking_no, request.POST.get("last4", "")) is not None:
+        proofs = [no for no in request.session.get(COMPLAINT_PROOF_KEY, []) if no != tracking_no][-9:]
+        request.session[COMPLAINT_PROOF_KEY] = [*proofs, tracking_no]
+        return redirect("portal:complaint_progress", tracking_no=tracking_no)
+    else:
+        throttle.failed("progress", case=tracking_no, address=address)
+        error = _("No complaint or report matches this number and these digits.")
+    return render(request, "portal/progress_query.html", {"values": values, "error": error}, status=422)
+
+
+@require_GET
+def complaint_progress(request, tracking_no):
+    """A complaint's state, reply due date and reply, for a browser that has given the proof."""
+    complaint = None
+    if tracking_no in request.session.get(COMPLAINT_PROOF_KEY, []):
+        complaint = complaint_public(tracking_no)
+    if complaint is None:
+        return redirect(f"{reverse('portal:progress_query')}?case_no={tracking_no}")
+    return render(request, "portal/complaint_progress.html", {"c": complaint})
 
 
 @require_GET

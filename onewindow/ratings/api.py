@@ -64,6 +64,7 @@ class ComplaintOut(Schema):
     anonymous: bool
     person_name: str | None
     person_mobile: str | None
+    query_code: str = ""  # only when filing a report without a mobile: the public progress query's proof
 
 
 def _rating_out(rating: Rating, case_no: str) -> dict:
@@ -114,7 +115,7 @@ def complaint_create(request, body: ComplaintIn):
                                   subject=body.subject, content=body.content, actor=request.user,
                                   case_no=body.case_no, anonymous=body.anonymous, person_name=body.person_name,
                                   person_mobile=body.person_mobile)
-    return Status(201, _complaint_out(request, c))
+    return Status(201, _complaint_out(request, c) | {"query_code": c.query_code})
 
 
 @router.get("/complaints/{tracking_no}", response=ComplaintOut)

@@ -6,6 +6,7 @@ Levels and channels are stored by meaning; `exchange.codelists` maps them to pla
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -62,7 +63,7 @@ class Rating(models.Model):
     visit = models.CharField(_("visit"), max_length=10, blank=True)
     attempt = models.PositiveSmallIntegerField(_("rating number"), default=1)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    channel = models.CharField(_("channel"), max_length=14, choices=RatingChannel.choices)
+    channel = models.CharField(pgettext_lazy("rating", "channel"), max_length=14, choices=RatingChannel.choices)
     scores = models.JSONField(_("indicator scores"), default=dict, blank=True)
     text = models.TextField(_("comment"), blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
@@ -120,7 +121,7 @@ class Rectification(models.Model):
     rectify_due = models.DateField(_("rectification due"))
     visited_at = models.DateTimeField(_("return visit at"), null=True, blank=True)
     visit_note = models.TextField(_("return visit record"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(pgettext_lazy("rectification", "outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("rectification record"), blank=True)
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     fix_level = models.CharField(_("applicant's rating of the fix"), max_length=20, choices=Level.choices,
@@ -142,7 +143,7 @@ class Appeal(models.Model):
     """申诉复核: the unit contests a rating as mistaken or malicious; a supervisor decides."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("appeal", "Pending")
         UPHELD = "upheld", _("Upheld: rating excluded")
         REJECTED = "rejected", _("Rejected")
 
@@ -150,13 +151,13 @@ class Appeal(models.Model):
                                       verbose_name=_("rectification"))
     reason = models.TextField(_("reason"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                 verbose_name=_("filed by"))
+                                 verbose_name=pgettext_lazy("appeal", "filed by"))
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision reasons"), blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("appeal", "decided at"), null=True, blank=True)
+    decision_note = models.TextField(pgettext_lazy("appeal", "decision reasons"), blank=True)
 
     class Meta:
         verbose_name = _("appeal")
@@ -190,13 +191,13 @@ class Complaint(models.Model):
         OTHER = "other", _("Other")
 
     class State(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("complaint", "Received")
         ASSIGNED = "assigned", _("Assigned")
         REPLIED = "replied", _("Replied")
         CLOSED = "closed", _("Closed")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    tracking_no = models.CharField(_("tracking number"), max_length=30, unique=True)
+    tracking_no = models.CharField(pgettext_lazy("complaint", "tracking number"), max_length=30, unique=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, default=Category.OTHER)
     subject = models.CharField(_("subject"), max_length=200)
@@ -204,7 +205,7 @@ class Complaint(models.Model):
     case = models.ForeignKey("cases.Case", models.PROTECT, null=True, blank=True, related_name="complaints",
                              verbose_name=_("case"))
     anonymous = models.BooleanField(_("anonymous"), default=False)
-    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     person_mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("submitted by"))
@@ -220,6 +221,8 @@ class Complaint(models.Model):
     reply_level = models.CharField(_("satisfaction with the reply"), max_length=20, choices=Level.choices,
                                    blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # A fully anonymous report (no mobile) is followed with a 6-digit code shown once; only its keyed hash is kept.
+    query_code_hash = models.CharField(_("query code (hashed)"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("complaint or report")
@@ -249,7 +252,7 @@ class Urging(models.Model):
     complaint = models.ForeignKey(Complaint, models.PROTECT, null=True, blank=True, related_name="urgings",
                                   verbose_name=_("complaint"))
     to_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="urgings_received",
-                                verbose_name=_("to"))
+                                verbose_name=pgettext_lazy("urging", "to"))
     message = models.TextField(_("message"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("urged by"))

@@ -1,6 +1,7 @@
 """Reads of the ratings app: lists with their joins, and the supervision board (电子监察)."""
 
 import datetime
+import hmac
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,6 +19,33 @@ from .models import Appeal, Complaint, Rectification, Urging
 BOARD_LIMIT = 200
 HANDLING_STATES = [CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.FORWARDED,
                    CaseState.DECIDED, CaseState.ISSUED]
+
+
+def is_tracking_number(value: str) -> bool:
+    """A complaint/report tracking number (TS/JB + date + sequence), as the public progress query sees it."""
+    return value[:2] in services.TRACKING_PREFIX.values() and value[2:].isdigit()
+
+
+def complaint_for_proof(tracking_no: str, proof: str) -> Complaint | None:
+    """The complaint when `proof` is the last four digits of the complainant's mobile or, for a report
+    filed without a mobile, its 6-digit query code; None for any mismatch."""
+    proof = (proof or "").strip()
+    complaint = (Complaint.objects.only("tracking_no", "person_mobile", "query_code_hash")
+                 .filter(tracking_no=tracking_no).first())
+    if complaint is None or not proof.isdigit():
+        return None
+    if len(proof) == 4 and len(complaint.person_mobile) >= 4:
+        return complaint if hmac.compare_digest(complaint.person_mobile[-4:], proof) else None
+    if len(proof) == 6 and complaint.query_code_hash:
+        expected = services.query_code_hash(tracking_no, proof)
+        return complaint if hmac.compare_digest(complaint.query_code_hash, expected) else None
+    return None
+
+
+def complaint_public(tracking_no: str) -> Complaint | None:
+    """What the public progress page shows of a complaint: no identity, no internal assignment."""
+    return (Complaint.objects.only("kind", "tracking_no", "category", "subject", "state", "created_at", "due_on",
+                                   "reply", "replied_at").filter(tracking_no=tracking_no).first())
 
 
 def rectifications_for(user: User) -> QuerySet[Rectification]:

@@ -4,7 +4,11 @@ acts, and appends an audit event in the same transaction.
 """
 
 import datetime
+import hashlib
+import hmac
+import secrets
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -379,6 +383,12 @@ def _mobile_ok(value: str) -> bool:
     return len(value) == 11 and value.isdigit() and value.startswith("1")
 
 
+def query_code_hash(tracking_no: str, code: str) -> str:
+    """Keyed hash of an anonymous report's query code: a copied table does not reveal the codes."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"complaint:{tracking_no}:{code}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
 def complaint_create(*, kind: str, source: str, subject: str, content: str, actor=None,
                      category: str = Complaint.Category.OTHER, case_no: str = "", anonymous: bool = False,
                      person_name: str = "", person_mobile: str = "") -> Complaint:
@@ -417,12 +427,16 @@ def complaint_create(*, kind: str, source: str, subject: str, content: str, acto
         day = today()
         prefix = f"{TRACKING_PREFIX[kind]}{day:%Y%m%d}"
         tracking = f"{prefix}{sequence_next(f'complaint:{prefix}'):04d}"
+        # Without a mobile the reporter proves the report with a random code, shown once on the success page.
+        code = f"{secrets.randbelow(10**6):06d}" if not person_mobile else ""
         complaint = Complaint.objects.create(
             kind=kind, tracking_no=tracking, source=source, category=category, subject=subject[:200],
             content=content, case=case, anonymous=anonymous, person_name=person_name[:50],
             person_mobile=person_mobile, created_at=timezone.now(),
             submitted_by=actor if getattr(actor, "kind", None) == User.Kind.APPLICANT else None,
-            due_on=workdays.add_working_days(day, conf.complaint_days()).date)
+            due_on=workdays.add_working_days(day, conf.complaint_days()).date,
+            query_code_hash=query_code_hash(tracking, code) if code else "")
+        complaint.query_code = code  # not stored: the caller shows it once
         # Identity is not written to the audit trail: the trail is readable beyond the supervisor role.
         audit_log(action=f"{kind}.received", actor=actor if getattr(actor, "pk", None) else None, obj=complaint,
                   changes={"source": source, "category": category, "anonymous": anonymous,

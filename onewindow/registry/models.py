@@ -8,6 +8,7 @@ recorded by number (`case_no`), not by foreign key, because `cases` already poin
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.catalog.models import OrgKind
 
@@ -42,8 +43,8 @@ class Organisation(models.Model):
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.REGISTERED)
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    purpose = models.TextField(_("purpose"), blank=True)
+    address = models.CharField(pgettext_lazy("registered item", "address"), max_length=300, blank=True)
+    purpose = models.TextField(pgettext_lazy("registered item", "purpose"), blank=True)
     business_scope = models.TextField(_("business scope"), blank=True)
     activity_area = models.CharField(_("area of activity"), max_length=100, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)

@@ -4,7 +4,11 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
+from onewindow.audit.services import field_changes
+from onewindow.core.errors import ValidationFailed
+
 from .models import Organisation, OrganisationVersion
+from .validation import clean_items, item_label
 
 PUBLIC_FIELDS = ("name", "credit_code", "kind", "status", "registration_authority", "established_on")
 
@@ -47,3 +51,18 @@ def organisation_as_of(organisation: Organisation, on: datetime.date) -> dict | 
 
 def organisation_history(organisation: Organisation) -> QuerySet[OrganisationVersion]:
     return organisation.versions.select_related("actor").order_by("-number")
+
+
+def change_preview(organisation: Organisation | None, kind: str, data: dict) -> list[tuple[str, str, str]]:
+    """What granting an application would write to the register: (item label, current value, applied
+    value) for each registered item the application fills in and changes; the current value is "" for a
+    new organisation. Empty when the data do not validate (the decision then shows the error)."""
+    kind = organisation.kind if organisation is not None else kind
+    try:
+        applied = clean_items(kind=kind, data=data or {}, required=False)
+    except ValidationFailed:
+        return []
+    current = organisation.registered_items() if organisation is not None else {}
+    applied = {key: None if value is None else str(value) for key, value in applied.items()}
+    changes = field_changes({key: current.get(key) for key in applied}, applied)
+    return [(str(item_label(key, kind)), before or "", after) for key, (before, after) in changes.items()]

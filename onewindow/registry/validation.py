@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.catalog.models import OrgKind
 from onewindow.core.errors import ValidationFailed
 
 from .models import ITEMS_BY_KIND, REGISTERED_ITEMS
@@ -24,6 +25,20 @@ ITEM_LABELS = {
     "foundation_type": pgettext_lazy("registered item", "foundation type"),
 }
 
+# The money an organisation registers is named per kind, as its registration certificate prints it:
+# 活动资金 (《社会团体登记管理条例》), 开办资金 (《民办非企业单位登记管理暂行条例》), 原始基金数额 (《基金会管理条例》);
+# see shared/domain/mission.md, "Certificates the registry issues".
+CAPITAL_LABELS = {
+    OrgKind.SOCIAL_GROUP: pgettext_lazy("registered item", "activity funds (yuan)"),
+    OrgKind.PRIVATE_NON_ENTERPRISE: pgettext_lazy("registered item", "start-up funds (yuan)"),
+    OrgKind.FOUNDATION: pgettext_lazy("registered item", "initial fund (yuan)"),
+}
+
+
+def item_label(key: str, kind: str):
+    """The registered item's name as the register words it for this kind of organisation."""
+    return CAPITAL_LABELS.get(kind, ITEM_LABELS[key]) if key == "registered_capital" else ITEM_LABELS[key]
+
 
 def clean_items(*, kind: str, data: dict, required: bool) -> dict:
     """Registered items of `kind` from form data: stripped, typed, checked. Blank values are left out
@@ -37,11 +52,11 @@ def clean_items(*, kind: str, data: dict, required: bool) -> dict:
         value = "" if raw is None else str(raw).strip()
         if not value:
             if required and key in allowed:
-                errors[key] = gettext("%(item)s is required.") % {"item": ITEM_LABELS[key]}
+                errors[key] = gettext("%(item)s is required.") % {"item": item_label(key, kind)}
             continue
         if key not in allowed:
             errors[key] = gettext("%(item)s is not a registered item of this kind of organisation.") % {
-                "item": ITEM_LABELS[key]}
+                "item": item_label(key, kind)}
             continue
         if key == "registered_capital":
             try:
@@ -49,12 +64,12 @@ def clean_items(*, kind: str, data: dict, required: bool) -> dict:
             except InvalidOperation:
                 amount = None
             if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e14"):
-                errors[key] = gettext("%(item)s must be an amount in yuan.") % {"item": ITEM_LABELS[key]}
+                errors[key] = gettext("%(item)s must be an amount in yuan.") % {"item": item_label(key, kind)}
                 continue
             cleaned[key] = amount.quantize(Decimal("0.01"))
         elif key in MAX_LENGTHS and len(value) > MAX_LENGTHS[key]:
             errors[key] = gettext("%(item)s is longer than %(n)d characters.") % {
-                "item": ITEM_LABELS[key], "n": MAX_LENGTHS[key]}
+                "item": item_label(key, kind), "n": MAX_LENGTHS[key]}
         else:
             cleaned[key] = value
     if errors:

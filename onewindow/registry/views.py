@@ -18,6 +18,7 @@ from .models import Organisation, UsccOverride
 from .ratelimit import rate_limited
 from .selectors import organisation_history, organisation_search
 from .services import organisations_import, uscc_override_record
+from .validation import item_label
 
 
 @require_GET
@@ -36,7 +37,7 @@ def detail(request, credit_code: str):
     """Any staff member: the full record with its history, charters and certificates."""
     organisation = get_object_or_404(Organisation, credit_code=credit_code.upper())
     return render(request, "registry/detail.html", {
-        "organisation": organisation,
+        "organisation": organisation, "capital_label": item_label("registered_capital", organisation.kind),
         "history": list(organisation_history(organisation)),
         "charters": list(organisation.charters.order_by("-number")),
         "certificates": list(certificates_of(organisation)),

@@ -8,6 +8,7 @@ Computing them once per transition turns every figure into an indexed aggregate 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseFact(models.Model):
@@ -15,7 +16,7 @@ class CaseFact(models.Model):
         NONE = "", _("None")
         PENDING = "pending", _("Outstanding")
         SUPPLIED = "supplied", _("Supplied")
-        TERMINATED = "terminated", _("Terminated")
+        TERMINATED = "terminated", pgettext_lazy("count", "Terminated")
 
     case = models.OneToOneField("cases.Case", models.CASCADE, primary_key=True, related_name="fact",
                                 verbose_name=_("case"))
@@ -36,7 +37,7 @@ class CaseFact(models.Model):
     on_the_spot = models.BooleanField(_("completed on the spot"), default=False)
     handling_days = models.PositiveIntegerField(_("handling time (working days)"), null=True)
     handling_minutes = models.PositiveIntegerField(_("handling time (minutes)"), null=True)
-    steps = models.PositiveSmallIntegerField(_("handling steps"), default=0)
+    steps = models.PositiveSmallIntegerField(pgettext_lazy("count", "handling steps"), default=0)
     visits = models.PositiveSmallIntegerField(_("visits"), default=0)
     deficiency = models.CharField(_("accepted with deficiency"), max_length=10, choices=Deficiency.choices,
                                   blank=True)
@@ -67,9 +68,9 @@ class DailyFigure(models.Model):
     """
 
     class Measure(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        ACCEPTED = "accepted", _("Accepted")
-        COMPLETED = "completed", _("Completed")
+        RECEIVED = "received", pgettext_lazy("count", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("count", "Accepted")
+        COMPLETED = "completed", pgettext_lazy("count", "Completed")
         DAYS = "days", _("Handling days")
         MINUTES = "minutes", _("Handling minutes")
         RATING = "rating", _("Rating")

@@ -1,15 +1,16 @@
 """The columns of every figures table, shared by the dashboard, the PDF report and the Excel export."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.ratings.models import Level
 
 from .selectors import Row
 
 COLUMNS = [
-    ("received", _("Received")),
-    ("accepted", _("Accepted")),
-    ("completed", _("Completed")),
+    ("received", pgettext_lazy("count", "Received")),
+    ("accepted", pgettext_lazy("count", "Accepted")),
+    ("completed", pgettext_lazy("count", "Completed")),
     ("on_time", _("On time")),
     ("overdue", _("Overdue")),
     ("on_the_spot", _("On the spot")),

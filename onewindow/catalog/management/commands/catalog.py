@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.audit.context import audit_context
 from onewindow.catalog.exchange import catalog_export, catalog_import
+from onewindow.catalog.forms_files import guide_forms_generate
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.core.errors import ValidationFailed
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             try:
                 if action == "load":
                     self.stdout.write(catalog_load_reference())
+                    self.stdout.write(f"template forms generated: {guide_forms_generate()}")
                 elif action == "export":
                     self._export(options["format"], options.get("output"))
                 else:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.accounts.demo import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.audit.context import audit_context
+from onewindow.catalog.forms_files import guide_forms_generate
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.core.errors import ServiceError
 from onewindow.evaluations.demo import demo_evaluation_setup
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             return
         with audit_context(source="cli"):
             loaded = catalog_load_reference()
+            guide_forms_generate()  # the blank forms and samples the guides name, as marked templates
             users = demo_people_setup()
             grants = demo_authority_setup()
             demo_applicant_setup(password=DEMO_PASSWORD)
