@@ -19,6 +19,7 @@ from onewindow.accounts.permissions import staff_required
 from onewindow.catalog.models import Channel, Item
 from onewindow.certificates.models import ReplacementReason
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.hall.services import ticket_link_case
 
 from . import selectors, services
 from .documents import document_response, material_file_response
@@ -148,6 +149,7 @@ def intake(request):
             if not values:
                 messages.info(request, _("Nothing on record for %(code)s; enter the applicant.") % {"code": found})
                 values = {"id_number": found.upper()}
+        values["ticket"] = request.GET.get("ticket", "")  # started from a hall ticket: linked once filed
     else:
         values = request.POST.dict()
         action = request.POST.get("do", "")
@@ -164,6 +166,8 @@ def intake(request):
                                                 form_data=form_data, channel=request.POST.get("channel", Channel.WINDOW))
                     _record_materials(case, request.user, version.materials.all(), request.POST, request.FILES)
                     case = _intake_action(case, request.user, action, request.POST)
+                    if request.POST.get("ticket"):
+                        ticket_link_case(ticket_id=request.POST["ticket"], case=case, actor=request.user)
             except ServiceError as exc:
                 error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
             else:

@@ -1,0 +1,200 @@
+"""Pages of the hall. Public (no sign-in, no personal data shown): the kiosk, a ticket's follow page and
+receipt, the hall display and the window displays with their JSON feeds. Window clerks and chief approvers:
+the desk (calling). Supervisors and administrators (the hall manager): the overview."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onewindow.accounts.models import Role, Window
+from onewindow.accounts.permissions import staff_required
+from onewindow.core.errors import ServiceError
+from onewindow.core.masking import mask_id_number
+from onewindow.core.pdf import qr_data_uri, render_pdf
+from onewindow.registry.ratelimit import RateLimited, rate_limited
+
+from . import pad, selectors, services
+from .models import Business, Desk, Ticket
+
+COUNTER = services.COUNTER_ROLES
+MANAGER = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+RECEIPT_WIDTHS = {"58": 58, "80": 80}
+
+
+def _hall_or_404(request):
+    hall = selectors.hall_or_first(request.GET.get("hall"))
+    if hall is None:
+        raise Http404
+    return hall
+
+
+# --- public: kiosk, ticket, displays ---------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def kiosk(request):
+    """Public: the touch screen at the door (取号机)."""
+    hall = _hall_or_404(request)
+    values, error = {}, ""
+    if request.method == "POST":
+        values = request.POST.dict()
+        business = Business.objects.filter(hall=hall, pk=values.get("business", "") or None).first() \
+            if values.get("business", "").isdigit() else None
+        try:
+            if rate_limited(request, "hall_take"):
+                raise RateLimited()
+            if business is None:
+                raise services.ValidationFailed(_("Choose a business."), code="no_business")
+            ticket = services.ticket_take(business=business, id_number=values.get("id_number", ""),
+                                          priority=values.get("priority", ""), channel=Ticket.Channel.KIOSK)
+        except ServiceError as exc:
+            error = str(exc.message)
+        else:
+            return redirect("hall:ticket", token=ticket.token)
+    return render(request, "hall/kiosk.html", {
+        "hall": hall, "businesses": selectors.businesses_waiting(hall), "values": values, "error": error,
+        "priorities": [(k, v) for k, v in Ticket.Priority.choices if k in services.SELF_DECLARED]},
+        status=422 if error else 200)
+
+
+def _ticket_context(ticket: Ticket) -> dict:
+    ahead = selectors.people_ahead(ticket)
+    url = settings.ONEWINDOW_PUBLIC_URL.rstrip("/") + reverse("hall:ticket", args=[ticket.token])
+    return {"ticket": ticket, "ahead": ahead, "wait": selectors.estimated_wait_minutes(ticket, ahead),
+            "follow_url": url, "qr": qr_data_uri(url, scale=4), "masked_id": mask_id_number(ticket.id_number)}
+
+
+@require_GET
+def ticket_page(request, token: str):
+    """Public, by the ticket's unguessable token (the receipt's QR): the ticket, people ahead, its state."""
+    ticket = get_object_or_404(Ticket.objects.select_related("business", "window"), token=token)
+    return render(request, "hall/ticket.html", _ticket_context(ticket))
+
+
+@require_GET
+def ticket_receipt(request, token: str):
+    """Public, by token: the receipt as a PDF for a 58 or 80 mm thermal printer (`?width=58|80`)."""
+    ticket = get_object_or_404(Ticket.objects.select_related("business__hall"), token=token)
+    width = RECEIPT_WIDTHS.get(request.GET.get("width", "80"), 80)
+    context = _ticket_context(ticket) | {"width": width}
+    response = HttpResponse(render_pdf("hall/receipt.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ticket-{ticket.number}.pdf"'
+    return response
+
+
+@require_GET
+def display(request):
+    """Public: the hall's TV (叫号大屏)."""
+    return render(request, "hall/display.html", {"hall": _hall_or_404(request)})
+
+
+@require_GET
+def display_feed(request):
+    """Public JSON for the hall display: the last calls and the waiting counts. No names, no ID numbers."""
+    hall = _hall_or_404(request)
+    return JsonResponse({"calls": selectors.recent_calls(hall),
+                         "waiting": [{"name": b.name, "waiting": b.waiting} for b in selectors.businesses_waiting(hall)]})
+
+
+@require_GET
+def window_display(request, pk: int):
+    """Public: the screen above one window."""
+    return render(request, "hall/window_display.html", {"window": get_object_or_404(Window, pk=pk)})
+
+
+@require_GET
+def window_feed(request, pk: int):
+    """Public JSON for a window's screen: its current number and its clerk, or its state."""
+    desk = get_object_or_404(Desk.objects.select_related("window", "current__clerk"), window_id=pk)
+    current = desk.current if desk.current and desk.current.state == Ticket.State.CALLED else None
+    return JsonResponse({"window": desk.window.number, "state": desk.state, "state_label": desk.get_state_display(),
+                         "number": current.number if current else "",
+                         "clerk": str(current.clerk) if current and current.clerk else ""})
+
+
+# --- the window clerk ------------------------------------------------------------------------------------
+
+@require_GET
+@staff_required(*COUNTER)
+def desk(request):
+    """The clerk's caller (叫号): the current ticket, the waiting list of the businesses this window serves."""
+    desk = selectors.desk_for(request.user)
+    if desk is None:
+        messages.error(request, _("Your account has no window that calls tickets."))
+        return render(request, "hall/desk.html", {"desk": None})
+    current = desk.current if desk.current and desk.current.state == Ticket.State.CALLED else None
+    waiting = selectors.desk_waiting(desk)
+    for ticket in waiting:
+        ticket.masked_id = mask_id_number(ticket.id_number)
+    return render(request, "hall/desk.html", {
+        "desk": desk, "current": current, "current_id": mask_id_number(current.id_number) if current else "",
+        "waiting": waiting, "skipped": selectors.desk_skipped(desk),
+        "others": Window.objects.filter(hall_id=desk.window.hall_id, desk__isnull=False).exclude(pk=desk.window_id),
+        "pad_code": request.session.pop("hall_pad_code", "")})
+
+
+@require_POST
+@staff_required(*COUNTER)
+def desk_act(request, action: str):
+    """One button of the caller; the services check the window, the state and the role again."""
+    window, post, user = request.user.window, request.POST, request.user
+    if window is None:
+        raise Http404
+    try:
+        if action == "next":
+            ticket = services.desk_call_next(window=window, actor=user)
+            messages.success(request, _("Calling %(number)s.") % {"number": ticket.number})
+        elif action == "recall":
+            services.desk_recall(window=window, actor=user)
+        elif action == "skip":
+            services.desk_skip(window=window, actor=user)
+        elif action == "finish":
+            services.desk_finish(window=window, actor=user)
+        elif action == "transfer":
+            to = Window.objects.filter(pk=post.get("to", "") if post.get("to", "").isdigit() else None).first()
+            if to is None:
+                raise services.ValidationFailed(_("Choose another window of this hall."))
+            services.desk_transfer(window=window, to_window=to, actor=user)
+        elif action in ("pause", "resume"):
+            services.desk_set_state(window=window, actor=user,
+                                    state=Desk.State.PAUSED if action == "pause" else Desk.State.OPEN)
+        elif action in ("callback", "priority"):
+            ticket = get_object_or_404(Ticket, pk=post.get("ticket", "") if post.get("ticket", "").isdigit() else 0)
+            if action == "callback":
+                services.desk_call_skipped(window=window, ticket=ticket, actor=user)
+            else:
+                services.ticket_mark_priority(ticket=ticket, actor=user)
+        elif action == "pair":
+            request.session["hall_pad_code"] = pad.pad_code_issue(actor=user)
+        else:
+            raise Http404
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("hall:desk")
+
+
+# --- the hall manager ------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@staff_required(*MANAGER)
+def overview(request):
+    """The hall manager's screen: people waiting per business, waiting warnings, standby windows to open."""
+    hall = _hall_or_404(request)
+    if request.method == "POST":
+        window = Window.objects.filter(hall=hall, pk=request.POST.get("window", "") or None).first() \
+            if request.POST.get("window", "").isdigit() else None
+        try:
+            if window is None:
+                raise Http404
+            services.desk_open_standby(window=window, actor=request.user)
+            messages.success(request, _("Window %(number)s is open.") % {"number": window.number})
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        return redirect(f"{reverse('hall:overview')}?hall={hall.pk}")
+    desks = Desk.objects.filter(window__hall=hall).select_related("window", "current").order_by("window__number")
+    return render(request, "hall/overview.html", {
+        "hall": hall, "businesses": selectors.businesses_waiting(hall), "warnings": selectors.waiting_warnings(hall),
+        "desks": desks})
