@@ -100,7 +100,8 @@ def _desk(window: Window, actor) -> Desk:
         raise PermissionDenied()
     if actor.window_id != window.pk:
         raise PermissionDenied(_("Only the clerk of this window can call to it."), code="not_your_window")
-    desk = Desk.objects.select_for_update().select_related("window", "current").filter(window=window).first()
+    desk = (Desk.objects.select_for_update(of=("self",)).select_related("window", "current")
+            .filter(window=window).first())
     if desk is None:
         raise NotFound(_("This window does not call tickets."), code="no_desk")
     return desk
@@ -140,21 +141,31 @@ def desk_call_next(*, window: Window, actor) -> Ticket:
             raise Conflict(_("The window is paused; resume service first."), code="window_paused")
         if desk.current_id and desk.current.state == Ticket.State.CALLED:
             _finish(desk, Ticket.objects.select_for_update().get(pk=desk.current_id), actor, now)
-        for ticket in queue_order(window, now).select_for_update(skip_locked=True, of=("self",))[:5]:
-            claimed = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(
-                state=Ticket.State.CALLED, window=window, clerk=actor, called_at=now, calls=1, for_window=None,
-                first_called_at=ticket.first_called_at or now)
-            if claimed:
+        # One row at a time: FOR UPDATE locks every row a query returns, so a LIMIT 5 would hide five tickets
+        # from the other windows. The conditional update covers databases without row locks (SQLite).
+        ticket, tried = None, []
+        for _attempt in range(5):
+            candidate = (queue_order(window, now).exclude(pk__in=tried)
+                         .select_for_update(skip_locked=True, of=("self",)).first())
+            if candidate is None:
                 break
-        else:
+            if Ticket.objects.filter(pk=candidate.pk, state=Ticket.State.WAITING).update(
+                    state=Ticket.State.CALLED, window=window, clerk=actor, called_at=now, calls=1, for_window=None,
+                    first_called_at=candidate.first_called_at or now):
+                ticket = candidate
+                break
+            tried.append(candidate.pk)
+        if ticket is None:
             desk.current = None
             desk.save(update_fields=["current"])
-            raise NotFound(_("Nobody is waiting for this window."), code="nobody_waiting")
-        ticket.refresh_from_db()
-        desk.current = ticket
-        desk.save(update_fields=["current"])
-        _event(QueueEvent.Kind.CALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now)
-        audit_log(action="hall.ticket_called", actor=actor, obj=ticket, changes={"window": window.number})
+        if ticket is not None:
+            ticket.refresh_from_db()
+            desk.current = ticket
+            desk.save(update_fields=["current"])
+            _event(QueueEvent.Kind.CALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now)
+            audit_log(action="hall.ticket_called", actor=actor, obj=ticket, changes={"window": window.number})
+    if ticket is None:  # raised after the commit: the service that ended stays ended
+        raise NotFound(_("Nobody is waiting for this window."), code="nobody_waiting")
     return ticket
 
 
