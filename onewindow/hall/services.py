@@ -5,7 +5,8 @@ import datetime
 import secrets
 
 from django.db import transaction
-from django.db.models import Case as When_, IntegerField, Max, Q, Value, When
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from onewindow.audit.models import AuditEvent
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.hall import services
-from onewindow.hall.models import Desk, QueueEvent, TimeBand, Ticket
+from onewindow.hall.models import Desk, QueueEvent, Ticket, TimeBand
 
 from .conftest import ELDERLY_ID, YOUNG_ID, window
 
