@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.models import Window
@@ -93,7 +93,7 @@ def ticket_take(request, payload: TicketIn):
     if business is None:
         raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
     ticket = services.ticket_take(business=business, id_number=payload.id_number[:18], channel=Ticket.Channel.API)
-    return 201, _ticket_out(ticket)
+    return Status(201, _ticket_out(ticket))
 
 
 @router.get("/tickets/{token}", response={200: TicketOut, 404: ErrorOut}, auth=None)

@@ -17,7 +17,7 @@ from onewindow.core.masking import mask_id_number
 from onewindow.core.pdf import qr_data_uri, render_pdf
 from onewindow.registry.ratelimit import RateLimited, rate_limited
 
-from . import pad, selectors, services
+from . import conf, pad, selectors, services
 from .models import Business, Desk, Ticket
 
 COUNTER = services.COUNTER_ROLES
@@ -56,7 +56,7 @@ def kiosk(request):
             return redirect("hall:ticket", token=ticket.token)
     return render(request, "hall/kiosk.html", {
         "hall": hall, "businesses": selectors.businesses_waiting(hall), "values": values, "error": error,
-        "priorities": [(k, v) for k, v in Ticket.Priority.choices if k in services.SELF_DECLARED]},
+        "elderly_age": conf.elderly_age(), "priorities": [(k, v) for k, v in Ticket.Priority.choices if k in services.SELF_DECLARED]},
         status=422 if error else 200)
 
 
