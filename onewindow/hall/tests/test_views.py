@@ -1,7 +1,6 @@
 """Pages and API: who may use each (anonymous, wrong role, right role), bad input, and no personal data on
 public screens."""
 
-import pytest
 from django.urls import reverse
 
 from onewindow.hall import services
