@@ -13,5 +13,6 @@ urlpatterns = [
     path("windows/<int:pk>/feed.json", views.window_feed, name="window_feed"),
     path("desk/", views.desk, name="desk"),
     path("desk/<str:action>/", views.desk_act, name="desk_act"),
+    path("figures/", views.figures, name="figures"),
     path("", views.overview, name="overview"),
 ]

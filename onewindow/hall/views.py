@@ -18,10 +18,12 @@ from onewindow.core.pdf import qr_data_uri, render_pdf
 from onewindow.registry.ratelimit import RateLimited, rate_limited
 
 from . import conf, pad, selectors, services
+from .figures import DIMENSIONS, hall_figures
 from .models import Business, Desk, Ticket
 
 COUNTER = services.COUNTER_ROLES
 MANAGER = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+REPORTS = (Role.DECISION_MAKER, Role.CHIEF_APPROVER, Role.SUPERVISOR, Role.ADMINISTRATOR)  # as the statistics
 RECEIPT_WIDTHS = {"58": 58, "80": 80}
 
 
@@ -198,3 +200,17 @@ def overview(request):
     return render(request, "hall/overview.html", {
         "hall": hall, "businesses": selectors.businesses_waiting(hall), "warnings": selectors.waiting_warnings(hall),
         "desks": desks})
+
+
+@require_GET
+@staff_required(*REPORTS)
+def figures(request):
+    """The hall figures for a period by day, window, business or clerk; those who see the statistics."""
+    from onewindow.stats.views import period_from
+
+    date_from, date_to, error = period_from(request.GET)
+    by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "day"
+    rows, total = hall_figures(date_from=date_from, date_to=date_to, by=by)
+    return render(request, "hall/figures.html", {
+        "date_from": date_from, "date_to": date_to, "error": error, "by": by, "dimensions": list(DIMENSIONS.items()),
+        "hall_rows": rows, "hall_total": total})

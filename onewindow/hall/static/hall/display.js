@@ -6,7 +6,7 @@
   var lastId = null;
 
   function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
 
   function chineseVoice() {

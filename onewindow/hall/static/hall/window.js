@@ -5,7 +5,7 @@
   function poll() {
     fetch(config.feed, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (data) {
       document.getElementById("window-number").textContent = data.number || data.state_label;
-      document.getElementById("window-clerk").textContent = data.clerk ? config.clerk.replace("%(name)s", data.clerk) : "";
+      document.getElementById("window-clerk").textContent = data.clerk ? config.clerk.replace("{name}", data.clerk) : "";
     }).catch(function () {}).finally(function () { setTimeout(poll, 1000); });
   }
   poll();
