@@ -16,9 +16,10 @@ from onewindow.core.errors import NotFound
 from onewindow.registry.ratelimit import RateLimited, rate_limited
 
 from . import selectors, services
-from .models import Business, Desk, Ticket
+from .models import AppointmentSlot, Business, Desk, Ticket
 
 router = Router(tags=["hall"])
+appointments_router = Router(tags=["appointments"])
 
 
 class ErrorOut(Schema):
@@ -36,6 +37,7 @@ class BusinessOut(Schema):
 class TicketIn(Schema):
     business: str
     id_number: str = ""
+    appointment_code: str = ""
     hall: int | None = None
 
 
@@ -92,7 +94,8 @@ def ticket_take(request, payload: TicketIn):
     business = Business.objects.filter(hall=_hall(payload.hall), code=payload.business[:30]).first()
     if business is None:
         raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
-    ticket = services.ticket_take(business=business, id_number=payload.id_number[:18], channel=Ticket.Channel.API)
+    ticket = services.ticket_take(business=business, id_number=payload.id_number[:18], channel=Ticket.Channel.API,
+                                  appointment_code=payload.appointment_code[:8])
     return Status(201, _ticket_out(ticket))
 
 
@@ -118,3 +121,57 @@ def call(request, window_id: int):
     require_staff_api(request.user, *services.COUNTER_ROLES)
     ticket = services.desk_call_next(window=get_object_or_404(Window, pk=window_id), actor=request.user)
     return _ticket_out(Ticket.objects.select_related("business", "window").get(pk=ticket.pk))
+
+
+# --- appointments (/api/v1/appointments) -------------------------------------------------------------------
+
+class SlotOut(Schema):
+    id: int
+    date: datetime.date
+    starts_at: datetime.time
+    ends_at: datetime.time
+    kind: str
+    window: str
+    capacity: int
+    available: int
+
+
+class AppointmentIn(Schema):
+    slot: int
+    id_number: str
+    mobile: str
+
+
+class AppointmentOut(Schema):
+    code: str
+    business: str
+    date: datetime.date
+    starts_at: datetime.time
+    ends_at: datetime.time
+    state: str
+
+
+@appointments_router.get("/slots", response={200: list[SlotOut], 404: ErrorOut}, auth=None)
+def slots(request, business: str, date: datetime.date, hall: int | None = None):
+    """Anyone: the slots of a business (by code) on a day with the places left."""
+    found = Business.objects.filter(hall=_hall(hall), code=business[:30], active=True).first()
+    if found is None:
+        raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
+    return [{"id": s.id, "date": s.date, "starts_at": s.starts_at, "ends_at": s.ends_at, "kind": s.kind,
+             "window": s.window.number if s.window else "", "capacity": s.capacity,
+             "available": max(0, s.capacity - s.taken)} for s in selectors.slots_open(found, date)]
+
+
+@appointments_router.post("", response={201: AppointmentOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+                          auth=None)
+def book(request, payload: AppointmentIn):
+    """Anyone (the provincial app, the portal): book a place; the code checks in at the kiosk. Throttled per
+    address; 409 when the slot is full or over or the person already booked that business that day."""
+    if rate_limited(request, "hall_book"):
+        raise RateLimited()
+    slot = AppointmentSlot.objects.filter(pk=payload.slot).first()
+    if slot is None:
+        raise NotFound(_("This slot cannot be booked."), code="unknown_slot")
+    made = services.appointment_book(slot=slot, id_number=payload.id_number[:18], mobile=payload.mobile[:11])
+    return Status(201, {"code": made.code, "business": made.slot.business.code, "date": made.slot.date,
+                        "starts_at": made.slot.starts_at, "ends_at": made.slot.ends_at, "state": made.state})

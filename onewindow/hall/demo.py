@@ -1,4 +1,5 @@
-"""The demo hall: four businesses, the department's window A12 and windows 1-3 calling, window 4 on standby."""
+"""The demo hall: four businesses, the department's window A12 and windows 1-3 calling, window 4 on standby,
+and two weeks of appointment slots (half-days, and late and Saturday slots at window 3: 延时/错时服务)."""
 
 import datetime
 
@@ -6,7 +7,7 @@ from django.db import transaction
 
 from onewindow.accounts.models import Department, Hall, Window
 
-from .models import Business, Desk, TimeBand
+from .models import AppointmentSlot, Business, Desk, TimeBand
 
 # Round the clock so the demo can be tried at any hour; a real hall sets its hours in the admin.
 ALL_DAY = (datetime.time(0, 0), datetime.time(23, 59, 59))
@@ -44,4 +45,24 @@ def demo_hall_setup(hall: Hall | None = None) -> Hall:
             desk.businesses.set([businesses[c] for c in codes])
     for window in Window.objects.filter(hall=hall, desk__isnull=True):  # the department's own windows (A12)
         Desk.objects.create(window=window).businesses.set(businesses.values())
+    _slots(businesses, Window.objects.get(hall=hall, number="3"))
     return hall
+
+
+def _slots(businesses: dict, late_window: Window, days: int = 14) -> None:
+    from onewindow.workdays.services import is_working_day
+
+    today = datetime.date.today()
+    for offset in range(days):
+        day = today + datetime.timedelta(days=offset)
+        for code in ("shzz", "cishan", "diming"):
+            if is_working_day(day):
+                for start, end in ((datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(17))):
+                    AppointmentSlot.objects.get_or_create(business=businesses[code], window=None, date=day,
+                                                          starts_at=start, defaults={"ends_at": end, "capacity": 10})
+        start, end = ((datetime.time(17, 30), datetime.time(19)) if is_working_day(day) else
+                      (datetime.time(9), datetime.time(12)) if day.weekday() == 5 else (None, None))
+        if start:
+            AppointmentSlot.objects.get_or_create(business=businesses["shzz"], window=late_window, date=day,
+                                                  starts_at=start, defaults={"ends_at": end, "capacity": 5,
+                                                                             "kind": AppointmentSlot.Kind.EXTENDED})

@@ -1,5 +1,6 @@
 """Hall figures per day, window, business or clerk: tickets taken, served, skipped, transferred, the wait
-(taking → first call) and the service time (last call → end), average and p90, and the green-channel share.
+(taking → first call) and the service time (last call → end), average and p90, the green-channel share, and
+appointments booked, checked in and not kept.
 
 The rows are computed from the period's tickets in Python: a hall gives out thousands of tickets a day, not
 millions, and the percentiles need the values themselves."""
@@ -13,10 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import QueueEvent, Ticket
+from .models import Appointment, QueueEvent, Ticket
 
 DIMENSIONS = {"day": _("day"), "window": _("window"), "business": _("business"), "clerk": _("clerk")}
 _TICKET_KEYS = {"day": "day", "window": "window__number", "business": "business__name", "clerk": "clerk__full_name"}
+_APPOINTMENT_KEYS = {"day": "slot__date", "window": "ticket__window__number", "business": "slot__business__name",
+                     "clerk": "ticket__clerk__full_name"}
 _EVENT_KEYS = {"day": "at__date", "window": "window__number", "business": "ticket__business__name",
                "clerk": "actor__full_name"}
 
@@ -41,6 +44,9 @@ class Row:
     skipped: int = 0
     transferred: int = 0
     green: int = 0
+    booked: int = 0
+    checked_in: int = 0
+    no_show: int = 0
     waits: list = field(default_factory=list, repr=False)
     services: list = field(default_factory=list, repr=False)
 
@@ -92,6 +98,13 @@ def hall_figures(*, date_from: datetime.date, date_to: datetime.date, by: str = 
                 row.skipped += 1
             else:
                 row.transferred += 1
+    appointments = (Appointment.objects.filter(slot__date__range=(date_from, date_to), slot__business__isnull=False)
+                    .exclude(state=Appointment.State.CANCELLED).values_list(_APPOINTMENT_KEYS[by], "state"))
+    for key, state in appointments:
+        for row in (rows[key], total):
+            row.booked += 1
+            row.checked_in += state == Appointment.State.CHECKED_IN
+            row.no_show += state == Appointment.State.NO_SHOW
     for key, row in rows.items():
         row.label = str(key) if key not in (None, "") else str(_("(none)"))
     return sorted(rows.values(), key=lambda r: r.label), total

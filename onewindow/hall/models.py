@@ -174,3 +174,69 @@ class QueueEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%H:%M:%S}"
+
+
+class AppointmentSlot(models.Model):
+    """A bookable time at the hall (预约时段): a half-day or a 30-minute slot for a business, an extended-hours
+    slot (early, late, Saturday: 延时/错时服务) at one window, or - with no business - a time to collect a result
+    at the window (the portal's delivery choice). A booking locks the row before counting the places taken, so
+    concurrent bookings of one slot queue instead of all seeing the same free place."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular hours")
+        EXTENDED = "extended", _("Extended hours")
+
+    business = models.ForeignKey(Business, models.CASCADE, null=True, blank=True, related_name="slots",
+                                 verbose_name=_("business"), help_text=_("Empty: collecting results at the window."))
+    window = models.ForeignKey("accounts.Window", models.CASCADE, null=True, blank=True, related_name="+",
+                               verbose_name=_("window"), help_text=_("For extended-hours slots of one window."))
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+    capacity = models.PositiveIntegerField(_("places"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+
+    class Meta:
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        ordering = ["date", "starts_at"]
+        # NULLs are distinct in a unique index, so each combination of empty business/window gets its own.
+        constraints = [
+            models.UniqueConstraint(fields=["business", "window", "date", "starts_at"], name="hall_slot_unique"),
+            models.UniqueConstraint(fields=["business", "date", "starts_at"], condition=models.Q(window=None),
+                                    name="hall_slot_business_unique"),
+            models.UniqueConstraint(fields=["date", "starts_at"], condition=models.Q(business=None, window=None),
+                                    name="hall_slot_collection_unique"),
+        ]
+        indexes = [models.Index(fields=["business", "date"], name="hall_slot_day")]
+
+    def __str__(self):
+        return f"{self.date} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+
+class Appointment(models.Model):
+    """A booking of a slot (预约), checked in at the kiosk with its code or the ID number."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CHECKED_IN = "checked_in", _("Checked in")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    slot = models.ForeignKey(AppointmentSlot, models.PROTECT, related_name="appointments", verbose_name=_("slot"))
+    code = models.CharField(_("appointment code"), max_length=8, unique=True)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    mobile = models.CharField(_("mobile"), max_length=11)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BOOKED)
+    booked_at = models.DateTimeField(_("booked at"))
+    ticket = models.OneToOneField(Ticket, models.SET_NULL, null=True, blank=True, related_name="appointment",
+                                  verbose_name=_("ticket"))
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        indexes = [models.Index(fields=["id_number", "state"], name="hall_appt_person"),
+                   models.Index(fields=["state", "slot"], name="hall_appt_state")]
+
+    def __str__(self):
+        return self.code

@@ -95,3 +95,12 @@ def waiting_warnings(hall: Hall) -> list[dict]:
         if oldest and now - oldest > datetime.timedelta(minutes=business.warn_after_minutes):
             rows.append({"business": business, "minutes": int((now - oldest).total_seconds() // 60)})
     return rows
+
+
+def slots_open(business: Business, day: datetime.date):
+    """The bookable slots of a business on a day with the places left (one query)."""
+    from .models import Appointment, AppointmentSlot
+
+    active = Q(appointments__state__in=(Appointment.State.BOOKED, Appointment.State.CHECKED_IN))
+    return (AppointmentSlot.objects.filter(business=business, date=day).select_related("window")
+            .annotate(taken=Count("appointments", filter=active)).order_by("starts_at", "id"))

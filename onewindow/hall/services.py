@@ -17,11 +17,15 @@ from onewindow.core.masking import mask_id_number
 from onewindow.registry.identifiers import check_id_number
 
 from . import conf
-from .models import Business, Desk, QueueEvent, Ticket
+from .models import Appointment, AppointmentSlot, Business, Desk, QueueEvent, Ticket
 
 COUNTER_ROLES = (Role.CLERK, Role.CHIEF_APPROVER)
 SELF_DECLARED = (Ticket.Priority.DISABLED, Ticket.Priority.PREGNANT)
 UNFINISHED = (Ticket.State.WAITING, Ticket.State.CALLED, Ticket.State.SKIPPED)
+COLLECTION_PERIODS = {"am": (datetime.time(9), datetime.time(12)), "pm": (datetime.time(13), datetime.time(17))}
+CHECK_IN_EARLY = datetime.timedelta(minutes=60)  # how long before its slot an appointment may check in
+CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a kiosk
+ACTIVE_BOOKINGS = (Appointment.State.BOOKED, Appointment.State.CHECKED_IN)
 
 
 def age_on(id_number: str, day: datetime.date) -> int:
@@ -59,9 +63,12 @@ def _check_caps(business: Business, day: datetime.date, now: datetime.datetime) 
 
 
 def ticket_take(*, business: Business, id_number: str = "", priority: str = "", channel: str = Ticket.Channel.KIOSK,
-                actor=None, now: datetime.datetime | None = None) -> Ticket:
+                appointment_code: str = "", actor=None, now: datetime.datetime | None = None) -> Ticket:
     """Give out the next number of `business` today. The business row is locked while the number is chosen, so
-    concurrent kiosks queue here and never share a number; the unique constraint is the backstop."""
+    concurrent kiosks queue here and never share a number; the unique constraint is the backstop.
+
+    An appointment for today is checked in by its code, or by the ID number it was booked with: its holder is
+    called before the others while the slot lasts, and an extended-hours slot gives a ticket outside hours."""
     id_number = (id_number or "").strip().upper()
     if id_number:
         result = check_id_number(id_number)
@@ -78,19 +85,107 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         business = Business.objects.select_for_update().filter(pk=business.pk, active=True).first()
         if business is None:
             raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
-        _check_hours(business, now)
-        _check_caps(business, day, now)
+        appointment = _appointment_for(business, appointment_code, id_number, now)
+        if appointment is None:
+            _check_hours(business, now)
+            _check_caps(business, day, now)
         if not priority and id_number and age_on(id_number, day) >= conf.elderly_age():
             priority = Ticket.Priority.ELDERLY
         seq = (Ticket.objects.filter(business=business, day=day).aggregate(m=Max("seq"))["m"] or 0) + 1
         ticket = Ticket.objects.create(
             business=business, day=day, seq=seq, number=f"{business.prefix}{seq:03d}", priority=priority,
-            channel=channel, id_number=id_number, taken_at=now, token=secrets.token_urlsafe(16))
+            channel=channel, id_number=id_number, taken_at=now, token=secrets.token_urlsafe(16),
+            for_window=appointment.slot.window if appointment else None)  # extended hours: that window's
+        if appointment is not None:
+            appointment.state, appointment.ticket = Appointment.State.CHECKED_IN, ticket
+            appointment.save(update_fields=["state", "ticket"])
         _event(QueueEvent.Kind.TAKE, hall_id=business.hall_id, ticket=ticket, actor=actor, at=now)
         audit_log(action="hall.ticket_taken", actor=actor, obj=ticket,
                   changes={"business": business.code, "priority": priority, "channel": channel,
-                           "id_number": mask_id_number(id_number)})
+                           "id_number": mask_id_number(id_number),
+                           "appointment": appointment.code if appointment else ""})
     return ticket
+
+
+def _appointment_for(business: Business, code: str, id_number: str, now) -> Appointment | None:
+    """Today's booked appointment of this business named by `code` (refused when it does not fit) or, without a
+    code, booked with `id_number` and due now (none: an ordinary ticket)."""
+    code = (code or "").strip().upper()
+    if not code and not id_number:
+        return None
+    rows = Appointment.objects.select_for_update().select_related("slot").filter(
+        slot__business=business, slot__date=timezone.localdate(now), state=Appointment.State.BOOKED)
+    appointment = rows.filter(code=code[:8]).first() if code else rows.filter(id_number=id_number).first()
+    if appointment is None:
+        if code:
+            raise NotFound(_("No appointment for this business today has this code."), code="unknown_appointment")
+        return None
+    clock = timezone.localtime(now)
+    start = timezone.make_aware(datetime.datetime.combine(appointment.slot.date, appointment.slot.starts_at))
+    end = timezone.make_aware(datetime.datetime.combine(appointment.slot.date, appointment.slot.ends_at))
+    if not start - CHECK_IN_EARLY <= clock < end:
+        if code:
+            raise Conflict(_("Your appointment is for %(start)s-%(end)s; check in from an hour before it.")
+                           % {"start": f"{appointment.slot.starts_at:%H:%M}", "end": f"{appointment.slot.ends_at:%H:%M}"},
+                           code="not_appointment_time")
+        return None
+    return appointment
+
+
+# --- appointments ----------------------------------------------------------------------------------------
+
+def collection_slot_lock(*, date: datetime.date, period: str, capacity: int) -> AppointmentSlot:
+    """The half-day slot for collecting results at the window (no business), created on first use and locked,
+    so that concurrent bookings of it (the portal's delivery choice) count one at a time."""
+    start, end = COLLECTION_PERIODS[period]
+    slot, _created = AppointmentSlot.objects.select_for_update().get_or_create(
+        business=None, window=None, date=date, starts_at=start, defaults={"ends_at": end, "capacity": capacity})
+    return slot
+
+
+def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, actor=None) -> Appointment:
+    """预约: one place in a business's slot, at most one booking per person, business and day."""
+    id_number = (id_number or "").strip().upper()
+    result = check_id_number(id_number)
+    errors = {} if result.ok else {"id_number": str(result.message)}
+    mobile = (mobile or "").strip()
+    if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+        errors["mobile"] = str(_("Enter an 11-digit mobile number starting with 1."))
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), code="bad_booking", details=errors)
+    now = timezone.now()
+    with transaction.atomic():
+        slot = AppointmentSlot.objects.select_for_update().select_related("business").filter(
+            pk=slot.pk, business__isnull=False, business__active=True).first()
+        if slot is None:
+            raise NotFound(_("This slot cannot be booked."), code="unknown_slot")
+        if timezone.make_aware(datetime.datetime.combine(slot.date, slot.ends_at)) <= now:
+            raise Conflict(_("This slot is over; choose a later one."), code="slot_over")
+        if Appointment.objects.filter(slot__business=slot.business, slot__date=slot.date, id_number=id_number,
+                                      state__in=ACTIVE_BOOKINGS).exists():
+            raise Conflict(_("You already have an appointment for this business on that day."), code="already_booked")
+        if slot.appointments.filter(state__in=ACTIVE_BOOKINGS).count() >= slot.capacity:
+            raise Conflict(_("This slot is full; choose another."), code="slot_full")
+        appointment = Appointment.objects.create(
+            slot=slot, id_number=id_number, mobile=mobile, booked_at=now,
+            code="".join(secrets.choice(CODE_CHARS) for _ in range(8)))
+        audit_log(action="hall.appointment_booked", actor=actor, obj=appointment,
+                  changes={"slot": str(slot), "business": slot.business.code, "id_number": mask_id_number(id_number)})
+    return appointment
+
+
+def appointments_mark_no_show(*, now: datetime.datetime | None = None) -> int:
+    """Bookings whose slot ended without a check-in are recorded as no-shows."""
+    now = timezone.localtime(now or timezone.now())
+    with transaction.atomic():
+        late = Appointment.objects.select_for_update().filter(state=Appointment.State.BOOKED).filter(
+            Q(slot__date__lt=now.date()) | Q(slot__date=now.date(), slot__ends_at__lte=now.time()))
+        ids = list(late.values_list("pk", flat=True))
+        Appointment.objects.filter(pk__in=ids).update(state=Appointment.State.NO_SHOW)
+        if ids:
+            audit_log(action="hall.appointments_no_show", object_type="hall.appointment", object_repr=str(now.date()),
+                      changes={"count": len(ids)})
+    return len(ids)
 
 
 # --- the window ------------------------------------------------------------------------------------------
@@ -115,12 +210,15 @@ def _current(desk: Desk) -> Ticket:
 
 
 def queue_order(window: Window, now: datetime.datetime):
-    """The tickets `window` may call, in call order: transferred to it, green channel, then by ticket time."""
+    """The tickets `window` may call, in call order: transferred to it, green channel, appointment holders whose
+    slot covers now, then everyone by ticket time."""
+    clock = timezone.localtime(now).time()
+    due = Q(appointment__slot__starts_at__lte=clock, appointment__slot__ends_at__gt=clock)
     return (Ticket.objects.filter(day=timezone.localdate(now), state=Ticket.State.WAITING,
                                   business__desks__window=window)
             .filter(Q(for_window=None) | Q(for_window=window))
-            .annotate(rank=When_(When(for_window=window, then=Value(0)),
-                                 When(~Q(priority=""), then=Value(1)), default=Value(2), output_field=IntegerField()))
+            .annotate(rank=When_(When(for_window=window, then=Value(0)), When(~Q(priority=""), then=Value(1)),
+                                 When(due, then=Value(2)), default=Value(3), output_field=IntegerField()))
             .order_by("rank", "taken_at", "id"))
 
 

@@ -50,8 +50,9 @@ def kiosk(request):
                 raise RateLimited()
             if business is None:
                 raise services.ValidationFailed(_("Choose a business."), code="no_business")
-            ticket = services.ticket_take(business=business, id_number=values.get("id_number", ""),
-                                          priority=values.get("priority", ""), channel=Ticket.Channel.KIOSK)
+            ticket = services.ticket_take(business=business, id_number=values.get("id_number", "")[:18],
+                                          priority=values.get("priority", ""), channel=Ticket.Channel.KIOSK,
+                                          appointment_code=values.get("appointment_code", "")[:8])
         except ServiceError as exc:
             error = str(exc.message)
         else:
