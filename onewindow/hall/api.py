@@ -15,7 +15,7 @@ from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import NotFound
 from onewindow.registry.ratelimit import RateLimited, rate_limited
 
-from . import selectors, services
+from . import conf, selectors, services
 from .models import AppointmentSlot, Business, Desk, Ticket
 
 router = Router(tags=["hall"])
@@ -89,7 +89,7 @@ def businesses(request, hall: int | None = None):
 def ticket_take(request, payload: TicketIn):
     """Anyone (online 取号 when in the hall): take a ticket for a business by its code. Throttled per address;
     409 outside the business's hours or when its caps are reached; 422 for an invalid ID number."""
-    if rate_limited(request, "hall_take"):
+    if rate_limited(request, "hall_take", conf.takes_per_minute()):
         raise RateLimited()
     business = Business.objects.filter(hall=_hall(payload.hall), code=payload.business[:30]).first()
     if business is None:
@@ -167,7 +167,7 @@ def slots(request, business: str, date: datetime.date, hall: int | None = None):
 def book(request, payload: AppointmentIn):
     """Anyone (the provincial app, the portal): book a place; the code checks in at the kiosk. Throttled per
     address; 409 when the slot is full or over or the person already booked that business that day."""
-    if rate_limited(request, "hall_book"):
+    if rate_limited(request, "hall_book", conf.takes_per_minute()):
         raise RateLimited()
     slot = AppointmentSlot.objects.filter(pk=payload.slot).first()
     if slot is None:

@@ -23,3 +23,9 @@ def pad_minutes() -> int:
     """How long after a ticket's service ends its window's rating pad still offers it."""
     return _int("ONEWINDOW_HALL_PAD_MINUTES", 30)
 
+
+
+def takes_per_minute() -> int:
+    """Tickets and bookings one address may ask for per minute through the public API and kiosk page. A hall's
+    kiosks may share one address behind its router, so it is a setting (0: the public pages' limit)."""
+    return _int("ONEWINDOW_HALL_TAKES_PER_MINUTE", 0)

@@ -46,7 +46,7 @@ def kiosk(request):
         business = Business.objects.filter(hall=hall, pk=values.get("business", "") or None).first() \
             if values.get("business", "").isdigit() else None
         try:
-            if rate_limited(request, "hall_take"):
+            if rate_limited(request, "hall_take", conf.takes_per_minute()):
                 raise RateLimited()
             if business is None:
                 raise services.ValidationFailed(_("Choose a business."), code="no_business")
