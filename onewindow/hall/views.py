@@ -1,6 +1,8 @@
-"""Pages of the hall. Public (no sign-in, no personal data shown): the kiosk, a ticket's follow page and
-receipt, the hall display and the window displays with their JSON feeds. Window clerks and chief approvers:
+"""Pages of the hall. Public (no sign-in, no personal data shown): the kiosk, online booking, a ticket's
+follow page and receipt, the hall display and the window displays with their JSON feeds. Window clerks and chief approvers:
 the desk (calling). Supervisors and administrators (the hall manager): the overview."""
+
+import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +21,7 @@ from onewindow.registry.ratelimit import RateLimited, rate_limited
 
 from . import conf, pad, selectors, services
 from .figures import DIMENSIONS, hall_figures
-from .models import Business, Desk, Ticket
+from .models import AppointmentSlot, Business, Desk, Ticket
 
 COUNTER = services.COUNTER_ROLES
 MANAGER = (Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -61,6 +63,41 @@ def kiosk(request):
         "hall": hall, "businesses": selectors.businesses_waiting(hall), "values": values, "error": error,
         "elderly_age": conf.elderly_age(), "priorities": [(k, v) for k, v in Ticket.Priority.choices if k in services.SELF_DECLARED]},
         status=422 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def book(request):
+    """Public: book an appointment (预约) online - business, day, slot, ID number and mobile - for the code that
+    checks in at the kiosk. Throttled per address like the kiosk."""
+    hall = _hall_or_404(request)
+    source = request.POST if request.method == "POST" else request.GET
+    businesses = list(Business.objects.filter(hall=hall, active=True))
+    business = next((b for b in businesses if str(b.pk) == source.get("business", "")), None)
+    day = _day(source.get("date", ""))
+    values, error, errors, made = source.dict(), "", {}, None
+    if request.method == "POST":
+        slot = AppointmentSlot.objects.filter(pk=values.get("slot", "") or None, business=business).first() \
+            if values.get("slot", "").isdigit() else None
+        try:
+            if rate_limited(request, "hall_book", conf.takes_per_minute()):
+                raise RateLimited()
+            if slot is None:
+                raise services.ValidationFailed(_("Choose a time."), details={"slot": _("Choose a time.")})
+            made = services.appointment_book(slot=slot, id_number=values.get("id_number", "")[:18],
+                                             mobile=values.get("mobile", "")[:11])
+        except ServiceError as exc:
+            error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
+    slots = list(selectors.slots_open(business, day)) if business and day else []
+    return render(request, "hall/book.html", {
+        "hall": hall, "businesses": businesses, "business": business, "day": day, "slots": slots, "values": values,
+        "error": error, "errors": errors, "made": made}, status=422 if error else 200)
+
+
+def _day(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _ticket_context(ticket: Ticket) -> dict:

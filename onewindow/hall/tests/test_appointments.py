@@ -114,3 +114,18 @@ def test_portal_collection_slots_are_hall_slots(db, tomorrow):
     again = services.collection_slot_lock(date=tomorrow, period="am", capacity=5)
     assert slot.pk == again.pk and slot.business is None and slot.starts_at == datetime.time(9)
     assert AppointmentSlot.objects.count() == 1 and not Ticket.objects.exists()
+
+
+def test_booking_page_is_public_and_keeps_input_on_error(client, hall, business, slot, tomorrow):
+    from django.urls import reverse
+
+    url = reverse("hall:book")
+    page = client.get(url, {"business": business.pk, "date": str(tomorrow)}).content.decode()
+    assert "09:30-11:00" in page and "0 of 2" not in page  # translated: 已约 0 / 共 2 个名额
+    bad = client.post(url, {"business": business.pk, "date": str(tomorrow), "slot": slot.pk, "id_number": "123",
+                            "mobile": "13900001111"})
+    assert bad.status_code == 422 and "13900001111" in bad.content.decode() and not Appointment.objects.exists()
+    ok = client.post(url, {"business": business.pk, "date": str(tomorrow), "slot": slot.pk, "id_number": YOUNG_ID,
+                           "mobile": "13900001111"})
+    assert Appointment.objects.get().code in ok.content.decode()
+    assert client.post(url, {"business": business.pk, "date": "x", "slot": "x"}).status_code == 422

@@ -146,3 +146,15 @@ def test_admin_pages_open_and_tickets_are_read_only(login, administrator, busine
     ticket = Ticket.objects.get()
     page = admin.get(reverse("admin:hall_ticket_change", args=[ticket.pk])).content.decode()
     assert YOUNG_ID not in page and "4301**********6545" in page
+
+
+def test_display_feeds_are_cheap_whatever_the_queue(client, hall, business, clerks, django_assert_max_num_queries):
+    """Every hall TV and window screen polls once a second: a fixed, small number of queries."""
+    for _ in range(10):
+        services.ticket_take(business=business)
+    for clerk, number in zip(clerks, ("1", "2", "3"), strict=True):
+        services.desk_call_next(window=window(hall, number), actor=clerk)
+    with django_assert_max_num_queries(3):
+        assert len(client.get(reverse("hall:display_feed")).json()["calls"]) == 3
+    with django_assert_max_num_queries(1):
+        assert client.get(reverse("hall:window_feed", args=[window(hall, "1").pk])).json()["number"] == "A001"
