@@ -103,3 +103,34 @@ def test_ticket_call_case_rating_and_figures(new_context):  # noqa: F811
     assert chief.locator("#hall-avg-wait").inner_text() not in ("", "—")
     assert chief.locator("#hall-avg-service").inner_text() not in ("", "—")
     print(f"display showed the call after {shown_after:.2f} s")
+
+
+def test_book_an_appointment_online(new_context):  # noqa: F811
+    import datetime
+
+    from django.utils import timezone
+
+    from onewindow.hall.models import AppointmentSlot, Business
+
+    demo_hall_setup()
+    business = Business.objects.get(code="cishan")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    AppointmentSlot.objects.filter(date=tomorrow).delete()
+    AppointmentSlot.objects.create(business=business, date=tomorrow, starts_at=datetime.time(9),
+                                   ends_at=datetime.time(12), capacity=3)
+    page = new_context().new_page()
+    page.goto("/hall/book/")
+    page.get_by_label("业务").select_option(label="慈善")
+    page.get_by_label("日期").fill(str(tomorrow))
+    page.get_by_role("button", name="查看可约时段").click()
+    page.get_by_label(re.compile("09:00-12:00")).check()
+    page.get_by_label("身份证件号码").fill("430102199003076546")  # a wrong check character
+    page.get_by_label("手机号码").fill("13912345678")
+    page.get_by_role("button", name="预约", exact=True).click()
+    assert "第18位" in page.locator("form .errorlist").first.inner_text()
+    assert page.get_by_label("手机号码").input_value() == "13912345678"  # nothing typed is lost
+    page.get_by_label(re.compile("09:00-12:00")).check()
+    page.get_by_label("身份证件号码").fill(PERSON_ID)
+    page.get_by_role("button", name="预约", exact=True).click()
+    code = page.locator("#appointment-code").inner_text()
+    assert len(code) == 8 and "已约" not in page.content()
