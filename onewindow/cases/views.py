@@ -19,6 +19,7 @@ from onewindow.accounts.permissions import staff_required
 from onewindow.catalog.models import Channel, Item
 from onewindow.certificates.models import ReplacementReason
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.hall.selectors import serving_id_number
 from onewindow.hall.services import ticket_link_case
 
 from . import selectors, services
@@ -143,7 +144,7 @@ def intake(request):
     item = items.filter(pk=_int(source.get("item", ""))).first()
     values, errors, error = {}, {}, ""
     if request.method == "GET":
-        found = request.GET.get("find", "").strip()
+        found = request.GET.get("find", "").strip() or serving_id_number(request.user, request.GET.get("ticket", ""))
         if found:
             values = selectors.applicant_prefill(found)
             if not values:

@@ -71,6 +71,14 @@ def desk_skipped(desk: Desk) -> list[Ticket]:
                                       business__desks=desk).select_related("business").order_by("taken_at")[:30])
 
 
+def serving_id_number(user, ticket_id: str) -> str:
+    """The ID number of the ticket `user` is serving now (to prefill a case from it), else ""."""
+    if not str(ticket_id).isdigit():
+        return ""
+    return (Ticket.objects.filter(pk=int(ticket_id), clerk_id=user.pk, state=Ticket.State.CALLED)
+            .values_list("id_number", flat=True).first() or "")
+
+
 def window_current(window: Window) -> Ticket | None:
     desk = Desk.objects.select_related("current").filter(window=window).first()
     if desk and desk.current and desk.current.state == Ticket.State.CALLED:

@@ -159,3 +159,15 @@ def test_display_feeds_are_cheap_whatever_the_queue(client, hall, business, cler
     url = reverse("hall:window_feed", args=[window(hall, "1").pk])
     with django_assert_max_num_queries(1):
         assert client.get(url).json()["number"] == "A001"
+
+
+def test_intake_from_a_ticket_prefills_only_for_the_clerk_serving_it(login, hall, business, clerks):
+    """The ID number travels from the ticket to the intake form on the server, never in the URL."""
+    ticket = services.ticket_take(business=business, id_number=YOUNG_ID)
+    services.desk_call_next(window=window(hall, "1"), actor=clerks[0])
+    url = reverse("cases:intake") + f"?ticket={ticket.pk}"
+    assert YOUNG_ID not in login(clerks[0]).get(reverse("hall:desk")).content.decode()
+    serving = login(clerks[0]).get(url)
+    assert serving.context["values"]["id_number"] == YOUNG_ID and serving.context["values"]["ticket"] == str(ticket.pk)
+    other = login(clerks[1]).get(url)
+    assert "id_number" not in other.context["values"]
