@@ -149,7 +149,7 @@ def test_admin_pages_open_and_tickets_are_read_only(login, administrator, busine
 
 
 def test_display_feeds_are_cheap_whatever_the_queue(client, hall, business, clerks, django_assert_max_num_queries):
-    """Every hall TV and window screen polls once a second: a fixed, small number of queries."""
+    """Every hall TV and window screen polls every second or faster: a fixed, small number of queries."""
     for _ in range(10):
         services.ticket_take(business=business)
     for clerk, number in zip(clerks, ("1", "2", "3"), strict=True):
