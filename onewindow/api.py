@@ -52,6 +52,7 @@ def _mount():
     from onewindow.cases.api import router as cases_router
     from onewindow.catalog.api import router as catalog_router
     from onewindow.certificates.api import router as certificates_router
+    from onewindow.evaluations.api import router as evaluations_router
     from onewindow.exchange.api import router as exchange_router
     from onewindow.hall.api import appointments_router
     from onewindow.hall.api import router as hall_router
@@ -70,6 +71,7 @@ def _mount():
     api.add_router("/platform", exchange_router)
     api.add_router("/hall", hall_router)
     api.add_router("/appointments", appointments_router)
+    api.add_router("/evaluations", evaluations_router)
 
 
 _mount()

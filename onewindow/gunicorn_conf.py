@@ -22,3 +22,21 @@ def post_worker_init(worker):
         warm_up()
     except Exception:  # the first PDF will load the engine itself, or report what is missing
         worker.log.exception("PDF warm-up failed")
+
+
+def on_starting(server):
+    """Metrics in multiprocess mode (PROMETHEUS_MULTIPROC_DIR): start from an empty directory, as
+    prometheus-client requires, so that counts of an earlier run are not added to this one."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

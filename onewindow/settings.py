@@ -67,9 +67,12 @@ INSTALLED_APPS = [
     "onewindow.stats",
     "onewindow.portal",
     "onewindow.hall",
+    "onewindow.evaluations",
+    "onewindow.operations",
 ]
 
 MIDDLEWARE = [
+    "onewindow.operations.middleware.RequestMiddleware",  # request id, JSON log context, latency by view
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onewindow.core.context_processors.site",
+                "onewindow.evaluations.context_processors.nav",
             ],
         },
     },
@@ -164,6 +168,11 @@ CACHES = {
               "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 
+# Several app servers: one Redis as the shared cache (sessions stay in the database), e.g. redis://10.0.0.5:6379/0.
+if os.environ.get("REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                         "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "onewindow"}
+
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
@@ -171,10 +180,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")  # json: one object per line, with request_id
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "onewindow.operations.logs.JsonFormatter"}},
+    "filters": {"request": {"()": "onewindow.operations.logs.RequestFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"],
+                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
@@ -190,3 +203,8 @@ ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", st
 EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "2"))
 EXCHANGE_RETRY_CAP_SECONDS = float(os.environ.get("EXCHANGE_RETRY_CAP_SECONDS", "300"))
 EXCHANGE_LEASE_SECONDS = float(os.environ.get("EXCHANGE_LEASE_SECONDS", "60"))
+# Operations: who may read /metrics (a bearer token, and/or client addresses); nobody when both are empty.
+ONEWINDOW_METRICS_TOKEN = os.environ.get("ONEWINDOW_METRICS_TOKEN", "")
+ONEWINDOW_METRICS_ADDRESSES = env_list("ONEWINDOW_METRICS_ADDRESSES", "127.0.0.1,::1" if DEBUG else "")
+# /readyz: not ready when a due task has waited, or the oldest pending outbox row is, older than this.
+ONEWINDOW_READY_MAX_LAG_SECONDS = int(os.environ.get("ONEWINDOW_READY_MAX_LAG_SECONDS", "600"))

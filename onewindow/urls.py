@@ -7,6 +7,7 @@ from onewindow.core.views import healthz, livez
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("", include("onewindow.operations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("onewindow.accounts.urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("ratings/", include("onewindow.ratings.urls")),
     path("stats/", include("onewindow.stats.urls")),
     path("hall/", include("onewindow.hall.urls")),
+    path("evaluations/", include("onewindow.evaluations.urls")),
     path("", include("onewindow.portal.urls")),
     path("", include("onewindow.core.urls")),
 ]

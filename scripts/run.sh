@@ -2,6 +2,8 @@
 # `make run`: migrate, load the demo, then serve the web app and the task worker until Ctrl-C.
 set -e
 PORT="${PORT:-8000}"
+# QR codes and links on notices and certificates point here: the demo's own address unless set.
+export ONEWINDOW_PUBLIC_URL="${ONEWINDOW_PUBLIC_URL:-http://127.0.0.1:$PORT}"
 export DEBUG="${DEBUG:-1}"
 OW=.venv/bin/onewindow
 $OW migrate --noinput

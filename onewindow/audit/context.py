@@ -1,4 +1,4 @@
-"""Where the current change comes from (web, API, worker, CLI) and the client's address."""
+"""Where the current change comes from (web, API, worker, CLI), the client's address and the request id."""
 
 import contextvars
 from contextlib import contextmanager
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class AuditContext:
     source: str = "system"
     client_ip: str | None = None
+    request_id: str = ""  # the id in the JSON logs of the request that made the change
 
 
 _DEFAULT = AuditContext()
@@ -20,8 +21,8 @@ def current() -> AuditContext:
 
 
 @contextmanager
-def audit_context(*, source: str, client_ip: str | None = None):
-    token = _current.set(AuditContext(source=source, client_ip=client_ip))
+def audit_context(*, source: str, client_ip: str | None = None, request_id: str = ""):
+    token = _current.set(AuditContext(source=source, client_ip=client_ip, request_id=request_id))
     try:
         yield
     finally:

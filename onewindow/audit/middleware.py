@@ -9,5 +9,6 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         source = "api" if request.path.startswith("/api/") else "web"
-        with audit_context(source=source, client_ip=client_ip_of(request)):
+        with audit_context(source=source, client_ip=client_ip_of(request),
+                           request_id=getattr(request, "request_id", "")):
             return self.get_response(request)

@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SYSTEM)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # Correlates the event with the request's log lines; outside the hash (it is not evidence of the change).
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 

@@ -35,6 +35,7 @@ def audit_log(*, action: str, actor=None, obj=None, changes: dict | None = None,
         changes=changes or {},
         source=ctx.source,
         client_ip=ctx.client_ip,
+        request_id=ctx.request_id,
         prev_hash=head.last_hash,
     )
     # Round-trip through the JSON encoder first so the hash covers exactly what is stored.

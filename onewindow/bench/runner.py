@@ -76,6 +76,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_process(command: list[str], *, env: dict, log: Path) -> subprocess.Popen:
+    """A server in a session of its own (so that it can be killed with its children), output to `log`."""
+    with open(log, "w") as logfile:  # the child keeps its own descriptor
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[2:4]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:  # refused, reset or timed out while the server starts
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -112,31 +142,12 @@ class Bench:
         self.log(f"onewindow {' '.join(command)}: {time.monotonic() - started:.1f} s")
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
-        with open(self.work / f"{name}.log", "w") as logfile:  # the child keeps its own descriptor
-            return subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+        return start_process(command, env=self.env, log=self.work / f"{name}.log")
 
-    @staticmethod
-    def stop(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    stop = staticmethod(stop_process)
 
     def wait_for(self, url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args[2:4]} exited with {process.returncode}; see {self.work}")
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return
-            except OSError:  # refused, reset or timed out while the server starts
-                time.sleep(0.3)
-        raise RuntimeError(f"{url} did not answer within {seconds} s")
+        wait_until_up(url, process, seconds)
 
     def log(self, message: str) -> None:
         print(f"[bench] {message}", flush=True)

@@ -29,3 +29,31 @@ def public_progress_url(case_no: str) -> str:
 CORRECTION_NOTICE_DAYS = 5
 # Art. 42: the head of the organ may extend the decision limit by 10 days.
 MAX_EXTENSION_DAYS = 10
+
+
+# --- what the notices tell the applicant ------------------------------------------------------------------
+# Art. 38 行政许可法: a refusal states its reasons and tells the applicant of the right to 行政复议 or
+# 行政诉讼. 行政复议法 (2023) Art. 20: apply within 60 days of knowing of the act; Art. 24: the people's
+# government at the same level reviews the acts of its own departments (a provincial department → the
+# provincial people's government). 行政诉讼法 Art. 46: sue within 6 months. 行政诉讼法 Art. 18: the court
+# where the acting organ sits. Places differ, so the bodies are settings (per department); the default
+# review body fits the first user (a department of the Hunan provincial government), the default court
+# is Art. 18's rule in words, lawful anywhere.
+REVIEW_DAYS = 60
+LITIGATION_MONTHS = 6
+DEFAULT_REMEDIES = {
+    "review_body": "湖南省人民政府",
+    "court": "本机关所在地有管辖权的人民法院",
+}
+
+
+def remedies(department: str) -> dict:
+    """Where and within how long the applicant may challenge a decision of `department`.
+
+    `ONEWINDOW_REMEDIES` (a dict in settings) maps a department name, or "*" for all, to
+    {"review_body": ..., "court": ...}; what it leaves out falls back to the lawful default."""
+    configured = getattr(settings, "ONEWINDOW_REMEDIES", None) or {}
+    chosen = {**DEFAULT_REMEDIES, **configured.get("*", {}), **configured.get(department, {})}
+    return {"review_body": chosen["review_body"], "court": chosen["court"], "review_days": REVIEW_DAYS,
+            "litigation_months": LITIGATION_MONTHS}
+

@@ -4,29 +4,29 @@ with it) and uploaded material files. Callers check who may see the case first."
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 
-from onewindow.core.pdf import qr_data_uri, render_pdf
+from onewindow.core.pdf import links_key, qr_data_uri, render_pdf
 
 from .models import Case, CaseDocument, MaterialFile
+from .notices import render_context
 
 RESULT_NOTICES = {CaseDocument.Kind.GRANT, CaseDocument.Kind.REFUSAL, CaseDocument.Kind.DELIVERY}
 
 
 def document_pdf(document: CaseDocument) -> bytes:
-    if document.pdf:
+    if document.pdf and f"-{links_key()}" in document.pdf.name:
         with document.pdf.open("rb") as handle:
             return handle.read()
     from onewindow.ratings.services import rating_url  # ratings builds on cases: import at use
 
-    data = document.data
     content = render_pdf("cases/pdf/document.html", {
-        "doc": document, "data": data, "title": document.get_kind_display(),
-        "qr": qr_data_uri(data["progress_url"]),
+        **render_context(document),
         # 好差评: every result notice carries a QR code to rate the case (一事一评).
         "rating_qr": qr_data_uri(rating_url(document.case)) if document.kind in RESULT_NOTICES else None,
     })
-    # The snapshot never changes, so the rendering is a pure cache: stored without an audit event.
-    document.pdf.save(f"{document.case_id}-{document.pk}.pdf", ContentFile(content), save=False)
-    CaseDocument.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name)
+    # The snapshot never changes, so the rendering is a pure cache: stored without an audit event (and
+    # made again when the site's public address, which the QR codes carry, has changed).
+    document.pdf.save(f"{document.case_id}-{document.pk}-{links_key()}.pdf", ContentFile(content), save=False)
+    CaseDocument.objects.filter(pk=document.pk).update(pdf=document.pdf.name)
     return content
 
 

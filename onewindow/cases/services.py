@@ -23,7 +23,7 @@ from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
-from . import conf
+from . import conf, notices
 from .models import (
     GUIDE_COLUMNS,
     OPEN_STATES,
@@ -175,7 +175,7 @@ def _document(case: Case, actor: User, kind: str, extra: dict | None = None) -> 
         "item_name": case.item_version.name, "applicant_name": case.applicant_name,
         "id_number_masked": mask_id_number(case.id_number), "date": day.isoformat(),
         "promised_due": case.promised_due.isoformat() if case.promised_due else None,
-        "progress_url": conf.public_progress_url(case.case_no), **(extra or {}),
+        "progress_url": conf.public_progress_url(case.case_no), **notices.details(case, kind), **(extra or {}),
     }
     return CaseDocument.objects.create(case=case, kind=kind, number=_document_number(kind, day), data=data,
                                        created_by=actor if getattr(actor, "pk", None) else None)

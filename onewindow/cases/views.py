@@ -18,6 +18,8 @@ from onewindow.accounts.models import AuthorityGrant, Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.catalog.models import Channel, Item
 from onewindow.certificates.models import ReplacementReason
+from onewindow.certificates.selectors import certificates_of_case
+from onewindow.certificates.services import PRINT_ROLES
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.hall.selectors import serving_id_number
 from onewindow.hall.services import ticket_link_case
@@ -224,7 +226,14 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "form_rows": [(f.label, _choice_label(case.form_data.get(f.key, "")))
                       for f in case.item_version.form_fields.all()],
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
+        **_documents_and_printing(request.user, case),
     }, status=status)
+
+
+def _documents_and_printing(user, case) -> dict:
+    """Context of the case page's "documents and printing" section (cases/_documents.html)."""
+    return {"case_certificates": list(certificates_of_case(case.case_no)) if case.result_certificates else [],
+            "may_print": user.has_role(*PRINT_ROLES)}
 
 
 @require_GET

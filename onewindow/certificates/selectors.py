@@ -20,6 +20,11 @@ def certificates_for_cases(case_nos: list[str]) -> QuerySet[Certificate]:
             .order_by("-id"))
 
 
+def certificates_of_case(case_no: str) -> QuerySet[Certificate]:
+    """Every certificate a case issued (valid or since ended), in issuing order: the case page prints them."""
+    return Certificate.objects.filter(case_no=case_no).select_related("organisation").order_by("id")
+
+
 def verification(certificate: Certificate) -> dict:
     """What the public sees: the status and the printed data, nothing the certificate does not show."""
     status = certificate.effective_status(timezone.localdate())

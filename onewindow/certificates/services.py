@@ -221,15 +221,17 @@ def certificate_void(*, certificate: Certificate, reason: str, actor) -> Certifi
     return locked
 
 
-def certificate_print(*, certificate: Certificate, actor) -> Certificate:
-    """Count one more printed copy (the copy number is printed on it) and audit it."""
+def certificate_print(*, certificate: Certificate, actor, sheet: str = "") -> Certificate:
+    """Count one more printed copy (the copy number is printed on it) and audit it, with the sheet
+    reprinted (`original` 正本, `duplicate` 副本, or both when blank)."""
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != Certificate.Status.VALID:
             raise Conflict(_("Only a valid certificate can be printed."), code="not_valid")
         locked.print_count += 1
         locked.save(update_fields=["print_count"])
-        audit_log(action="certificate.printed", actor=actor, obj=locked, changes={"copy": locked.print_count})
+        audit_log(action="certificate.printed", actor=actor, obj=locked,
+                  changes={"copy": locked.print_count, "sheet": sheet or "both"})
     return locked
 
 

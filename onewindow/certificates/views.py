@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +14,7 @@ from onewindow.registry.ratelimit import rate_limited
 
 from . import signing
 from .models import Certificate
-from .printing import certificate_pdf
+from .printing import COPIES, certificate_pdf
 from .selectors import certificate_by_token, verification
 from .services import PRINT_ROLES, certificate_print, certificate_void
 
@@ -35,28 +36,38 @@ def public_key(request):
     return HttpResponse(signing.public_key_pem(), content_type="application/x-pem-file")
 
 
+def _copy(params) -> str:
+    """?copy=original|duplicate prints that sheet only (正本 or 副本); anything else prints both."""
+    copy = params.get("copy", "")
+    return copy if copy in COPIES else ""
+
+
 @staff_required(*PRINT_ROLES)
 @require_GET
 def certificate_download(request, token: str):
     """Window staff: the PDF of the current copy (rendered on first download, then cached)."""
     certificate = get_object_or_404(Certificate, token=token)
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.serial}-{certificate.kind}.pdf"'
+    copy = _copy(request.GET)
+    response = HttpResponse(certificate_pdf(certificate, copy), content_type="application/pdf")
+    name = f"certificate-{certificate.serial}-{certificate.kind}{'-' + copy if copy else ''}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
 
 @staff_required(*PRINT_ROLES)
 @require_POST
 def certificate_reprint(request, token: str):
-    """Window staff: count one more copy (audited) and open its PDF."""
+    """Window staff: count one more copy (audited) and open its PDF (the sheet asked for, or both)."""
     certificate = certificate_by_token(token)
     if certificate is None:
         raise Http404
+    copy = _copy(request.POST)
     try:
-        certificate_print(certificate=certificate, actor=request.user)
+        certificate_print(certificate=certificate, actor=request.user, sheet=copy)
     except ServiceError as exc:
         return render(request, "certificates/error.html", {"message": exc.message}, status=exc.status)
-    return redirect("certificates:download", token=token)
+    url = reverse("certificates:download", kwargs={"token": token})
+    return redirect(f"{url}?copy={copy}" if copy else url)
 
 
 @staff_required(Role.ADMINISTRATOR)

@@ -28,6 +28,8 @@ import atexit
 import base64
 import ctypes
 import ctypes.util
+import datetime
+import hashlib
 import io
 import logging
 import os
@@ -254,3 +256,18 @@ def qr_data_uri(url: str, *, scale: int = 8) -> str:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def chinese_date(value) -> str:
+    """2026-11-27 (an ISO string or a date) → 2026年11月27日, the way official documents write dates."""
+    if not value:
+        return ""
+    day = datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def links_key() -> str:
+    """A short key of ONEWINDOW_PUBLIC_URL, part of the cache name of every PDF that carries a QR code to
+    the site: a cached PDF made while the site was served elsewhere (another port, a new domain) is
+    rendered again rather than handed out with codes that lead nowhere."""
+    return hashlib.sha256(settings.ONEWINDOW_PUBLIC_URL.rstrip("/").encode()).hexdigest()[:8]

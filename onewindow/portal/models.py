@@ -37,6 +37,7 @@ class OneTimeCode(models.Model):
     class Purpose(models.TextChoices):
         SIGNUP = "signup", _("Sign-up")
         LOGIN = "login", _("Sign-in")
+        SURVEY = "survey", _("Residents' survey")  # evaluations: one answer per mobile
 
     mobile = models.CharField(_("mobile"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)

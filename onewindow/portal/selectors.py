@@ -3,13 +3,20 @@ certificates, the inbox, and the public progress query."""
 
 import hmac
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from onewindow.cases.models import GUIDE_COLUMNS, Case, CaseDocument, CaseMaterial, CaseStep
+from onewindow.cases.models import (
+    GUIDE_COLUMNS,
+    Case,
+    CaseDocument,
+    CaseMaterial,
+    CaseState,
+    CaseStep,
+    IdType,
+)
 from onewindow.catalog.models import OrgKind
 from onewindow.catalog.selectors import published_items
 from onewindow.certificates.models import Certificate
-from onewindow.certificates.selectors import certificates_for_cases
 
 from .models import Notification
 
@@ -74,16 +81,44 @@ def progress_proof_matches(case: Case, last4: str) -> bool:
     return any(len(c) == 4 and hmac.compare_digest(c, last4) for c in candidates)
 
 
+def organisation_code(user) -> str:
+    """The credit code of the organisation an organisation account acts for ("" for a person)."""
+    profile = getattr(user, "portal_profile", None)
+    return profile.credit_code if profile is not None and profile.kind == profile.Kind.ORGANISATION else ""
+
+
+def _organisation_certificates(code: str) -> Q:
+    return Q(organisation__credit_code=code, status=Certificate.Status.VALID) if code else Q(pk__in=[])
+
+
 def my_certificates(user) -> list[Certificate]:
-    case_nos = list(Case.objects.filter(owner=user).values_list("case_no", flat=True))
-    return list(certificates_for_cases(case_nos)) if case_nos else []
+    """What the account's own cases issued, and, for an organisation account, every valid certificate of
+    the organisation, wherever it was issued (at the window, imported with the register)."""
+    own = Q(case_no__in=Case.objects.filter(owner=user).exclude(case_no="").values("case_no"))
+    return list(Certificate.objects.filter(own | _organisation_certificates(organisation_code(user)))
+                .select_related("organisation", "superseded_by").order_by("-id"))
+
+
+def organisation_window_cases(user) -> list[Case]:
+    """For an organisation account: the organisation's cases it did not file itself (at the window, by
+    another handler), newest first, to list read-only."""
+    code = organisation_code(user)
+    if not code:
+        return []
+    return list(Case.objects.filter(Q(organisation__credit_code=code) | Q(id_type=IdType.USCC, id_number=code))
+                .exclude(owner=user).exclude(state=CaseState.DRAFT).select_related("item_version")
+                .defer(*GUIDE_COLUMNS).order_by("-created_at")[:100])
 
 
 def certificate_for_owner(user, token: str) -> Certificate | None:
+    """A certificate the account may download: issued by one of its cases, or a valid one of its organisation."""
     certificate = Certificate.objects.filter(token=token).select_related("organisation").first()
-    if certificate is None or not certificate.case_no:
+    if certificate is None:
         return None
-    if not Case.objects.filter(owner=user, case_no=certificate.case_no).exists():
+    code = organisation_code(user)
+    if code and certificate.organisation.credit_code == code and certificate.status == Certificate.Status.VALID:
+        return certificate
+    if not certificate.case_no or not Case.objects.filter(owner=user, case_no=certificate.case_no).exists():
         return None
     return certificate
 

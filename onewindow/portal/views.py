@@ -28,6 +28,7 @@ from onewindow.cases.selectors import case_light
 from onewindow.catalog.models import Channel, FormField, Item, OrgKind
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
+from onewindow.certificates.selectors import certificates_for_cases
 from onewindow.core.errors import ServiceError, ValidationFailed
 
 from . import selectors, services, throttle
@@ -406,8 +407,10 @@ def case_receipt(request, case_no):
 @require_GET
 @applicant_required
 def my_cases(request):
-    """The signed-in applicant's cases, newest first."""
-    return render(request, "portal/my_cases.html", {"cases": selectors.my_cases(request.user)})
+    """The signed-in applicant's cases, newest first; for an organisation account also the organisation's
+    cases filed at the window (read-only: state and dates, no materials)."""
+    return render(request, "portal/my_cases.html", {"cases": selectors.my_cases(request.user),
+                                                    "window_cases": selectors.organisation_window_cases(request.user)})
 
 
 def _delivery_form(case, posted=None, errors=None):
@@ -426,7 +429,7 @@ def _delivery_form(case, posted=None, errors=None):
 def _case_page(request, case, *, error="", delivery=None, status=200):
     return render(request, "portal/case.html", {
         "case": case, "error": error, "delivery": delivery or _delivery_form(case),
-        "certificates": list(selectors.certificates_for_cases([case.case_no])) if case.result_certificates else [],
+        "certificates": list(certificates_for_cases([case.case_no])) if case.result_certificates else [],
         "light": case_light(case, services.cases.today()),
     }, status=status)
 
@@ -476,7 +479,8 @@ def case_file(request, case_no, pk):
 @require_GET
 @applicant_required
 def my_certificates(request):
-    """Certificates issued by the signed-in applicant's cases, with download and verification links."""
+    """Certificates issued by the signed-in applicant's cases and, for an organisation account, every valid
+    certificate of the organisation; with download and verification links."""
     return render(request, "portal/my_certificates.html", {"certificates": selectors.my_certificates(request.user)})
 
 

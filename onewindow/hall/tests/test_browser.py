@@ -12,7 +12,6 @@ from onewindow.accounts.services import staff_upsert
 from onewindow.cases.tests.factories import make_item
 from onewindow.hall.demo import demo_hall_setup
 from onewindow.hall.models import Ticket
-from onewindow.portal.tests.conftest import browser, new_context  # noqa: F401 - the Playwright fixtures
 from onewindow.ratings.models import Rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +29,7 @@ def _staff_login(context, username):
     return page
 
 
-def test_ticket_call_case_rating_and_figures(new_context):  # noqa: F811
+def test_ticket_call_case_rating_and_figures(new_context):
     hall = demo_hall_setup()
     item = make_item()
     window3 = Window.objects.get(hall=hall, number="3")
@@ -105,7 +104,7 @@ def test_ticket_call_case_rating_and_figures(new_context):  # noqa: F811
     print(f"display showed the call after {shown_after:.2f} s")
 
 
-def test_book_an_appointment_online(new_context):  # noqa: F811
+def test_book_an_appointment_online(new_context):
     import datetime
 
     from django.utils import timezone

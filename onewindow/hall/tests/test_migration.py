@@ -1,4 +1,4 @@
-"""The portal's window-collection slots become hall appointment slots (portal 0003): rows are kept."""
+"""The portal's window-collection slots become hall appointment slots (portal 0004): rows are kept."""
 
 import datetime
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("portal", "0002_window_slot"), ("hall", "0002_appointments")]
-AFTER = [("portal", "0003_window_slots_become_hall_slots")]
+BEFORE = [("portal", "0003_onetimecode_survey_purpose"), ("hall", "0002_appointments")]
+AFTER = [("portal", "0004_window_slots_become_hall_slots")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from onewindow.accounts.demo import DEMO_PASSWORD, demo_authority_setup, demo_pe
 from onewindow.audit.context import audit_context
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.core.errors import ServiceError
+from onewindow.evaluations.demo import demo_evaluation_setup
 from onewindow.hall.demo import demo_hall_setup
 from onewindow.portal.demo import DEMO_MOBILE, demo_applicant_setup
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             grants = demo_authority_setup()
             demo_applicant_setup(password=DEMO_PASSWORD)
             demo_hall_setup()
+            demo_evaluation_setup(password=DEMO_PASSWORD)
         self.stdout.write(f"catalog: {loaded}; authority grants: {grants}")
         self.stdout.write(f"demo staff (password {DEMO_PASSWORD}): {', '.join(users)}")
         self.stdout.write(f"demo applicant: mobile {DEMO_MOBILE}, password {DEMO_PASSWORD}, at /signin/")

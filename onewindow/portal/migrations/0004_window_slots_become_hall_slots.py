@@ -31,7 +31,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("portal", "0002_window_slot"),
+        ("portal", "0003_onetimecode_survey_purpose"),
         ("hall", "0002_appointments"),
     ]
 
