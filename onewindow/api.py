@@ -54,6 +54,8 @@ def _mount():
     from onewindow.certificates.api import router as certificates_router
     from onewindow.evaluations.api import router as evaluations_router
     from onewindow.exchange.api import router as exchange_router
+    from onewindow.hall.api import appointments_router
+    from onewindow.hall.api import router as hall_router
     from onewindow.portal.api import router as portal_router
     from onewindow.ratings.api import router as ratings_router
     from onewindow.registry.api import router as registry_router
@@ -67,6 +69,8 @@ def _mount():
     api.add_router("/stats", stats_router)
     api.add_router("/portal", portal_router)
     api.add_router("/platform", exchange_router)
+    api.add_router("/hall", hall_router)
+    api.add_router("/appointments", appointments_router)
     api.add_router("/evaluations", evaluations_router)
 
 

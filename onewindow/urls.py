@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ratings/", include("onewindow.ratings.urls")),
     path("stats/", include("onewindow.stats.urls")),
+    path("hall/", include("onewindow.hall.urls")),
     path("evaluations/", include("onewindow.evaluations.urls")),
     path("", include("onewindow.portal.urls")),
     path("", include("onewindow.core.urls")),

@@ -12,7 +12,7 @@ $OW demo setup
 $OW db_worker &
 WORKER=$!
 # Hourly housekeeping (production: cron): default ratings, overdue complaints, lapsed 容缺 supplements.
-( while true; do $OW ratings sweep; $OW cases_overdue_deficiencies; sleep 3600; done ) &
+( while true; do $OW ratings sweep; $OW cases_overdue_deficiencies; $OW hall sweep; sleep 3600; done ) &
 SWEEP=$!
 trap 'kill $WORKER $SWEEP 2>/dev/null' EXIT INT TERM
 echo

@@ -37,6 +37,7 @@ class Fixtures:
     cookies: dict[str, str]  # who -> "sessionid=…" header value
     lines: dict[str, list[str]] = field(default_factory=dict)  # scenario -> request lines
     flow: dict = field(default_factory=dict)
+    hall: dict = field(default_factory=dict)  # the hall scenario's business and (window id, token) per clerk
 
 
 def _session_cookie(user: User | None, extra: dict | None = None) -> str:
@@ -127,7 +128,28 @@ def prepare(*, clerks: int, seed: int = 1) -> Fixtures:
         "summary_api": ["/api/v1/stats/summary", f"/api/v1/stats/summary?from={year}-01-01&to={year}-12-31"],
     }
     fixtures.flow = _flow(_flow_item())
+    fixtures.hall = _hall(clerks)
     return fixtures
+
+
+def _hall(clerks: int) -> dict:
+    """Bench windows B01.. in the demo hall, each with its own clerk (one desk, one clerk), calling for the
+    demo's business `shzz`; the kiosks take tickets for it through the public API."""
+    from onewindow.hall.models import Business, Desk
+
+    business = Business.objects.select_related("hall").get(code="shzz")
+    department = Window.objects.order_by("pk").first().department
+    pairs = []
+    with audit_context(source="cli"), transaction.atomic():
+        for i in range(1, clerks + 1):
+            window, _ = Window.objects.get_or_create(hall=business.hall, number=f"B{i:02d}", defaults={
+                "name": f"压测窗口{i:02d}", "department": department})
+            desk, _ = Desk.objects.get_or_create(window=window)
+            desk.businesses.add(business)
+            clerk = staff_upsert(username=f"bench-hall-{i:02d}", full_name=f"压测叫号员{i:02d}", roles=[Role.CLERK],
+                                 window=window)
+            pairs.append([window.pk, token_create(user=clerk, name="make bench")])
+    return {"business": business.code, "hall": business.hall_id, "clerks": pairs}
 
 
 def data_size() -> dict[str, int]:

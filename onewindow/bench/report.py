@@ -20,6 +20,7 @@ PUBLIC_P95_MS, WORKBENCH_P95_MS, STATISTICS_P95_MS = 50, 100, 1000
 PUBLIC_SHARE_OF_HELLO = 0.5
 FLOW_SECONDS_PER_CASE = 0.5
 WEB_RSS_MB = 200
+HALL_P95_OF_HELLO = 10  # issue 18: taking and calling tickets stay within 10× the trivial view's p95
 LABELS = {
     "hello": "hello (/livez, no database)", "guide_list": "service guide list", "guide_page": "service guide page",
     "guide_search": "item search", "progress_query": "progress query (POST, case no. + last 4)",
@@ -82,6 +83,21 @@ def flow_result(rows: list[dict], *, users: int, seconds: int) -> dict:
         "errors": int(total.get("Failure Count", 0) or 0), "requests": int(total.get("Request Count", 0) or 0),
         "steps": steps,
     }
+
+
+def hall_result(rows: list[dict], *, users: int, seconds: int) -> dict:
+    """The hall run's two request types from locust's CSV."""
+    by_name = {row["Name"]: row for row in rows}
+
+    def step(name):
+        row = by_name.get(name) or {}
+        value = lambda column: round(float(row[column]), 1) if row.get(column) not in (None, "", "N/A") else None  # noqa: E731
+        return {"requests": int(row.get("Request Count", 0) or 0), "p50_ms": value("50%"), "p95_ms": value("95%"),
+                "rps": round(float(row.get("Requests/s", 0) or 0), 1)}
+
+    total = by_name.get("Aggregated") or {}
+    return {"users": users, "seconds": seconds, "take": step("take a ticket"), "call": step("call the next person"),
+            "errors": int(total.get("Failure Count", 0) or 0)}
 
 
 def _tool_version(command: list[str]) -> str:
@@ -156,6 +172,15 @@ def goals(results: dict) -> list[dict]:
             f"{results.get('server_log', {}).get('deadlocks', 0)} deadlocks",
             "0 errors, none", not concurrent["errors"] and checks.get("ok") and concurrent["cases"] > 0
             and not results.get("server_log", {}).get("deadlocks"))
+    hall = results.get("hall")
+    if hall:
+        hello_p95 = pages.get("hello", {}).get("p95_ms") or 0
+        worst = max(hall["take"]["p95_ms"] or 0, hall["call"]["p95_ms"] or 0)
+        add(f"hall, {hall['users']} kiosks/clerks at once: errors, duplicate numbers, tickets at two windows",
+            f"{hall['errors']} errors, {'none' if hall['checks']['ok'] else 'SOME'}", "0 errors, none",
+            not hall["errors"] and hall["checks"]["ok"])
+        add("hall: ticket taking and calling p95", f"{worst} ms ({worst / hello_p95:.1f}× hello)" if hello_p95 else
+            f"{worst} ms", f"≤ {HALL_P95_OF_HELLO}× hello p95", hello_p95 and worst <= HALL_P95_OF_HELLO * hello_p95)
     memory = results.get("memory", {})
     if memory:
         add("web worker peak RSS", f"{memory['web_worker_peak_mb']} MB", f"< {WEB_RSS_MB} MB",
@@ -220,6 +245,18 @@ def markdown(results: dict) -> str:
                   f"case numbers, {checks.get('distinct_certificate_numbers')} distinct certificate numbers, "
                   f"{checks.get('completed_in_database')} completed in the database; server log: "
                   + ", ".join(f"{k} {v}" for k, v in results.get("server_log", {}).items()) + "."]
+    hall = results.get("hall")
+    if hall:
+        checks = hall["checks"]
+        parts += ["", "### Hall: ticket kiosks and calling clerks at once", "",
+                  f"{hall['users']} locust users for {hall['seconds']} s, half kiosks (`POST /api/v1/hall/tickets`), "
+                  "half clerks each at a window of their own (`POST /api/v1/hall/windows/{id}/call`).", "",
+                  _table(["request", "requests", "req/s", "p50 ms", "p95 ms"],
+                         [[name, s["requests"], s["rps"], s["p50_ms"], s["p95_ms"]]
+                          for name, s in (("take a ticket", hall["take"]), ("call the next person", hall["call"]))]),
+                  "", f"Checks: {checks['tickets']} tickets, {checks['distinct_numbers']} distinct numbers; "
+                  f"{checks['called']} calls, {checks['distinct_called']} distinct tickets, "
+                  f"{checks['called_at_the_reporting_window']} at the window that called them; {hall['errors']} errors."]
     exchange = results.get("exchange", {})
     if exchange:
         parts += ["", "### Outbound exchange", "",

@@ -7,7 +7,8 @@
 3. wrk, a second process on loopback, for each page at a stated concurrency for a bounded time.
 4. locust for the on-site flow through the API: one chief approver in sequence, then 20 at once; the task
    worker is stopped meanwhile so that the outbox fills, then started to measure delivery to the simulator.
-5. Peak memory (VmHWM) of the web workers and of the task worker; results as JSON and docs/benchmarks.md.
+5. locust for the hall: kiosks taking tickets and clerks calling them, half the users each, at once.
+6. Peak memory (VmHWM) of the web workers and of the task worker; results as JSON and docs/benchmarks.md.
 """
 
 import argparse
@@ -129,6 +130,7 @@ class Bench:
             "ONEWINDOW_PUBLIC_URL": self.base,
             "BIND": f"127.0.0.1:{self.port}",
             "LOG_LEVEL": "WARNING",
+            "ONEWINDOW_HALL_TAKES_PER_MINUTE": "1000000",  # the load comes from one address
         }
         self.results: dict = {"scenarios": [], "flow": {}, "exchange": {}, "memory": {}}
 
@@ -197,6 +199,7 @@ class Bench:
             self.results["flow"]["sequential"] = self.flow(users=1)
             self.results["flow"]["concurrent"] = self.flow(users=self.size.clerks)
             self.results["flow"]["checks"] = self.flow_checks()
+            self.results["hall"] = self.hall(users=self.size.clerks)
             simulator = self.start("simulator", [sys.executable, "-m", "onewindow", "platform", "simulate",
                                                  "--port", str(sim_port)])
             stack.callback(self.stop, simulator)
@@ -313,6 +316,41 @@ class Bench:
                 "distinct_certificate_numbers": len(set(cert_nos)), "completed_in_database": in_db,
                 "certificates_in_database": certificates,
                 "ok": len(set(case_nos)) == len(case_nos) == in_db == len(set(cert_nos)) == certificates}
+
+    # --- the hall (locust) ----------------------------------------------------------------------------------
+
+    def hall(self, users: int) -> dict:
+        """Kiosks and clerks at once (half each, at least one of each); then the checks against the database."""
+        from onewindow.hall.models import Ticket
+
+        users = max(2, users)
+        config, results_file = self.work / "hall.json", self.work / "hall-called.tsv"
+        results_file.unlink(missing_ok=True)
+        config.write_text(json.dumps({**self.fixtures.hall, "results": str(results_file)}))
+        prefix = self.work / "locust-hall"
+        with open(self.work / "locust-hall.log", "w") as log:
+            subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "hallfile.py"), "--headless",
+                            "-u", str(users), "-r", str(users), "-t", f"{self.size.flow_seconds}s",
+                            "--host", self.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                           env={**self.env, "BENCH_HALL_CONFIG": str(config)}, cwd=ROOT, check=False,
+                           stdout=subprocess.DEVNULL, stderr=log)
+        with open(f"{prefix}_stats.csv", newline="") as f:
+            result = report.hall_result(list(csv.DictReader(f)), users=users, seconds=self.size.flow_seconds)
+        called = [line.split("\t") for line in results_file.read_text().splitlines()] if results_file.exists() else []
+        tickets = Ticket.objects.filter(business__code=self.fixtures.hall["business"])
+        windows = dict(tickets.filter(token__in=[token for token, _ in called]).values_list("token", "window_id"))
+        numbers = list(tickets.values_list("day", "number"))
+        result["checks"] = {
+            "tickets": len(numbers), "distinct_numbers": len(set(numbers)), "called": len(called),
+            "distinct_called": len({token for token, _ in called}),
+            "called_at_the_reporting_window": sum(windows.get(token) == int(window) for token, window in called)}
+        checks = result["checks"]
+        checks["ok"] = (checks["tickets"] == checks["distinct_numbers"] and checks["called"] > 0
+                        and checks["called"] == checks["distinct_called"] == checks["called_at_the_reporting_window"])
+        self.log(f"hall with {users} kiosks/clerks: {checks['tickets']} tickets, {checks['called']} called, "
+                 f"p95 take {result['take']['p95_ms']} ms, call {result['call']['p95_ms']} ms, "
+                 f"errors {result['errors']}, checks {'ok' if checks['ok'] else 'FAILED'}")
+        return result
 
     # --- outbound exchange -------------------------------------------------------------------------------------
 

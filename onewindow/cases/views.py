@@ -25,6 +25,8 @@ from onewindow.certificates.services import PRINT_ROLES
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.registry.selectors import change_preview
 from onewindow.workdays import services as workdays
+from onewindow.hall.selectors import serving_id_number
+from onewindow.hall.services import ticket_link_case
 
 from . import action_forms, selectors, services
 from .documents import document_response, material_file_response
@@ -160,12 +162,13 @@ def intake(request):
     item = items.filter(pk=_int(source.get("item", ""))).first()
     values, errors, error, duplicates = {}, {}, "", []
     if request.method == "GET":
-        found = request.GET.get("find", "").strip()
+        found = request.GET.get("find", "").strip() or serving_id_number(request.user, request.GET.get("ticket", ""))
         if found:
             values = selectors.applicant_prefill(found)
             if not values:
                 messages.info(request, _("Nothing on record for %(code)s; enter the applicant.") % {"code": found})
                 values = {"id_number": found.upper()}
+        values["ticket"] = request.GET.get("ticket", "")  # started from a hall ticket: linked once filed
     else:
         values = request.POST.dict()
         action = request.POST.get("do", "")
@@ -191,6 +194,8 @@ def intake(request):
                                                 form_data=form_data, channel=request.POST.get("channel", Channel.WINDOW))
                     _record_materials(case, request.user, version.materials.all(), request.POST, request.FILES)
                     case = _intake_action(case, request.user, action, request.POST)
+                    if request.POST.get("ticket"):
+                        ticket_link_case(ticket_id=request.POST["ticket"], case=case, actor=request.user)
             except ServiceError as exc:
                 error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
             else:

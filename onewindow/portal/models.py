@@ -106,19 +106,3 @@ class DeliveryChoice(models.Model):
 
     def __str__(self):
         return f"{self.case} · {self.get_method_display()}"
-
-
-class WindowSlot(models.Model):
-    """One bookable half-day at the window. Why a row: a booking locks it before counting the places taken,
-    so concurrent bookings of the same slot queue instead of all seeing the same free place."""
-
-    date = models.DateField(_("appointment date"))
-    period = models.CharField(_("appointment period"), max_length=2, choices=DeliveryChoice.Period.choices)
-
-    class Meta:
-        verbose_name = _("window slot")
-        verbose_name_plural = _("window slots")
-        constraints = [models.UniqueConstraint(fields=["date", "period"], name="portal_window_slot_unique")]
-
-    def __str__(self):
-        return f"{self.date} {self.get_period_display()}"

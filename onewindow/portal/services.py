@@ -22,12 +22,13 @@ from onewindow.cases.uploads import check_upload
 from onewindow.catalog.models import Channel, FormField, Material
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
+from onewindow.hall.services import collection_slot_lock
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.models import Organisation
 from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
-from .models import ApplicantProfile, DeliveryChoice, Notification, OneTimeCode, WindowSlot
+from .models import ApplicantProfile, DeliveryChoice, Notification, OneTimeCode
 from .sms import config, sms_send
 
 CODE_TTL = datetime.timedelta(minutes=10)
@@ -391,10 +392,10 @@ def delivery_choose(*, case: Case, actor: User, method: str, slot_date: datetime
                 errors["slot_period"] = _("Choose morning or afternoon.")
             if not errors:
                 # The slot row is locked (created on first use) so concurrent bookings count one at a time.
-                WindowSlot.objects.select_for_update().get_or_create(date=slot_date, period=slot_period)
+                slot = collection_slot_lock(date=slot_date, period=slot_period, capacity=SLOT_CAPACITY)
                 taken = (DeliveryChoice.objects.filter(slot_date=slot_date, slot_period=slot_period)
                          .exclude(case=case).count())
-                if taken >= SLOT_CAPACITY:
+                if taken >= slot.capacity:
                     errors["slot_period"] = _("This slot is full; choose another.")
             values.update(slot_date=slot_date, slot_period=slot_period)
         elif method == DeliveryChoice.Method.POST:

@@ -1,13 +1,16 @@
 """Pages of the ratings app. Who may use each is stated on it; the services check again.
 
-Public (the applicant): `rate` (case owner signed in, or the QR token of the result notice) and
-`complaint_new`. Staff: the window rating pad, rectifications, complaints, the urging inbox.
+Public (the applicant): `rate` (case owner signed in, or the QR token of the result notice),
+`complaint_new` and the window rating pad (a paired kiosk). Staff: rectifications, complaints, the urging inbox.
 Supervisors: the supervision board, appeal decisions, assignment and urging.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +20,9 @@ from onewindow.accounts.models import Department, Role, User
 from onewindow.accounts.permissions import staff_required
 from onewindow.cases.models import Case
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.hall import pad as hall_pad
+from onewindow.hall import selectors as hall_selectors
+from onewindow.hall import services as hall_services
 
 from . import selectors, services
 from .models import Appeal, Complaint, Level, RatingChannel, Rectification, Urging
@@ -110,29 +116,53 @@ def complaint_new(request):
 # --- the window rating pad ------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
-@staff_required(*COUNTER)
 def pad(request):
-    """The tablet at a window, signed in as the window's staff: the case just handled there, rated with one
-    tap (一次一评). Window clerks and chief approvers with a window."""
-    window = request.user.window
+    """Public: the tablet at a window (评价器), a kiosk that is never signed in, so it shows no staff navigation
+    and leads nowhere else. The window's clerk pairs it once with a code from the desk page (hall.pad); it then
+    offers the ticket whose service just ended there with its case (or, at a window without tickets, the case
+    just handled there), rated with one tap (一次一评)."""
+    if request.method == "POST" and request.POST.get("do") == "pair":
+        return _pad_pair(request)
+    window, clerk = hall_pad.pad_from_cookie(request.COOKIES.get(hall_pad.COOKIE))
     if window is None:
-        messages.error(request, _("Your account has no window; the rating pad needs one."))
+        return render(request, "ratings/pad.html", {"pairing": True})
+    ticket = hall_selectors.pad_ticket(window)
+    case = services.pad_case(window)
+    if ticket is not None and (ticket.case_id is None or case is None or case.pk != ticket.case_id):
+        case = None  # rate this ticket's service; another person's earlier case is not theirs to rate
+    if case is not None and case.ratings.filter(channel=RatingChannel.WINDOW_PAD,
+                                               visit=services.today().isoformat()).exists():
+        case = None
     if request.method == "POST":
-        case = Case.objects.filter(case_no=request.POST.get("case_no", "")).first()
-        if case is None:
-            raise Http404
+        posted_ticket, posted_case = request.POST.get("ticket", ""), request.POST.get("case_no", "")
+        if (ticket is None or posted_ticket != str(ticket.pk)) and (case is None or posted_case != case.case_no):
+            messages.error(request, _("This service has already been rated."))
+            return redirect("ratings:pad")
+        level = request.POST.get("level", "")
         try:
-            services.rating_submit(case=case, actor=request.user, channel=RatingChannel.WINDOW_PAD,
-                                   level=request.POST.get("level", ""))
+            with transaction.atomic():
+                if ticket is not None and posted_ticket == str(ticket.pk):
+                    hall_services.ticket_rate(ticket=ticket, level=level)
+                if case is not None and posted_case == case.case_no:
+                    services.rating_submit(case=case, actor=clerk, channel=RatingChannel.WINDOW_PAD, level=level)
             messages.success(request, _("Thank you for your rating."))
         except ServiceError as exc:
             _fail(request, exc)
         return redirect("ratings:pad")
-    case = services.pad_case(window) if window else None
-    rated = case is not None and case.ratings.filter(channel=RatingChannel.WINDOW_PAD,
-                                                     visit=services.today().isoformat()).exists()
-    return render(request, "ratings/pad.html", {"case": None if rated else case, "levels": LEVELS,
-                                                 "window": window})
+    return render(request, "ratings/pad.html", {"ticket": ticket, "case": case, "levels": LEVELS, "window": window})
+
+
+def _pad_pair(request):
+    try:
+        value = hall_pad.pad_pair(code=request.POST.get("code", ""))
+    except ServiceError as exc:
+        _fail(request, exc)
+        return redirect("ratings:pad")
+    logout(request)  # a pad that was signed in as staff must not stay so
+    response = redirect("ratings:pad")
+    response.set_cookie(hall_pad.COOKIE, value, max_age=hall_pad.COOKIE_SECONDS, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
+    return response
 
 
 # --- rectification and appeals ----------------------------------------------------------------------------

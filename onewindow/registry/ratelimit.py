@@ -18,9 +18,10 @@ DEFAULT_LIMIT = 60  # requests per client and scope per window
 WINDOW_SECONDS = 60
 
 
-def rate_limited(request, scope: str) -> bool:
-    """Count this request; True when the client has gone over the limit for `scope` in this window."""
-    limit = getattr(settings, "ONEWINDOW_PUBLIC_RATE_LIMIT", DEFAULT_LIMIT)
+def rate_limited(request, scope: str, limit: int | None = None) -> bool:
+    """Count this request; True when the client has gone over the limit (default: the public one) for `scope`
+    in this window."""
+    limit = limit or getattr(settings, "ONEWINDOW_PUBLIC_RATE_LIMIT", DEFAULT_LIMIT)
     address = client_ip_of(request) or "unknown"
     key = f"ratelimit:{scope}:{address}:{int(time.time() // WINDOW_SECONDS)}"
     cache.add(key, 0, timeout=WINDOW_SECONDS + 5)

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import ValidationFailed
+from onewindow.hall.figures import summary_fields
 
 from . import selectors
 
@@ -52,6 +53,9 @@ class RowOut(FiguresOut):
 
 
 class SummaryOut(FiguresOut):
+    tickets: int = Field(..., description="Hall tickets taken in the period")
+    avg_wait_minutes: float | None = Field(..., description="Average wait from ticket to first call; null when none")
+    p90_wait_minutes: int | None = Field(..., description="90th-percentile wait in whole minutes (rounded up)")
     date_from: datetime.date = Field(..., alias="from")
     date_to: datetime.date = Field(..., alias="to")
     by: str | None
@@ -73,7 +77,8 @@ def summary(request, period: Query[PeriodIn]):
                                details={"by": period.by, "choices": list(selectors.DIMENSIONS)})
     figures = selectors.figures(date_from=date_from, date_to=date_to, by=period.by)
     rows = [{"key": _row_key(row.key), "label": row.label, **selectors.summary(row)} for row in figures.rows]
-    return {"from": date_from, "to": date_to, "by": period.by, "rows": rows, **selectors.summary(figures.total)}
+    return {"from": date_from, "to": date_to, "by": period.by, "rows": rows, **selectors.summary(figures.total),
+            **summary_fields(date_from=date_from, date_to=date_to)}
 
 
 def _row_key(key) -> str | None:

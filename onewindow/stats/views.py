@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.core.pdf import render_pdf
+from onewindow.hall.figures import hall_figures
 from onewindow.ratings.models import Level, Rectification
 
 from . import selectors
@@ -58,12 +59,14 @@ def dashboard(request):
     date_from, date_to, error = period_from(request.GET)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "item"
     breakdown = selectors.figures(date_from=date_from, date_to=date_to, by=by)
+    hall_rows, hall_total = hall_figures(date_from=date_from, date_to=date_to, by="business")
     months = selectors.figures(date_from=date_from, date_to=date_to, by="month", with_total=False)
     total = breakdown.total
     return render(request, "stats/dashboard.html", {
         "date_from": date_from, "date_to": date_to, "error": error, "by": by,
         "dimensions": list(selectors.DIMENSIONS.items()), "total": total, "summary": selectors.summary(total),
         "columns": COLUMNS, "table": table(breakdown.rows), "total_row": table([total])[0],
+        "hall_rows": hall_rows, "hall_total": hall_total,
         "chart_months": bar_chart([(r.label, r.completed) for r in months.rows][-24:], title=_("Completed by month")),
         "chart_levels": bar_chart(_level_pairs(total), title=_("Ratings by level")),
         "chart_breakdown": bar_chart([(r.label, r.completed) for r in breakdown.rows][:20],

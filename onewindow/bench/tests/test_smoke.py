@@ -38,6 +38,9 @@ def test_bench_runs_end_to_end_at_tiny_size(tmp_path):
     flow = results["flow"]
     assert flow["checks"]["ok"] and flow["checks"]["cases"] > 0
     assert flow["sequential"]["errors"] == 0 and flow["concurrent"]["errors"] == 0
+    hall = results["hall"]
+    assert hall["checks"]["ok"] and hall["errors"] == 0 and hall["take"]["requests"] > 0, hall
+    assert hall["call"]["requests"] > 0 and hall["checks"]["called"] > 0
     assert results["exchange"]["rows"] > 0 and results["exchange"]["delivered"] == results["exchange"]["rows"]
     assert results["memory"]["web_worker_peak_mb"] > 0 and results["memory"]["task_worker_peak_mb"] > 0
     assert results["server_log"] == {"tracebacks": 0, "deadlocks": 0, "worker_timeouts": 0}
@@ -46,3 +49,5 @@ def test_bench_runs_end_to_end_at_tiny_size(tmp_path):
     assert any(name.startswith("case page") for name in goals) and "web worker peak RSS" in goals
     markdown = (out / "benchmarks.md").read_text()
     assert "## Latest run" in markdown and "| case page |" in markdown and "rows/s" in markdown
+    assert "### Hall: ticket kiosks and calling clerks at once" in markdown
+    assert any(name.startswith("hall: ticket taking and calling p95") for name in goals)

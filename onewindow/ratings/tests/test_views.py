@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from onewindow.hall.pad import pad_code_issue
 from onewindow.ratings import services
 from onewindow.ratings.models import Complaint, Rating, Rectification, Urging
 
@@ -43,15 +44,20 @@ def test_rate_page_lets_the_applicant_rate_the_fix(login, complete, applicant, c
     assert Rectification.objects.get(pk=rating.rectification.pk).fix_level == "satisfied"
 
 
-def test_pad_shows_the_case_just_handled_and_takes_one_tap(client, login, complete, chief, supervisor, applicant):
+def test_pad_is_a_paired_kiosk_that_shows_the_case_just_handled(client, login, complete, chief):
+    """Issue 17: the pad shows no staff navigation, cannot reach the workbench and is paired once by a code."""
     url = reverse("ratings:pad")
-    assert _login_redirect(client.get(url))
-    assert login(applicant).get(url).status_code == 403
-    assert login(supervisor).get(url).status_code == 403
+    body = client.get(url).content.decode()
+    assert "配对码" in body and "/workbench/" not in body and "退出" not in body
+    assert "配对码错误" in client.post(url, {"do": "pair", "code": "000000"}, follow=True).content.decode()
+    pad = login(chief)  # even a tablet left signed in as staff is signed out by pairing
+    code = pad_code_issue(actor=chief)
+    assert pad.post(url, {"do": "pair", "code": code}).status_code == 302
+    assert "_auth_user_id" not in pad.session and pad.get("/workbench/").status_code == 302
+    assert "配对码错误" in client.post(url, {"do": "pair", "code": code}, follow=True).content.decode()  # once
     case = complete()
-    pad = login(chief)
-    page = pad.get(url)
-    assert page.status_code == 200 and case.case_no in page.content.decode()
+    page = pad.get(url).content.decode()
+    assert case.case_no in page and "/workbench/" not in page and "退出" not in page
     assert pad.post(url, {"case_no": case.case_no, "level": "very_satisfied"}).status_code == 302
     assert Rating.objects.get(case=case).channel == "window_pad"
     assert case.case_no not in pad.get(url).content.decode()  # rated: the pad waits for the next case

@@ -9,6 +9,7 @@ from onewindow.catalog.forms_files import guide_forms_generate
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.core.errors import ServiceError
 from onewindow.evaluations.demo import demo_evaluation_setup
+from onewindow.hall.demo import demo_hall_setup
 from onewindow.portal.demo import DEMO_MOBILE, demo_applicant_setup
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             users = demo_people_setup()
             grants = demo_authority_setup()
             demo_applicant_setup(password=DEMO_PASSWORD)
+            demo_hall_setup()
             demo_evaluation_setup(password=DEMO_PASSWORD)
         self.stdout.write(f"catalog: {loaded}; authority grants: {grants}")
         self.stdout.write(f"demo staff (password {DEMO_PASSWORD}): {', '.join(users)}")

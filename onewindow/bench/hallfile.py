@@ -1,0 +1,50 @@
+"""The hall scenario for `make bench`, driven by locust: half the users are kiosks taking tickets through the
+public API, half are window clerks pressing "call the next person" (each at a window of their own). Every
+ticket called is written to the results file ("ticket id<TAB>window id") so the harness can check that no
+ticket went to two windows and that no number was given twice.
+
+The harness passes its set-up as JSON in the file named by BENCH_HALL_CONFIG.
+"""
+
+import itertools
+import json
+import os
+
+from locust import task
+from locust.contrib.fasthttp import FastHttpUser
+
+CONFIG = json.loads(open(os.environ["BENCH_HALL_CONFIG"], encoding="utf-8").read())
+_clerks = itertools.cycle(CONFIG["clerks"])
+_results = open(CONFIG["results"], "a", encoding="utf-8", buffering=1)
+
+
+class Kiosk(FastHttpUser):
+    weight = 1
+    wait_time = staticmethod(lambda: 0)
+
+    @task
+    def take(self):
+        with self.client.post("/api/v1/hall/tickets", json={"business": CONFIG["business"], "hall": CONFIG["hall"]},
+                              name="take a ticket", catch_response=True) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+
+
+class Clerk(FastHttpUser):
+    weight = 1
+    wait_time = staticmethod(lambda: 0)
+
+    def on_start(self):
+        self.window, token = next(_clerks)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    @task
+    def call_next(self):
+        with self.client.post(f"/api/v1/hall/windows/{self.window}/call", headers=self.headers,
+                              name="call the next person", catch_response=True) as response:
+            if response.status_code == 200:
+                _results.write(f"{response.json()['id']}\t{self.window}\n")
+            elif response.status_code == 404 and response.json().get("code") == "nobody_waiting":
+                response.success()  # an empty queue is an answer, not an error
+            else:
+                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
