@@ -11,27 +11,32 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.accounts.models import User
+from onewindow.accounts.permissions import staff_required
 from onewindow.audit.context import client_ip_of
 from onewindow.cases.documents import document_response, material_file_response
 from onewindow.cases.models import CaseDocument, CaseState
+from onewindow.cases.reuse import reuse_source
 from onewindow.cases.selectors import case_light
+from onewindow.cases.uploads import sniff
 from onewindow.catalog.models import Channel, FormField, Item, OrgKind
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
+from onewindow.core.errors import PermissionDenied as ServicePermissionDenied
 from onewindow.core.errors import ServiceError, ValidationFailed
 
-from . import selectors, services, throttle
-from .models import DeliveryChoice, OneTimeCode
+from . import binding, selectors, services, throttle
+from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
 from .sms import config
 
 SESSION_SECONDS = int(config("PORTAL_SESSION_SECONDS", "1800"))
@@ -247,8 +252,8 @@ def _apply_post(request, item):
     return redirect("portal:case_edit", case_no=case.case_no)
 
 
-def _materials_view(case, *, errors: dict, posted: dict, only_outstanding: bool):
-    organisation = services.reusable_organisation(case)
+def _materials_view(case, user, *, errors: dict, posted: dict, only_outstanding: bool):
+    organisation = reuse_source(case, user)
     outstanding = {row.pk for row in services.outstanding(case, final=True)} if only_outstanding else None
     rows = []
     for row in case.materials.all():
@@ -281,7 +286,7 @@ def _edit_page(request, case, *, error="", errors=None, posted=None, status=200)
     notice = next((d for d in reversed(case.documents.all()) if d.kind == CaseDocument.Kind.CORRECTION), None)
     return render(request, "portal/case_edit.html", {
         "case": case, "fields": fields, "correction": correction, "notice": notice,
-        "materials": _materials_view(case, errors=errors, posted=posted, only_outstanding=correction),
+        "materials": _materials_view(case, request.user, errors=errors, posted=posted, only_outstanding=correction),
         "error": error, "max_mb": settings.ONEWINDOW_UPLOAD_MAX_BYTES // (1024 * 1024),
     }, status=status)
 
@@ -548,3 +553,55 @@ def progress_document(request, case_no, pk):
     if case is None or not _has_proof(request, case):
         raise Http404
     return document_response(case, pk)
+
+
+# --- organisation account binding (staff review queue; a bound account approves a second one) ---------------
+
+@require_GET
+@staff_required(*binding.REVIEWER_ROLES)
+def bindings(request):
+    """Window staff: organisation accounts awaiting review of their authorisation letter."""
+    return render(request, "portal/bindings.html", {"pending": binding.pending_for(request.user)[:200]})
+
+
+@require_GET
+@staff_required(*binding.REVIEWER_ROLES)
+def binding_letter(request, pk):
+    """The authorisation letter as uploaded, with the content type its bytes were checked to be."""
+    profile = get_object_or_404(ApplicantProfile, pk=pk, kind=ApplicantProfile.Kind.ORGANISATION)
+    if not profile.authorisation:
+        raise Http404
+    with profile.authorisation.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=sniff(content[:16]) or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="authorisation-{profile.pk}{profile.authorisation.name[-4:]}"'
+    return response
+
+
+@require_POST
+@login_required
+def binding_review(request, pk):
+    """Approve or refuse (with a reason) a binding: window staff, or the organisation's bound account. The
+    service decides who may; others get 403."""
+    profile = get_object_or_404(ApplicantProfile, pk=pk, kind=ApplicantProfile.Kind.ORGANISATION)
+    back = "portal:bindings" if request.user.is_staff_member else "portal:my_organisation"
+    try:
+        binding.binding_review(profile=profile, actor=request.user, approve=request.POST.get("decision") == "approve",
+                               reason=request.POST.get("reason", "")[:2000])
+    except ServicePermissionDenied:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        template = "portal/bindings.html" if request.user.is_staff_member else "portal/my_organisation.html"
+        return render(request, template, {"pending": binding.pending_for(request.user)[:200],
+                                          "profile": getattr(request.user, "portal_profile", None),
+                                          "error": str(exc.message), "error_pk": profile.pk}, status=exc.status)
+    messages.success(request, _("The decision has been recorded."))
+    return redirect(back)
+
+
+@require_GET
+@applicant_required
+def my_organisation(request):
+    """The signed-in account's binding to its organisation, and the requests of other handlers it may decide."""
+    return render(request, "portal/my_organisation.html", {"profile": getattr(request.user, "portal_profile", None),
+                                                            "pending": binding.pending_for(request.user)[:50]})
