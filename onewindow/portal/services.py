@@ -134,10 +134,22 @@ def _create_account(*, mobile: str, full_name: str, id_number: str, password: st
                        details={"mobile": "taken"}) from None
 
 
+def person_account_of(id_number: str) -> User | None:
+    """The personal account already holding this ID number: one per person, so a case history and its
+    certificates cannot be split across accounts (or claimed by a second sign-up)."""
+    return (User.objects.filter(kind=User.Kind.APPLICANT, id_number=id_number.strip().upper(),
+                                portal_profile__kind=ApplicantProfile.Kind.PERSON).only("mobile").first())
+
+
 def applicant_signup_person(*, full_name: str, id_number: str, mobile: str, code: str, password: str = "") -> User:
     """A natural person: name, a valid ID number and a mobile number confirmed by a one-time code."""
     mobile = mobile.strip()
     errors = _person_errors(full_name, id_number, mobile, password)
+    existing = person_account_of(id_number) if "id_number" not in errors else None
+    if existing is not None:
+        errors["id_number"] = _("A personal account with this ID number exists (mobile %(mobile)s): sign in with "
+                                "a code sent to that mobile, or bring your ID card to the window to move it to a "
+                                "new mobile.") % {"mobile": mask_mobile(existing.mobile)}
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), details=errors)
     code_check(mobile=mobile, purpose=OneTimeCode.Purpose.SIGNUP, code=code)

@@ -152,3 +152,13 @@ def test_progress_proof_of_an_organisation_case_is_not_its_public_credit_code(it
     case = services.application_start(actor=org_user, item=item)
     assert not progress_proof_matches(case, organisation.credit_code[-4:])
     assert progress_proof_matches(case, org_user.mobile[-4:])
+
+
+def test_one_person_account_per_id_number_with_a_way_back(person, code_for):
+    code = code_for("13300001111")
+    with pytest.raises(ValidationFailed) as refused:
+        services.applicant_signup_person(full_name="王芳", id_number=OTHER_ID.lower(), mobile="13300001111", code=code)
+    message = refused.value.details["id_number"]
+    assert "137****2222" in message and "窗口" in message  # where the first account is, and how to recover it
+    # The code was not spent on a refused sign-up.
+    services.applicant_signup_person(full_name="赵晓红", id_number=PERSON_ID, mobile="13300001111", code=code)
