@@ -9,7 +9,9 @@ from django.conf import settings
 
 from onewindow.core.pdf import qr_data_uri, render_pdf
 
+from . import pdfrecord
 from .models import Certificate
+from .services import certificate_record
 
 
 def cache_path(certificate: Certificate) -> Path:
@@ -36,7 +38,8 @@ def render_certificate(certificate: Certificate) -> bytes:
         "key_id": certificate.key_id,
         "copy_no": certificate.print_count,
     }
-    return render_pdf("certificates/certificate_pdf.html", context)
+    # The signed record travels inside the PDF, so the file alone can be checked (pdfrecord.py).
+    return pdfrecord.embed(render_pdf("certificates/certificate_pdf.html", context), certificate_record(certificate))
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
