@@ -185,6 +185,10 @@ ONEWINDOW_DEPARTMENT_CODE = os.environ.get("ONEWINDOW_DEPARTMENT_CODE", "1143000
 ONEWINDOW_AREA_CODE = os.environ.get("ONEWINDOW_AREA_CODE", "430000")
 ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Audit chain (audit/keys.py): the head key (empty: derived from SECRET_KEY) and the signed anchors' file,
+# both outside the database.
+ONEWINDOW_AUDIT_KEY = os.environ.get("ONEWINDOW_AUDIT_KEY", "")
+ONEWINDOW_AUDIT_ANCHOR_FILE = os.environ.get("ONEWINDOW_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
 # Outbound exchange: retry backoff (seconds) and how long a claimed batch is held before it is resent.
 EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "2"))
 EXCHANGE_RETRY_CAP_SECONDS = float(os.environ.get("EXCHANGE_RETRY_CAP_SECONDS", "300"))
