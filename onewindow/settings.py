@@ -188,6 +188,8 @@ ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", st
 # Audit chain (audit/keys.py): the head key (empty: derived from SECRET_KEY) and the signed anchors' file,
 # both outside the database.
 ONEWINDOW_AUDIT_KEY = os.environ.get("ONEWINDOW_AUDIT_KEY", "")
+# The reverse proxies whose X-Forwarded-For is believed (audit.context.client_ip_of); none by default.
+ONEWINDOW_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "").split(",") if a.strip()]
 ONEWINDOW_AUDIT_ANCHOR_FILE = os.environ.get("ONEWINDOW_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
 # Outbound exchange: retry backoff (seconds) and how long a claimed batch is held before it is resent.
 EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "2"))

@@ -8,16 +8,12 @@ from ninja import Router, Schema
 
 from onewindow.audit.context import client_ip_of
 from onewindow.cases.models import CaseState
-from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core import ratelimit
+from onewindow.core.errors import NotFound, RateLimited
 
-from . import selectors, throttle
+from . import selectors
 
 router = Router(tags=["portal"])
-
-
-class TooManyAttempts(ServiceError):
-    status = 429
-    code = "rate_limited"
 
 
 class ProgressIn(Schema):
@@ -46,12 +42,12 @@ def progress(request, payload: ProgressIn):
     """Anyone: a case's state and timeline, given its number and the last four digits of the contact
     mobile or the ID number. 404 for any mismatch; 429 after repeated failures."""
     case_no, address = payload.case_no.strip()[:50], client_ip_of(request) or "unknown"
-    if throttle.blocked("progress", case=case_no, address=address):
-        raise TooManyAttempts(_("Too many failed attempts; please wait 15 minutes and try again."))
+    if not ratelimit.attempt(("progress.case", case_no), ("progress.address", address)):  # counted first
+        raise RateLimited(_("Too many failed attempts; please wait 15 minutes and try again."))
     case = selectors.case_public(case_no) if case_no else None
     if case is None or case.state == CaseState.DRAFT or not selectors.progress_proof_matches(case, payload.last4):
-        throttle.failed("progress", case=case_no, address=address)
         raise NotFound(_("No case matches this number and these four digits."), code="no_match")
+    ratelimit.refund("progress.address", address)
     return {
         "case_no": case.case_no, "item": case.item_version.name, "state": case.state,
         "state_label": str(case.get_state_display()), "accepted_on": case.accepted_on,

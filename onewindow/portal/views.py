@@ -32,10 +32,11 @@ from onewindow.cases.uploads import sniff
 from onewindow.catalog.models import Channel, FormField, Item, OrgKind
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
+from onewindow.core import ratelimit
 from onewindow.core.errors import PermissionDenied as ServicePermissionDenied
 from onewindow.core.errors import ServiceError, ValidationFailed
 
-from . import binding, selectors, services, throttle
+from . import binding, selectors, services
 from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
 from .sms import config
 
@@ -95,6 +96,9 @@ def services_list(request):
 # --- sign-up and sign-in ----------------------------------------------------------------------------
 
 def _send_code(request, mobile: str, purpose: str, *, quiet: bool = False) -> tuple[str, dict]:
+    """Send a code: limited per number and purpose (services.code_send) and per address here."""
+    if not ratelimit.hit("sms.address", _address(request)):
+        return _("Too many codes were asked for from this network; please try again in an hour."), {}
     try:
         services.code_send(mobile=mobile, purpose=purpose)
     except ServiceError as exc:
@@ -190,7 +194,9 @@ def signin(request):
     if request.method == "POST":
         mobile, address = values["mobile"], _address(request)
         action = request.POST.get("action", "")
-        if throttle.blocked("signin", account=mobile, address=address):
+        if ratelimit.over("signin.account", mobile) or ratelimit.over("signin.address", address):
+            error = _("Too many failed attempts; please wait 15 minutes and try again.")
+        elif action != "send_code" and not ratelimit.attempt(("signin.account", mobile), ("signin.address", address)):
             error = _("Too many failed attempts; please wait 15 minutes and try again.")
         elif action == "send_code":
             # Only registered numbers get a code; the answer is the same either way (no account probing).
@@ -200,12 +206,12 @@ def signin(request):
                 messages.info(request, _("If an account uses this number, a code has been sent to it."))
         else:
             user = _authenticate(request, mobile, values["method"])
-            if user is None:
-                throttle.failed("signin", account=mobile, address=address)
+            if user is None:  # the attempt was counted before checking it: concurrent guesses cannot all pass
                 error = (_("The mobile number or password is wrong.") if values["method"] == "password"
                          else _("The verification code is wrong or has expired; ask for a new one."))
             else:
-                throttle.cleared("signin", account=mobile)
+                ratelimit.clear("signin.account", mobile)
+                ratelimit.refund("signin.address", address)
                 _sign_in(request, user, values["method"])
                 return redirect(_next_url(request, reverse("portal:my_cases")))
     return render(request, "portal/signin.html", {"values": values, "error": error,
@@ -522,16 +528,17 @@ def progress_query(request):
     error = ""
     if request.method == "POST":
         case_no, address = values["case_no"], _address(request)
-        if throttle.blocked("progress", case=case_no, address=address):
+        # Each guess is counted before it is checked, so a burst of concurrent guesses cannot pass the limit.
+        if not ratelimit.attempt(("progress.case", case_no), ("progress.address", address)):
             error = _("Too many failed attempts; please wait 15 minutes and try again.")
         else:
             case = selectors.case_for_proof(case_no) if case_no else None
             if case is not None and case.state != CaseState.DRAFT and selectors.progress_proof_matches(
                     case, request.POST.get("last4", "")):
+                ratelimit.refund("progress.address", address)
                 proofs = [no for no in request.session.get(PROOF_KEY, []) if no != case_no][-9:]
                 request.session[PROOF_KEY] = [*proofs, case_no]
                 return redirect("portal:progress", case_no=case_no)
-            throttle.failed("progress", case=case_no, address=address)
             error = _("No case matches this number and these four digits.")
     return render(request, "portal/progress_query.html", {"values": values, "error": error},
                   status=422 if error else 200)
