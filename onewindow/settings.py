@@ -189,6 +189,9 @@ ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", st
 # both outside the database.
 ONEWINDOW_AUDIT_KEY = os.environ.get("ONEWINDOW_AUDIT_KEY", "")
 # The reverse proxies whose X-Forwarded-For is believed (audit.context.client_ip_of); none by default.
+# Hosts an administrator allows as status-callback receivers although internal (exchange/destinations.py).
+ONEWINDOW_CALLBACK_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ONEWINDOW_CALLBACK_ALLOWED_HOSTS", "").split(",")
+                                    if h.strip()]
 ONEWINDOW_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "").split(",") if a.strip()]
 ONEWINDOW_AUDIT_ANCHOR_FILE = os.environ.get("ONEWINDOW_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
 # Outbound exchange: retry backoff (seconds) and how long a claimed batch is held before it is resent.
