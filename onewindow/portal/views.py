@@ -168,6 +168,8 @@ def signup_organisation(request):
         post = request.POST
         if post.get("action") == "send_code":
             error, errors = _send_code(request, post.get("mobile", "").strip(), OneTimeCode.Purpose.SIGNUP)
+        elif not ratelimit.hit("upload.address", _address(request)):  # anonymous uploads, per address
+            error = _("Too many uploads from this network; please try again in an hour.")
         else:
             upload = request.FILES.get("authorisation")
             try:
