@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "onewindow.audit.middleware.AuditContextMiddleware",
+    "onewindow.core.limits.BadInputMiddleware",  # NUL characters and database-refused values: 400/422, not 500
     "onewindow.exchange.middleware.PlatformRequestLogMiddleware",
 ]
 
