@@ -199,6 +199,7 @@ PAGE_SIZE = 50
 # Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
 # beyond the current page are counted, past that the page says "more than".
 COUNT_CAP = 1000
+MAX_PAGE = 100_000  # beyond any real queue; a larger page number would overflow the database's OFFSET
 
 
 @dataclass
@@ -302,7 +303,7 @@ def case_queue(user: User, filters: QueueFilters, *, today: datetime.date | None
                Light.GREEN: Q(promised_due__gte=today)}[filters.light]
         qs = qs.filter(due, state__in=OPEN_STATES, light=filters.light)
         total = counts[filters.light]
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     start = (page - 1) * per_page
     if filters.tab == "done" and not filters.light:
         cap = start + COUNT_CAP
