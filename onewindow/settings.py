@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # serves the API docs' scripts from our static files (no CDN, no inline script: CSP below)
     "onewindow.core",
     "onewindow.accounts",
     "onewindow.audit",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "onewindow.operations.middleware.RequestMiddleware",  # request id, JSON log context, latency by view
     "django.middleware.security.SecurityMiddleware",
+    "onewindow.core.limits.BodySizeLimitMiddleware",  # refuse oversized bodies before reading them
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,7 +85,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "onewindow.audit.middleware.AuditContextMiddleware",
+    "onewindow.core.limits.BadInputMiddleware",  # NUL characters and database-refused values: 400/422, not 500
     "onewindow.exchange.middleware.PlatformRequestLogMiddleware",
 ]
 
@@ -101,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "onewindow.core.context_processors.site",
                 "onewindow.evaluations.context_processors.nav",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -179,6 +185,33 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (docs/security.md): HSTS and a redirect to https (not for the health check). Behind a
+# reverse proxy that terminates TLS, its X-Forwarded-Proto is believed only when ONEWINDOW_TRUSTED_PROXIES
+# names a proxy (which must then set the header itself).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Subdomains and preload bind the department's whole domain for a year: its own decision (the two env
+# variables above), so their reminders are silenced rather than the defaults forced on.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if os.environ.get("ONEWINDOW_TRUSTED_PROXIES"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content Security Policy: our own scripts only (the one inline script carries the nonce; the two inline
+# handlers, window.print() and this.form.submit(), are allowed by hash); inline styles and data: images
+# (QR codes) are used by the pages.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_HASHES, "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",
+                   "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")  # json: one object per line, with request_id
 LOGGING = {
@@ -199,6 +232,15 @@ ONEWINDOW_DEPARTMENT_CODE = os.environ.get("ONEWINDOW_DEPARTMENT_CODE", "1143000
 ONEWINDOW_AREA_CODE = os.environ.get("ONEWINDOW_AREA_CODE", "430000")
 ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Audit chain (audit/keys.py): the head key (empty: derived from SECRET_KEY) and the signed anchors' file,
+# both outside the database.
+ONEWINDOW_AUDIT_KEY = os.environ.get("ONEWINDOW_AUDIT_KEY", "")
+# The reverse proxies whose X-Forwarded-For is believed (audit.context.client_ip_of); none by default.
+# Hosts an administrator allows as status-callback receivers although internal (exchange/destinations.py).
+ONEWINDOW_CALLBACK_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ONEWINDOW_CALLBACK_ALLOWED_HOSTS", "").split(",")
+                                    if h.strip()]
+ONEWINDOW_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "").split(",") if a.strip()]
+ONEWINDOW_AUDIT_ANCHOR_FILE = os.environ.get("ONEWINDOW_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
 # Outbound exchange: retry backoff (seconds) and how long a claimed batch is held before it is resent.
 EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "2"))
 EXCHANGE_RETRY_CAP_SECONDS = float(os.environ.get("EXCHANGE_RETRY_CAP_SECONDS", "300"))

@@ -2,23 +2,17 @@
 expiring and rate-limited)."""
 
 import secrets
-import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from onewindow.audit.services import audit_log
-from onewindow.core.errors import PermissionDenied, ServiceError
+from onewindow.core import ratelimit
+from onewindow.core.errors import PermissionDenied, RateLimited
 
 from .models import ApiToken, User
-
-
-class RateLimited(ServiceError):
-    status = 429
-    code = "rate_limited"
 
 
 def token_create(*, user: User, name: str = "", actor=None, scopes: list[str] | None = None,
@@ -61,13 +55,8 @@ def user_for_token(key: str) -> User | None:
 
 
 def _check_rate(token: ApiToken) -> None:
-    """A fixed one-minute window per token, counted in the cache."""
-    if not token.rate_limit:
-        return
-    window = int(time.time() // 60)
-    key = f"api-rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > token.rate_limit:
+    """A fixed one-minute window per token (the "api.token" policy of core/ratelimit.py)."""
+    if token.rate_limit and not ratelimit.hit("api.token", str(token.pk), limit=token.rate_limit):
         raise RateLimited(_("Too many requests; try again in a minute."),
                           details={"limit_per_minute": token.rate_limit})
 

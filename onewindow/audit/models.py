@@ -85,9 +85,13 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while an event is appended, so concurrent writers keep one chain."""
+    """A single row locked while an event is appended, so concurrent writers keep one chain. `mac` keys
+    the head (HMAC over the count and the last hash with a key kept outside the database), so someone with
+    only database access cannot recompute the chain or cut its tail and leave a head that verifies."""
 
     last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from . import keys
 from .context import current
 from .models import AuditChainHead, AuditEvent
 
@@ -42,7 +43,9 @@ def audit_log(*, action: str, actor=None, obj=None, changes: dict | None = None,
     event.changes = _stored_form(event.changes)
     event.hash = event.compute_hash()
     event.save()
-    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
+    count = head.count + 1
+    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, count=count,
+                                               mac=keys.head_mac(count, event.hash))
     return event
 
 
@@ -64,7 +67,14 @@ class VerifyResult:
 
 
 def audit_verify(*, batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first event whose link or content hash is wrong."""
+    """Walk the chain in order; report the first event whose link or content hash is wrong, a head that
+    does not match the last event or is not keyed (a recomputed chain, a cut tail), and any signed anchor
+    the table no longer reaches (a tail cut back to an older head)."""
+    anchors = keys.anchors_read()
+    for payload, reason in anchors:
+        if payload is None:
+            return VerifyResult(False, 0, None, reason)
+    wanted = {payload["count"]: payload["last_hash"] for payload, _reason in anchors}
     prev = GENESIS
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
@@ -74,7 +84,25 @@ def audit_verify(*, batch_size: int = 5000) -> VerifyResult:
             return VerifyResult(False, checked, event.id, "content does not match its hash")
         prev = event.hash
         checked += 1
+        if checked in wanted and wanted.pop(checked) != prev:
+            return VerifyResult(False, checked, event.id, "event differs from the signed anchor (chain rewritten)")
+    if wanted:
+        return VerifyResult(False, checked, None, f"a signed anchor covers {max(wanted)} events but the chain "
+                                                  f"has {checked} (events removed)")
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and checked and head.last_hash != prev:
         return VerifyResult(False, checked, None, "chain head does not match the last event (events removed?)")
+    if head and checked and (head.count != checked or not keys.head_mac_valid(head.count, head.last_hash, head.mac)):
+        return VerifyResult(False, checked, None, "chain head is not keyed by this installation (chain recomputed "
+                                                  "or cut outside the application)")
     return VerifyResult(True, checked)
+
+
+def audit_anchor() -> dict:
+    """Sign the current head into the anchor file (kept outside the database); verifies the chain first
+    so a tampered chain is never anchored."""
+    result = audit_verify()
+    if not result.ok:
+        raise RuntimeError(f"the audit chain does not verify: {result.reason}")
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return keys.anchor_write(count=head.count if head else 0, last_hash=head.last_hash if head else GENESIS)

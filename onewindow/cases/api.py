@@ -11,7 +11,7 @@ from typing import Literal
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Header, Router, Schema, Status
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from onewindow.accounts.auth import TokenAuth
@@ -269,7 +269,8 @@ def case_create(request, payload: CaseIn,
 @router.get("", response=list[CaseSummaryOut], summary="List cases visible to the caller")
 def case_list(request, state: CaseState | None = None, item: str | None = None, channel: Channel | None = None,
               light: Literal["green", "yellow", "red"] | None = None, q: str = "", done: bool = False,
-              created_from: datetime.date | None = None, created_to: datetime.date | None = None, page: int = 1):
+              created_from: datetime.date | None = None, created_to: datetime.date | None = None,
+              page: int = Query(1, ge=1, le=selectors.MAX_PAGE)):
     item_id = Item.objects.filter(code=item).values_list("pk", flat=True).first() if item else None
     if item and item_id is None:
         return []

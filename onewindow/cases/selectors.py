@@ -203,6 +203,7 @@ SEARCH_ALL_ROLES = (Role.SUPERVISOR, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 # Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
 # beyond the current page are counted, past that the page says "more than".
 COUNT_CAP = 1000
+MAX_PAGE = 100_000  # beyond any real queue; a larger page number would overflow the database's OFFSET
 
 
 @dataclass

@@ -42,6 +42,7 @@ from .models import (
     ResultKind,
     Sequence,
 )
+from .reuse import may_act_for, reuse_allowed
 from .signals import case_transitioned
 from .transitions import PREVIOUS, next_state
 from .uploads import atomic_files, check_upload, store
@@ -324,6 +325,10 @@ def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | No
         from onewindow.registry.models import Organisation
 
         organisation = Organisation.objects.filter(credit_code=applicant.id_number.upper()).first()
+    if organisation is not None and not may_act_for(actor, organisation.credit_code):
+        raise PermissionDenied(_("This account is not yet bound to the organisation; it can apply only for a "
+                                 "new organisation until staff or the organisation's account approve it."),
+                               code="organisation_not_bound", details={"applicant.id_number": "not_bound"})
     with transaction.atomic():
         day = today()
         case = Case.objects.create(
@@ -355,7 +360,7 @@ class MaterialReceipt:
     note: str = ""
 
 
-def _receipt_check(receipt: MaterialReceipt) -> None:
+def _receipt_check(receipt: MaterialReceipt, *, case: Case, actor: User) -> None:
     material, mode = receipt.material, receipt.mode
     if mode not in CaseMaterial.Mode.values or mode == CaseMaterial.Mode.FILE:
         raise ValidationFailed(_("Choose how the material was received."), code="bad_material_mode",
@@ -363,7 +368,7 @@ def _receipt_check(receipt: MaterialReceipt) -> None:
     if mode in (CaseMaterial.Mode.MISSING, CaseMaterial.Mode.FAULTY) and not receipt.note.strip():
         raise ValidationFailed(_("Say what is missing or wrong with “%(name)s”.") % {"name": material.name},
                                code="material_note_required", details={"material": material.key})
-    if mode == CaseMaterial.Mode.REUSED and not material.reusable_as:
+    if mode == CaseMaterial.Mode.REUSED and (not material.reusable_as or not reuse_allowed(case, actor)):
         raise ValidationFailed(_("“%(name)s” cannot be taken from department records.") % {"name": material.name},
                                code="material_not_reusable", details={"material": material.key})
     if receipt.copies < 0:
@@ -392,7 +397,7 @@ def case_materials_record(*, case: Case, actor: User, receipts: list[MaterialRec
             if row in changed:
                 raise ValidationFailed(_("“%(name)s” is listed twice.") % {"name": receipt.material.name},
                                        code="material_twice", details={"material": receipt.material.key})
-            _receipt_check(receipt)
+            _receipt_check(receipt, case=case, actor=actor)
             changes.append({"material": receipt.material.key, "mode": [row.mode, receipt.mode]})
             row.mode, row.original_seen, row.copies = receipt.mode, receipt.original_seen, receipt.copies
             row.reused_ref, row.note, row.updated_at = receipt.reused_ref, receipt.note.strip(), now

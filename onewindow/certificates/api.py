@@ -35,9 +35,9 @@ class NewerOut(Schema):
 
 
 class VerificationOut(Schema):
-    status: str
+    status: str  # valid, superseded, void, revoked, expired, or invalid (the stored record fails its signature)
     status_label: str
-    printed: PrintedOut
+    printed: PrintedOut | None
     superseded_by: NewerOut | None
 
 

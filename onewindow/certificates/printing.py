@@ -8,8 +8,9 @@ from django.conf import settings
 
 from onewindow.core.pdf import chinese_date, links_key, qr_data_uri, render_pdf
 
+from . import pdfrecord
 from .models import Certificate
-from .services import verify_url
+from .services import certificate_record, verify_url
 
 # Which sheet(s) to print: the original (正本), the duplicate (副本), or both (one page each).
 COPIES = {"original": "正本", "duplicate": "副本"}
@@ -38,7 +39,8 @@ def render_certificate(certificate: Certificate, copy: str = "") -> bytes:
         "key_id": certificate.key_id,
         "copy_no": certificate.print_count,
     }
-    return render_pdf("certificates/certificate_pdf.html", context)
+    # The signed record travels inside the PDF, so the file alone can be checked (pdfrecord.py).
+    return pdfrecord.embed(render_pdf("certificates/certificate_pdf.html", context), certificate_record(certificate))
 
 
 def certificate_pdf(certificate: Certificate, copy: str = "") -> bytes:

@@ -2,7 +2,9 @@
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from . import signing
 from .models import Certificate
 
 
@@ -25,8 +27,14 @@ def certificates_of_case(case_no: str) -> QuerySet[Certificate]:
     return Certificate.objects.filter(case_no=case_no).select_related("organisation").order_by("id")
 
 
+INVALID = "invalid"
+
+
 def verification(certificate: Certificate) -> dict:
-    """What the public sees: the status and the printed data, nothing the certificate does not show."""
+    """What the public sees: the status and the printed data, nothing the certificate does not show.
+    A stored record that no longer matches its signature is 无效 and shows nothing of what it claims."""
+    if not signing.certificate_authentic(certificate):
+        return {"status": INVALID, "status_label": str(_("Invalid")), "printed": None, "superseded_by": None}
     status = certificate.effective_status(timezone.localdate())
     result = {
         "status": status,

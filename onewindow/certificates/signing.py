@@ -92,3 +92,15 @@ def record_valid(record: dict, public_key: Ed25519PublicKey) -> tuple[bool, str]
     if not signature_valid(payload, signature, public_key):
         return False, "signature does not match the data (tampered or corrupted)"
     return True, "signature valid"
+
+
+def certificate_authentic(certificate) -> bool:
+    """Does the stored record still verify? Checked on every public verification: the signature over the
+    printed data with this installation's key, and the signed data naming this certificate (its token in
+    the verify URL, its number and kind), so neither a rewritten record nor a moved token passes."""
+    payload = certificate.printed if isinstance(certificate.printed, dict) else {}
+    public_key = signing_key().public_key()
+    return (certificate.key_id == key_id(public_key)
+            and str(payload.get("verify_url", "")).endswith(f"/verify/{certificate.token}")
+            and payload.get("number") == certificate.number and payload.get("kind") == certificate.kind
+            and signature_valid(payload, certificate.signature, public_key))

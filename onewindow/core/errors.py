@@ -52,3 +52,11 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
+
+
+class RateLimited(ServiceError):
+    """Over a rate limit (core/ratelimit.py): 429."""
+
+    status = 429
+    code = "rate_limited"
+    default_message = _("Too many requests; please try again in a minute.")

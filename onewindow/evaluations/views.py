@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.models import Department, User
 from onewindow.accounts.permissions import staff_required
 from onewindow.audit.context import client_ip_of
+from onewindow.core import ratelimit
 from onewindow.core.errors import Conflict, ServiceError, ValidationFailed
 from onewindow.core.pdf import qr_data_uri, render_pdf
-from onewindow.portal import throttle
 
 from . import selectors, services
 from .models import (
@@ -418,7 +418,7 @@ def survey(request, token):
         values = request.POST.dict()
         address = client_ip_of(request) or "unknown"
         try:
-            if throttle.blocked("survey", address=address):
+            if ratelimit.over("survey.address", address):
                 raise Conflict(_("Too many failed attempts; please wait 15 minutes and try again."),
                                         code="throttled")
             if values.get("do") == "code":
@@ -431,7 +431,7 @@ def survey(request, token):
                 return render(request, "evaluations/survey_done.html", {"evaluation": evaluation})
         except ServiceError as exc:
             if exc.code == "bad_code":
-                throttle.failed("survey", address=address)
+                ratelimit.hit("survey.address", address)
             error, errors, status = str(exc.message), exc.details, exc.status
     return render(request, "evaluations/survey.html", {
         "evaluation": evaluation, "values": values, "error": error, "errors": errors, "levels": SATISFACTION,

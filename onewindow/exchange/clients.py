@@ -6,16 +6,16 @@ import json
 import secrets
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.accounts.auth import RateLimited, token_create
+from onewindow.accounts.auth import token_create
 from onewindow.accounts.models import User
 from onewindow.audit.services import audit_log
-from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from onewindow.core import ratelimit
+from onewindow.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 
 from .models import IdempotencyRecord, PlatformClient
 
@@ -85,8 +85,5 @@ def idempotent(*, user, key: str, payload, run) -> tuple[int, dict, bool]:
 
 def token_endpoint_throttle(client_id: str, address: str | None, *, limit: int = 20) -> None:
     """Slow down secret guessing: at most `limit` token requests a minute per client id and address."""
-    who = hashlib.sha256(f"{client_id}|{address}".encode()).hexdigest()[:32]  # any text is a safe cache key
-    key = f"token-rate:{who}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > limit:
+    if not ratelimit.hit("exchange.token", f"{client_id}|{address}", limit=limit):
         raise RateLimited(_("Too many token requests; try again in a minute."))

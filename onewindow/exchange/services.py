@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from onewindow.audit.services import audit_log
 from onewindow.core.errors import NotFound
 
+from . import destinations
+from .destinations import destination_check
 from .mapping import MappingMissing, load_mappings, platform_row
 from .models import OutboxRow, PlatformProfile
 from .signing import sign
@@ -160,7 +162,12 @@ def _post(profile: PlatformProfile, body: dict) -> set[str]:
         "X-Signature": sign(profile.signing, data, profile.secret),
         "X-Batch-No": body["batch_no"],
     })
-    with urllib.request.urlopen(request, timeout=profile.timeout_seconds) as response:
+    if profile.purpose == PlatformProfile.Purpose.CALLBACK:
+        destination_check(profile.endpoint_url)  # again: the client's host may resolve elsewhere by now
+        open_url = destinations.opener().open
+    else:
+        open_url = urllib.request.urlopen  # a platform the administrator configured
+    with open_url(request, timeout=profile.timeout_seconds) as response:
         raw = response.read()
     if profile.purpose == PlatformProfile.Purpose.CALLBACK:
         return {row["row_guid"] for row in body["rows"]}  # a webhook receiver acknowledges with any 2xx

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log
-from onewindow.core.errors import NotFound, ValidationFailed
+from onewindow.core.errors import NotFound
 
+from .destinations import destination_check, secret_check
 from .models import CaseSubscription, PlatformClient, PlatformProfile
 
 
@@ -30,8 +31,8 @@ def case_subscribe(*, client: PlatformClient, case_no: str, callback_url: str, s
     """Subscribe `client` to the case; returns the subscription and the signing secret in use."""
     from onewindow.cases.models import Case
 
-    if not callback_url.startswith(("http://", "https://")):
-        raise ValidationFailed(_("The callback address must be an http(s) URL."), code="bad_callback_url")
+    destination_check(callback_url)
+    secret_check(secret)
     if not Case.objects.filter(case_no=case_no, owner=client.user).exists():
         raise NotFound(_("No such case among this client's applications."), code="case_not_found")
     secret = secret or secrets.token_urlsafe(24)

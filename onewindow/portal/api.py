@@ -8,17 +8,13 @@ from ninja import Router, Schema
 
 from onewindow.audit.context import client_ip_of
 from onewindow.cases.models import CaseState
-from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core import ratelimit
+from onewindow.core.errors import NotFound, RateLimited
 from onewindow.ratings import selectors as ratings_selectors
 
-from . import selectors, throttle
+from . import selectors
 
 router = Router(tags=["portal"])
-
-
-class TooManyAttempts(ServiceError):
-    status = 429
-    code = "rate_limited"
 
 
 class ProgressIn(Schema):
@@ -57,11 +53,11 @@ class ComplaintProgressOut(Schema):
 def _complaint_progress(tracking_no: str, proof: str, address: str) -> dict:
     """A complaint's state, reply due date and reply, given the last four digits of the complainant's
     mobile or the report's query code; throttled like the case query."""
-    if throttle.blocked("progress", case=tracking_no, address=address):
-        raise TooManyAttempts(_("Too many failed attempts; please wait 15 minutes and try again."))
+    if not ratelimit.attempt(("progress.case", tracking_no), ("progress.address", address)):  # counted first
+        raise RateLimited(_("Too many failed attempts; please wait 15 minutes and try again."))
     if ratings_selectors.complaint_for_proof(tracking_no, proof) is None:
-        throttle.failed("progress", case=tracking_no, address=address)
         raise NotFound(_("No complaint or report matches this number and these digits."), code="no_match")
+    ratelimit.refund("progress.address", address)
     c = ratings_selectors.complaint_public(tracking_no)
     return {"tracking_no": c.tracking_no, "kind": c.kind, "kind_label": str(c.get_kind_display()),
             "state": c.state, "state_label": str(c.get_state_display()), "received_at": c.created_at,
@@ -77,12 +73,12 @@ def progress(request, payload: ProgressIn):
     case_no, address = payload.case_no.strip()[:50], client_ip_of(request) or "unknown"
     if ratings_selectors.is_tracking_number(case_no):
         return _complaint_progress(case_no, payload.last4, address)
-    if throttle.blocked("progress", case=case_no, address=address):
-        raise TooManyAttempts(_("Too many failed attempts; please wait 15 minutes and try again."))
+    if not ratelimit.attempt(("progress.case", case_no), ("progress.address", address)):  # counted first
+        raise RateLimited(_("Too many failed attempts; please wait 15 minutes and try again."))
     case = selectors.case_public(case_no) if case_no else None
     if case is None or case.state == CaseState.DRAFT or not selectors.progress_proof_matches(case, payload.last4):
-        throttle.failed("progress", case=case_no, address=address)
         raise NotFound(_("No case matches this number and these four digits."), code="no_match")
+    ratelimit.refund("progress.address", address)
     return {
         "case_no": case.case_no, "item": case.item_version.name, "state": case.state,
         "state_label": str(case.get_state_display()), "accepted_on": case.accepted_on,

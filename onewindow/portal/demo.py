@@ -9,7 +9,7 @@ from onewindow.catalog.models import OrgKind
 from onewindow.registry.models import Organisation
 from onewindow.registry.services import organisation_establish
 
-from .models import ApplicantProfile
+from .models import ApplicantProfile, Binding, BindingMethod
 
 DEMO_MOBILE = "13800000000"
 DEMO_ORGANISATION = {
@@ -31,5 +31,7 @@ def demo_applicant_setup(*, password: str) -> User:
         user.save()
         ApplicantProfile.objects.create(user=user, kind=ApplicantProfile.Kind.ORGANISATION,
                                         organisation_name=organisation.name, credit_code=organisation.credit_code,
-                                        mobile_verified_at=timezone.now())
+                                        mobile_verified_at=timezone.now(), binding=Binding.BOUND,
+                                        binding_method=BindingMethod.STAFF, bound_at=timezone.now(),
+                                        binding_reason="演示账号")
     return user

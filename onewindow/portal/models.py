@@ -6,6 +6,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Binding(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    BOUND = "bound", _("Bound")
+    REFUSED = "refused", _("Refused")
+
+
+class BindingMethod(models.TextChoices):
+    STAFF = "staff", _("Staff review of the authorisation letter")
+    HOLDER = "holder", _("Approved by the organisation's bound account")
+
+
 class ApplicantProfile(models.Model):
     """How an applicant account was verified: a natural person, or a handler acting for an organisation."""
 
@@ -22,13 +33,28 @@ class ApplicantProfile(models.Model):
     authorisation_sha256 = models.CharField(_("authorisation SHA-256"), max_length=64, blank=True)
     mobile_verified_at = models.DateTimeField(_("mobile verified at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Binding (组织账号绑定): an organisation account acts for its organisation only once staff have checked
+    # the authorisation letter or an account already bound to the organisation has approved it.
+    binding = models.CharField(_("binding"), max_length=8, choices=Binding.choices, blank=True)
+    binding_method = models.CharField(_("bound by"), max_length=8, choices=BindingMethod.choices, blank=True)
+    binding_reason = models.CharField(_("review reason"), max_length=500, blank=True)
+    binding_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                            related_name="+", verbose_name=_("reviewed by"))
+    bound_at = models.DateTimeField(_("bound at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("applicant profile")
         verbose_name_plural = _("applicant profiles")
+        indexes = [models.Index(fields=["binding", "created_at"], name="portal_binding_queue")]
 
     def __str__(self):
         return self.organisation_name or str(self.user)
+
+    def represents(self, credit_code: str) -> bool:
+        """May this account act for the organisation with `credit_code` (see its non-public data, reuse its
+        records, file its changes)?"""
+        return (self.kind == self.Kind.ORGANISATION and self.binding == Binding.BOUND
+                and bool(credit_code) and self.credit_code == credit_code.upper())
 
 
 class OneTimeCode(models.Model):

@@ -68,16 +68,19 @@ def case_public(case_no: str) -> Case | None:
 
 def case_for_proof(case_no: str) -> Case | None:
     """Only what the progress query compares: the full case is read after the redirect."""
-    return (Case.objects.only("case_no", "state", "contact_mobile", "id_number", "agent_mobile")
+    return (Case.objects.only("case_no", "state", "contact_mobile", "id_type", "id_number", "agent_mobile")
             .filter(case_no=case_no).first())
 
 
 def progress_proof_matches(case: Case, last4: str) -> bool:
-    """The last four characters of the contact mobile or of the applicant's ID number (or credit code)."""
+    """The last four digits of the contact (or agent's) mobile, or of a person's ID number. Not of a credit
+    code: an organisation's credit code is public, so it proves nothing."""
     last4 = (last4 or "").strip().upper()
     if len(last4) != 4:
         return False
-    candidates = [case.contact_mobile[-4:], case.id_number[-4:].upper(), case.agent_mobile[-4:]]
+    candidates = [case.contact_mobile[-4:], case.agent_mobile[-4:]]
+    if case.id_type != IdType.USCC:
+        candidates.append(case.id_number[-4:].upper())
     return any(len(c) == 4 and hmac.compare_digest(c, last4) for c in candidates)
 
 

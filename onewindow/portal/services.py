@@ -18,8 +18,9 @@ from onewindow.accounts.models import User
 from onewindow.audit.services import audit_log
 from onewindow.cases import services as cases
 from onewindow.cases.models import ApplicantKind, Case, CaseMaterial, CaseState, IdType
+from onewindow.cases.reuse import represents, reuse_source
 from onewindow.cases.uploads import check_upload
-from onewindow.catalog.models import Channel, FormField, Material
+from onewindow.catalog.models import Channel, FormField, Material, RegistryAction
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.hall.services import collection_slot_lock
@@ -28,7 +29,7 @@ from onewindow.registry.models import Organisation
 from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
-from .models import ApplicantProfile, DeliveryChoice, Notification, OneTimeCode
+from .models import ApplicantProfile, Binding, DeliveryChoice, Notification, OneTimeCode
 from .sms import config, sms_send
 
 CODE_TTL = datetime.timedelta(minutes=10)
@@ -134,10 +135,22 @@ def _create_account(*, mobile: str, full_name: str, id_number: str, password: st
                        details={"mobile": "taken"}) from None
 
 
+def person_account_of(id_number: str) -> User | None:
+    """The personal account already holding this ID number: one per person, so a case history and its
+    certificates cannot be split across accounts (or claimed by a second sign-up)."""
+    return (User.objects.filter(kind=User.Kind.APPLICANT, id_number=id_number.strip().upper(),
+                                portal_profile__kind=ApplicantProfile.Kind.PERSON).only("mobile").first())
+
+
 def applicant_signup_person(*, full_name: str, id_number: str, mobile: str, code: str, password: str = "") -> User:
     """A natural person: name, a valid ID number and a mobile number confirmed by a one-time code."""
     mobile = mobile.strip()
     errors = _person_errors(full_name, id_number, mobile, password)
+    existing = person_account_of(id_number) if "id_number" not in errors else None
+    if existing is not None:
+        errors["id_number"] = _("A personal account with this ID number exists (mobile %(mobile)s): sign in with "
+                                "a code sent to that mobile, or bring your ID card to the window to move it to a "
+                                "new mobile.") % {"mobile": mask_mobile(existing.mobile)}
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), details=errors)
     code_check(mobile=mobile, purpose=OneTimeCode.Purpose.SIGNUP, code=code)
@@ -179,11 +192,13 @@ def applicant_signup_organisation(*, organisation_name: str, credit_code: str, h
         user = _create_account(mobile=mobile, full_name=handler_name, id_number=handler_id_number, password=password)
         profile = ApplicantProfile(user=user, kind=ApplicantProfile.Kind.ORGANISATION,
                                    organisation_name=organisation_name.strip(), credit_code=credit_code,
-                                   authorisation_sha256=checked.sha256, mobile_verified_at=timezone.now())
+                                   authorisation_sha256=checked.sha256, mobile_verified_at=timezone.now(),
+                                   binding=Binding.PENDING)
         profile.authorisation.save(checked.stored_name, ContentFile(checked.content), save=False)
         profile.save()
         audit_log(action="portal.applicant_signed_up", actor=user, obj=user,
                   changes={"kind": "organisation", "credit_code": credit_code, "handler": handler_name.strip(),
+                           "binding": Binding.PENDING,
                            "id_number": mask_id_number(user.id_number), "authorisation": checked.sha256})
     return user
 
@@ -226,6 +241,12 @@ def application_start(*, actor: User, item, channel: str = Channel.PC) -> Case:
     if channel not in (Channel.PC, Channel.MOBILE):
         raise ValidationFailed(_("Unknown channel."), code="bad_channel")
     version = item.current_version
+    profile = _profile(actor)
+    if (profile.kind == ApplicantProfile.Kind.ORGANISATION and profile.binding != Binding.BOUND
+            and (version is None or version.registry_action != RegistryAction.ESTABLISH)):
+        raise PermissionDenied(_("This account is not yet bound to the organisation; it can apply only for a "
+                                 "new organisation until staff or the organisation's account approve it."),
+                               code="organisation_not_bound")
     if version is not None and not version.online:
         raise ValidationFailed(_("This item cannot be applied for online; please come to the window."),
                                code="not_online")
@@ -235,13 +256,15 @@ def application_start(*, actor: User, item, channel: str = Channel.PC) -> Case:
         existing = Case.objects.filter(owner=actor, item=item, state=CaseState.DRAFT).order_by("-created_at").first()
         if existing is not None:
             return existing
-        return cases.case_create(actor=actor, item=item, applicant=applicant, form_data=_prefill(version, applicant),
+        return cases.case_create(actor=actor, item=item, applicant=applicant,
+                                 form_data=_prefill(version, applicant, actor),
                                  channel=channel, submit=False)
 
 
-def _prefill(version, applicant: cases.Applicant) -> dict:
-    """一次采集多方利用: start a change form from what the register holds; the applicant edits what changes."""
-    if applicant.id_type != IdType.USCC:
+def _prefill(version, applicant: cases.Applicant, actor: User) -> dict:
+    """一次采集多方利用: start a change form from what the register holds; the applicant edits what changes.
+    Only for an account bound to the organisation: the register holds non-public data."""
+    if applicant.id_type != IdType.USCC or not represents(actor, applicant.id_number):
         return {}
     organisation = Organisation.objects.filter(credit_code=applicant.id_number,
                                                status=Organisation.Status.REGISTERED).first()
@@ -306,16 +329,9 @@ def draft_save(*, case: Case, actor: User, form_data: dict) -> Case:
     return case
 
 
-def reusable_organisation(case: Case) -> Organisation | None:
-    """The registered organisation whose records (e.g. its certificate) may stand in for uploads (免提交)."""
-    if case.id_type != IdType.USCC:
-        return None
-    return Organisation.objects.filter(credit_code=case.id_number, status=Organisation.Status.REGISTERED).first()
-
-
 def material_reuse(*, case: Case, actor: User, material: Material) -> CaseMaterial:
     """免提交: take the material from the department's own records instead of an upload."""
-    organisation = reusable_organisation(case)
+    organisation = reuse_source(case, actor)
     if organisation is None or not material.reusable_as:
         raise ValidationFailed(_("“%(name)s” cannot be taken from department records.") % {"name": material.name},
                                code="material_not_reusable", details={"material": material.key})

@@ -24,6 +24,10 @@ urlpatterns = [
     path("my/certificates/", views.my_certificates, name="my_certificates"),
     path("my/certificates/<str:token>/pdf", views.certificate_download, name="certificate_download"),
     path("my/inbox/", views.inbox, name="inbox"),
+    path("my/organisation/", views.my_organisation, name="my_organisation"),
+    path("staff/bindings/", views.bindings, name="bindings"),
+    path("staff/bindings/<int:pk>/letter", views.binding_letter, name="binding_letter"),
+    path("bindings/<int:pk>/review/", views.binding_review, name="binding_review"),
     path("progress/", views.progress_query, name="progress_query"),
     path("progress/complaint/<str:tracking_no>/", views.complaint_progress, name="complaint_progress"),
     # No trailing slash: the QR code on every notice points here (cases.conf.public_progress_url).

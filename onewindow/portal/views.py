@@ -11,29 +11,35 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.accounts.models import User
+from onewindow.accounts.permissions import staff_required
 from onewindow.audit.context import client_ip_of
 from onewindow.cases.documents import document_response, material_file_response
 from onewindow.cases.models import CaseDocument, CaseState
+from onewindow.cases.reuse import reuse_source
 from onewindow.cases.selectors import case_light
+from onewindow.cases.uploads import sniff
 from onewindow.catalog.models import Channel, FormField, Item, OrgKind
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
 from onewindow.certificates.selectors import certificates_for_cases
+from onewindow.core import ratelimit
+from onewindow.core.errors import PermissionDenied as ServicePermissionDenied
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.ratings.selectors import complaint_for_proof, complaint_public, is_tracking_number
 
-from . import selectors, services, throttle
-from .models import DeliveryChoice, OneTimeCode
+from . import binding, selectors, services
+from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
 from .sms import config
 
 SESSION_SECONDS = int(config("PORTAL_SESSION_SECONDS", "1800"))
@@ -93,6 +99,9 @@ def services_list(request):
 # --- sign-up and sign-in ----------------------------------------------------------------------------
 
 def _send_code(request, mobile: str, purpose: str, *, quiet: bool = False) -> tuple[str, dict]:
+    """Send a code: limited per number and purpose (services.code_send) and per address here."""
+    if not ratelimit.hit("sms.address", _address(request)):
+        return _("Too many codes were asked for from this network; please try again in an hour."), {}
     try:
         services.code_send(mobile=mobile, purpose=purpose)
     except ServiceError as exc:
@@ -162,6 +171,8 @@ def signup_organisation(request):
         post = request.POST
         if post.get("action") == "send_code":
             error, errors = _send_code(request, post.get("mobile", "").strip(), OneTimeCode.Purpose.SIGNUP)
+        elif not ratelimit.hit("upload.address", _address(request)):  # anonymous uploads, per address
+            error = _("Too many uploads from this network; please try again in an hour.")
         else:
             upload = request.FILES.get("authorisation")
             try:
@@ -188,7 +199,9 @@ def signin(request):
     if request.method == "POST":
         mobile, address = values["mobile"], _address(request)
         action = request.POST.get("action", "")
-        if throttle.blocked("signin", account=mobile, address=address):
+        if ratelimit.over("signin.account", mobile) or ratelimit.over("signin.address", address):
+            error = _("Too many failed attempts; please wait 15 minutes and try again.")
+        elif action != "send_code" and not ratelimit.attempt(("signin.account", mobile), ("signin.address", address)):
             error = _("Too many failed attempts; please wait 15 minutes and try again.")
         elif action == "send_code":
             # Only registered numbers get a code; the answer is the same either way (no account probing).
@@ -198,12 +211,12 @@ def signin(request):
                 messages.info(request, _("If an account uses this number, a code has been sent to it."))
         else:
             user = _authenticate(request, mobile, values["method"])
-            if user is None:
-                throttle.failed("signin", account=mobile, address=address)
+            if user is None:  # the attempt was counted before checking it: concurrent guesses cannot all pass
                 error = (_("The mobile number or password is wrong.") if values["method"] == "password"
                          else _("The verification code is wrong or has expired; ask for a new one."))
             else:
-                throttle.cleared("signin", account=mobile)
+                ratelimit.clear("signin.account", mobile)
+                ratelimit.refund("signin.address", address)
                 _sign_in(request, user, values["method"])
                 return redirect(_next_url(request, reverse("portal:my_cases")))
     return render(request, "portal/signin.html", {"values": values, "error": error,
@@ -250,8 +263,8 @@ def _apply_post(request, item):
     return redirect("portal:case_edit", case_no=case.case_no)
 
 
-def _materials_view(case, *, errors: dict, posted: dict, only_outstanding: bool):
-    organisation = services.reusable_organisation(case)
+def _materials_view(case, user, *, errors: dict, posted: dict, only_outstanding: bool):
+    organisation = reuse_source(case, user)
     outstanding = {row.pk for row in services.outstanding(case, final=True)} if only_outstanding else None
     rows = []
     for row in case.materials.all():
@@ -284,7 +297,7 @@ def _edit_page(request, case, *, error="", errors=None, posted=None, status=200)
     notice = next((d for d in reversed(case.documents.all()) if d.kind == CaseDocument.Kind.CORRECTION), None)
     return render(request, "portal/case_edit.html", {
         "case": case, "fields": fields, "correction": correction, "notice": notice,
-        "materials": _materials_view(case, errors=errors, posted=posted, only_outstanding=correction),
+        "materials": _materials_view(case, request.user, errors=errors, posted=posted, only_outstanding=correction),
         "error": error, "max_mb": settings.ONEWINDOW_UPLOAD_MAX_BYTES // (1024 * 1024),
     }, status=status)
 
@@ -525,16 +538,17 @@ def progress_query(request):
         return _complaint_query(request, values)
     if request.method == "POST":
         case_no, address = values["case_no"], _address(request)
-        if throttle.blocked("progress", case=case_no, address=address):
+        # Each guess is counted before it is checked, so a burst of concurrent guesses cannot pass the limit.
+        if not ratelimit.attempt(("progress.case", case_no), ("progress.address", address)):
             error = _("Too many failed attempts; please wait 15 minutes and try again.")
         else:
             case = selectors.case_for_proof(case_no) if case_no else None
             if case is not None and case.state != CaseState.DRAFT and selectors.progress_proof_matches(
                     case, request.POST.get("last4", "")):
+                ratelimit.refund("progress.address", address)
                 proofs = [no for no in request.session.get(PROOF_KEY, []) if no != case_no][-9:]
                 request.session[PROOF_KEY] = [*proofs, case_no]
                 return redirect("portal:progress", case_no=case_no)
-            throttle.failed("progress", case=case_no, address=address)
             error = _("No case matches this number and these four digits.")
     return render(request, "portal/progress_query.html", {"values": values, "error": error},
                   status=422 if error else 200)
@@ -544,14 +558,14 @@ def _complaint_query(request, values):
     """A complaint or report (TS/JB number) with the last four digits of the complainant's mobile or, for
     a report filed without one, its 6-digit query code; throttled like the case query."""
     tracking_no, address = values["case_no"], _address(request)
-    if throttle.blocked("progress", case=tracking_no, address=address):
+    if not ratelimit.attempt(("progress.case", tracking_no), ("progress.address", address)):  # counted first
         error = _("Too many failed attempts; please wait 15 minutes and try again.")
     elif complaint_for_proof(tracking_no, request.POST.get("last4", "")) is not None:
+        ratelimit.refund("progress.address", address)
         proofs = [no for no in request.session.get(COMPLAINT_PROOF_KEY, []) if no != tracking_no][-9:]
         request.session[COMPLAINT_PROOF_KEY] = [*proofs, tracking_no]
         return redirect("portal:complaint_progress", tracking_no=tracking_no)
     else:
-        throttle.failed("progress", case=tracking_no, address=address)
         error = _("No complaint or report matches this number and these digits.")
     return render(request, "portal/progress_query.html", {"values": values, "error": error}, status=422)
 
@@ -583,3 +597,55 @@ def progress_document(request, case_no, pk):
     if case is None or not _has_proof(request, case):
         raise Http404
     return document_response(case, pk)
+
+
+# --- organisation account binding (staff review queue; a bound account approves a second one) ---------------
+
+@require_GET
+@staff_required(*binding.REVIEWER_ROLES)
+def bindings(request):
+    """Window staff: organisation accounts awaiting review of their authorisation letter."""
+    return render(request, "portal/bindings.html", {"pending": binding.pending_for(request.user)[:200]})
+
+
+@require_GET
+@staff_required(*binding.REVIEWER_ROLES)
+def binding_letter(request, pk):
+    """The authorisation letter as uploaded, with the content type its bytes were checked to be."""
+    profile = get_object_or_404(ApplicantProfile, pk=pk, kind=ApplicantProfile.Kind.ORGANISATION)
+    if not profile.authorisation:
+        raise Http404
+    with profile.authorisation.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=sniff(content[:16]) or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="authorisation-{profile.pk}{profile.authorisation.name[-4:]}"'
+    return response
+
+
+@require_POST
+@login_required
+def binding_review(request, pk):
+    """Approve or refuse (with a reason) a binding: window staff, or the organisation's bound account. The
+    service decides who may; others get 403."""
+    profile = get_object_or_404(ApplicantProfile, pk=pk, kind=ApplicantProfile.Kind.ORGANISATION)
+    back = "portal:bindings" if request.user.is_staff_member else "portal:my_organisation"
+    try:
+        binding.binding_review(profile=profile, actor=request.user, approve=request.POST.get("decision") == "approve",
+                               reason=request.POST.get("reason", "")[:2000])
+    except ServicePermissionDenied:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        template = "portal/bindings.html" if request.user.is_staff_member else "portal/my_organisation.html"
+        return render(request, template, {"pending": binding.pending_for(request.user)[:200],
+                                          "profile": getattr(request.user, "portal_profile", None),
+                                          "error": str(exc.message), "error_pk": profile.pk}, status=exc.status)
+    messages.success(request, _("The decision has been recorded."))
+    return redirect(back)
+
+
+@require_GET
+@applicant_required
+def my_organisation(request):
+    """The signed-in account's binding to its organisation, and the requests of other handlers it may decide."""
+    return render(request, "portal/my_organisation.html", {"profile": getattr(request.user, "portal_profile", None),
+                                                            "pending": binding.pending_for(request.user)[:50]})

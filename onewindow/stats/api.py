@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.permissions import require_staff_api
+from onewindow.core import periods
 from onewindow.core.errors import ValidationFailed
 from onewindow.hall.figures import summary_fields
 
@@ -67,11 +68,12 @@ def summary(request, period: Query[PeriodIn]):
     """The headline figures for ?from=YYYY-MM-DD&to=YYYY-MM-DD (defaults: first case through today), and with
     ?by= the same figures per item, window, person, … (`rows`), as on the dashboard."""
     require_staff_api(request.user)
-    date_from = period.date_from or selectors.first_day()
+    errors = periods.period_errors(period.date_from, period.date_to)
     date_to = period.date_to or timezone.localdate()
-    if date_from > date_to:
-        raise ValidationFailed(_("The start of the period is after its end."), code="bad_period",
-                               details={"from": str(date_from), "to": str(date_to)})
+    date_from = period.date_from or periods.default_start(selectors.first_day(), date_to)
+    errors = errors or periods.period_errors(date_from, date_to)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), code="bad_period", details=errors)
     if period.by is not None and period.by not in selectors.DIMENSIONS:
         raise ValidationFailed(_("Unknown breakdown."), code="bad_dimension",
                                details={"by": period.by, "choices": list(selectors.DIMENSIONS)})

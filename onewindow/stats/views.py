@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
+from onewindow.core import periods
 from onewindow.core.pdf import render_pdf
 from onewindow.hall.figures import hall_figures
 from onewindow.ratings.models import Level, Rectification
@@ -35,16 +36,21 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 def period_from(params) -> tuple[datetime.date, datetime.date, str]:
-    """(from, to, error) from ?from=&to=; defaults: the first received case through today."""
+    """(from, to, error) from ?from=&to=; defaults: the first received case (at most five years back)
+    through today. A refused period (core.periods) falls back to the last year and says why."""
     today = timezone.localdate()
     date_from, date_to = _date(params.get("from")), _date(params.get("to"))
     error = ""
     if (params.get("from") and date_from is None) or (params.get("to") and date_to is None):
         error = _("Dates are written YYYY-MM-DD.")
-    date_from, date_to = date_from or selectors.first_day(), date_to or today
-    if date_from > date_to:
-        error = _("The start of the period is after its end.")
-        date_from = date_to
+    errors = periods.period_errors(date_from, date_to)
+    if errors:
+        error, date_from, date_to = next(iter(errors.values())), None, None
+    date_to = date_to or today
+    date_from = date_from or periods.default_start(selectors.first_day(), date_to)
+    errors = periods.period_errors(date_from, date_to)
+    if errors:  # e.g. only ?from= given, five years before a default end
+        error, date_from, date_to = next(iter(errors.values())), today - datetime.timedelta(days=365), today
     return date_from, date_to, error
 
 
@@ -71,7 +77,7 @@ def dashboard(request):
         "chart_levels": bar_chart(_level_pairs(total), title=_("Ratings by level")),
         "chart_breakdown": bar_chart([(r.label, r.completed) for r in breakdown.rows][:20],
                                      title=_("Completed by %(dimension)s") % {"dimension": selectors.DIMENSIONS[by]}),
-    })
+    }, status=400 if error else 200)
 
 
 @require_GET
@@ -86,7 +92,7 @@ def public_results(request):
         "date_from": date_from, "date_to": date_to, "error": error, "total": months.total,
         "months": months.rows[-12:], "fixes": fixes, "levels": Level.choices,
         "chart_levels": bar_chart(_level_pairs(months.total), title=_("Ratings by level")),
-    })
+    }, status=400 if error else 200)
 
 
 def _month(value: str) -> tuple[datetime.date, datetime.date] | None:

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from onewindow.audit.models import AppendOnlyError, AuditEvent
+from onewindow.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
 from onewindow.audit.services import audit_log, audit_verify
 
 
@@ -75,3 +75,75 @@ class mock_autocommit:
 
     def __exit__(self, *exc):
         self.patch.stop()
+
+
+# --- issue 16: an attacker with database access cannot truncate or rewrite the chain silently ------------------
+
+def _events():
+    return list(AuditEvent.objects.order_by("id"))
+
+
+def _sql(statement, params):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+@pytest.fixture
+def anchors(settings, tmp_path):
+    settings.ONEWINDOW_AUDIT_ANCHOR_FILE = str(tmp_path / "anchors.jsonl")
+    settings.VAR_DIR = tmp_path  # the signing key of this test installation
+    return tmp_path / "anchors.jsonl"
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_deleted_tail_with_the_head_moved_back(anchors):
+    _log(4)
+    events = _events()
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].id])
+    _sql("UPDATE audit_auditchainhead SET last_hash = %s, count = count - 1 WHERE id = 1", [events[-2].hash])
+    result = audit_verify()
+    assert not result.ok and "not keyed" in result.reason
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_recomputed_chain(anchors):
+    _log(3)
+    events = _events()
+    # Rewrite event 1 and recompute every hash after it, as the old unkeyed chain allowed.
+    prev = events[0].prev_hash
+    for event in events:
+        if event.object_id == "1":
+            event.object_repr = "forged"
+        event.prev_hash = prev
+        event.hash = event.compute_hash()
+        _sql("UPDATE audit_auditevent SET object_repr = %s, prev_hash = %s, hash = %s WHERE id = %s",
+             [event.object_repr, event.prev_hash, event.hash, event.id])
+        prev = event.hash
+    _sql("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = 1", [prev])
+    result = audit_verify()
+    assert not result.ok and "not keyed" in result.reason
+    with pytest.raises(CommandError, match="not keyed"):
+        call_command("audit", "verify")
+
+
+@pytest.mark.django_db
+def test_signed_anchor_catches_a_tail_cut_back_to_an_older_head(anchors):
+    _log(2)
+    old_head = list(AuditChainHead.objects.values_list("last_hash", "count", "mac"))[0]  # the attacker keeps it
+    _log(2)
+    call_command("audit", "anchor")
+    assert anchors.exists() and audit_verify().ok
+    kept = _events()[: old_head[1]]
+    _sql("DELETE FROM audit_auditevent WHERE id > %s", [kept[-1].id])
+    _sql("UPDATE audit_auditchainhead SET last_hash = %s, count = %s, mac = %s WHERE id = 1", list(old_head))
+    result = audit_verify()
+    assert not result.ok and "events removed" in result.reason
+
+
+@pytest.mark.django_db
+def test_a_forged_anchor_line_is_refused(anchors):
+    _log(1)
+    call_command("audit", "anchor")
+    anchors.write_text(anchors.read_text().replace('"count": 1', '"count": 0'))
+    result = audit_verify()
+    assert not result.ok and "does not verify" in result.reason

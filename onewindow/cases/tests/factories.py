@@ -7,6 +7,7 @@ from django.utils import timezone
 from onewindow.accounts.models import AuthorityGrant, Role
 from onewindow.cases import services
 from onewindow.cases.models import ApplicantKind, CaseMaterial, IdType
+from onewindow.cases.reuse import reuse_allowed
 from onewindow.catalog.models import (
     FormField,
     Item,
@@ -73,8 +74,9 @@ def make_case(item, actor, *, complete_materials=True, submit=True, **applicant_
     case = services.case_create(actor=actor, item=item, applicant=applicant(**applicant_overrides),
                                 form_data={"name": "湖南康养职业培训学校"}, submit=submit)
     if complete_materials:
+        reusable = reuse_allowed(case, actor)  # a person's case has no organisation records to reuse
         for row in case.materials.select_related("material"):
-            mode = CaseMaterial.Mode.REUSED if row.material.reusable_as else CaseMaterial.Mode.PAPER
+            mode = CaseMaterial.Mode.REUSED if row.material.reusable_as and reusable else CaseMaterial.Mode.PAPER
             services.case_material_record(case=case, actor=actor, material=row.material, mode=mode,
                                           original_seen=True, copies=1)
     return case

@@ -171,7 +171,7 @@ def test_verification_is_rate_limited_per_client(establish, client, api, setting
 
 def test_verification_page_query_budget(establish, client, django_assert_max_num_queries):
     _, certificate = establish()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):  # + the rate counter (upsert, and on a new window its clean-up)
         assert client.get(f"/verify/{certificate.token}").status_code == 200
 
 

@@ -147,11 +147,11 @@ def test_the_bureau_answers_a_recommendation_on_the_page(world, login):
 
 
 def test_wrong_survey_codes_are_throttled_per_address_and_the_survey_closes_with_the_evaluation(world, client):
-    from onewindow.portal.throttle import LIMITS
+    from onewindow.core.ratelimit import POLICIES
 
     path = f"/evaluations/survey/{world.evaluation.survey_token}/"
     answer = {"do": "answer", "mobile": "13900003333", "code": "123456", "satisfaction": "4"}
-    for _attempt in range(LIMITS["address"]):
+    for _attempt in range(POLICIES["survey.address"].limit):
         assert client.post(path, answer).status_code == 422
     blocked = client.post(path, answer)
     assert blocked.status_code == 409 and "失败次数过多" in blocked.content.decode()

@@ -96,7 +96,8 @@ def test_a_token_without_the_scope_cannot_apply(db):
     assert response.status_code == 403 and response.json()["code"] == "scope_missing"
 
 
-def test_a_subscribed_platform_gets_signed_status_callbacks(platform_api, chief):
+def test_a_subscribed_platform_gets_signed_status_callbacks(platform_api, chief, settings):
+    settings.ONEWINDOW_CALLBACK_ALLOWED_HOSTS = ["127.0.0.1"]  # a local receiver, allowed by the administrator
     receiver = serve(port=0, quiet=True)  # any HTTP endpoint: callbacks are acknowledged by a 2xx
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     try:

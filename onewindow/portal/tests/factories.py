@@ -18,7 +18,7 @@ from onewindow.catalog.models import (
     RegistryAction,
     ResultType,
 )
-from onewindow.portal.models import ApplicantProfile
+from onewindow.portal.models import ApplicantProfile, Binding
 from onewindow.registry.services import organisation_establish
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -72,12 +72,15 @@ def make_organisation():
         return organisation_establish(kind=OrgKind.PRIVATE_NON_ENTERPRISE, data=PNE_ITEMS, case_no="", actor=None)
 
 
-def make_applicant(mobile: str, *, organisation=None, id_number=PERSON_ID, name="赵晓红", password="") -> User:
+def make_applicant(mobile: str, *, organisation=None, id_number=PERSON_ID, name="赵晓红", password="",
+                   binding=Binding.BOUND) -> User:
+    """An applicant; one for an organisation is bound to it unless `binding` says otherwise."""
     user = User(username=mobile, kind=User.Kind.APPLICANT, full_name=name, mobile=mobile, id_number=id_number)
     user.set_password(password or None)
     user.save()
     ApplicantProfile.objects.create(
         user=user, kind=ApplicantProfile.Kind.ORGANISATION if organisation else ApplicantProfile.Kind.PERSON,
         organisation_name=organisation.name if organisation else "",
-        credit_code=organisation.credit_code if organisation else "", mobile_verified_at=timezone.now())
+        credit_code=organisation.credit_code if organisation else "", mobile_verified_at=timezone.now(),
+        binding=binding if organisation else "", bound_at=timezone.now() if binding == Binding.BOUND else None)
     return user

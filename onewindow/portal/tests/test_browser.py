@@ -62,6 +62,19 @@ def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
     page.get_by_label("授权委托书（PDF、JPEG 或 PNG）").set_input_files(_file("授权委托书.pdf", PDF, "application/pdf"))
     page.get_by_role("button", name="注册").click()
     page.wait_for_url("**/my/cases/")
+    # Anyone can type a public credit code: the account waits until the window has checked the letter.
+    page.get_by_role("link", name="我的单位").click()
+    assert "待审核" in page.content()
+    clerk = _staff_login(new_context(), "clerk")
+    clerk.goto("/staff/bindings/")
+    row = clerk.locator("tr", has_text=organisation.name)
+    assert row.get_by_role("link", name="授权委托书").count() == 1
+    row.get_by_role("button", name="拒绝").click()  # no reason: refused with a message, nothing decided
+    clerk.wait_for_selector("text=请填写拒绝理由")
+    clerk.locator("tr", has_text=organisation.name).get_by_role("button", name="同意").click()
+    clerk.wait_for_selector("text=审核结果已记录")
+    page.reload()
+    assert "本账号已与该单位绑定" in page.content()
 
     # Find the service by pinyin initials and start the application.
     page.goto("/services/?q=mbfqydwbgdj")
@@ -91,7 +104,6 @@ def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
     assert case_no.startswith(item.code)
 
     # The clerk accepts at the workbench; the chief approver decides.
-    clerk = _staff_login(new_context(), "clerk")
     clerk.goto(f"/workbench/cases/{case_no}/")
     clerk.locator(f"form[action='/workbench/cases/{case_no}/act/accept/'] button").click()
     clerk.wait_for_selector("text=受理通知书")

@@ -131,7 +131,7 @@ def test_progress_query_throttled_per_case(decided):
 
 def test_progress_api(decided, api):
     client = api(None)
-    response = client.post("/api/v1/portal/progress", {"case_no": decided.case_no, "last4": decided.id_number[-4:]})
+    response = client.post("/api/v1/portal/progress", {"case_no": decided.case_no, "last4": decided.contact_mobile[-4:]})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["state"] == "decided" and [s["name"] for s in body["steps"]] == ["受理", "决定"]
@@ -140,7 +140,7 @@ def test_progress_api(decided, api):
     for _attempt in range(5):
         client.post("/api/v1/portal/progress", {"case_no": decided.case_no, "last4": "0000"})
     assert client.post("/api/v1/portal/progress", {"case_no": decided.case_no,
-                                                   "last4": decided.id_number[-4:]}).status_code == 429
+                                                   "last4": decided.contact_mobile[-4:]}).status_code == 429
 
 
 def test_signup_person_by_code_then_sign_in_by_password_with_throttling(code_for):

@@ -23,7 +23,7 @@ def three(establish):
 
 
 def test_public_search_page_shows_public_fields_only(client, three, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):  # + the rate counter (upsert, and on a new window its clean-up)
         response = client.get("/organisations/", {"q": "湖南"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -37,7 +37,7 @@ def test_public_search_page_shows_public_fields_only(client, three, django_asser
 
 
 def test_public_search_api(api, three, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(3):  # + the rate counter (upsert, and on a new window its clean-up)
         response = api(None).get("/api/v1/organisations", q="教育基金会")
     assert response.status_code == 200
     [row] = response.json()

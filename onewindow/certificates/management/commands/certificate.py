@@ -3,14 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.certificates import signing
+from onewindow.certificates import pdfrecord, signing
 from onewindow.certificates.selectors import certificate_by_token, verification
 from onewindow.certificates.services import certificate_record
 
 
 class Command(BaseCommand):
     help = ("Certificates. `certificate export TOKEN [-o FILE]` writes the signed record as JSON; "
-            "`certificate verify FILE_OR_TOKEN [--public-key PEM]` checks its signature offline "
+            "`certificate verify FILE_OR_TOKEN [--public-key PEM]` checks its signature offline (FILE: a JSON record "
+            "or a certificate PDF, whose embedded record must verify and match what the PDF shows) "
             "(exit 0 valid, 1 invalid).")
 
     def add_arguments(self, parser):
@@ -35,7 +36,17 @@ class Command(BaseCommand):
         key = signing.load_public_key(Path(public_key).read_bytes() if public_key else signing.public_key_pem())
         path = Path(target)
         status = None
-        if path.is_file():
+        missing: list[str] = []
+        if path.is_file() and path.read_bytes()[:5] == b"%PDF-":
+            try:
+                record, text = pdfrecord.extract(path.read_bytes())
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            if record is None:
+                raise CommandError(f"{path} carries no signed certificate record")
+            missing = pdfrecord.pdf_shows(text, record.get("payload") if isinstance(record.get("payload"), dict)
+                                          else {})
+        elif path.is_file():
             try:
                 record = json.loads(path.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
@@ -46,6 +57,10 @@ class Command(BaseCommand):
                 raise CommandError(f"{target} is neither a file nor a known certificate token")
             record, status = certificate_record(certificate), verification(certificate)["status"]
         ok, reason = signing.record_valid(record, key)
+        if ok and missing:
+            ok, reason = False, f"the PDF does not show what its signed record says (missing: {missing[0]})"
+        if ok and status == "invalid":
+            ok, reason = False, "the stored record does not name this certificate (token, number or kind)"
         payload = record.get("payload") if isinstance(record.get("payload"), dict) else {}
         self.stdout.write(f"{'VALID' if ok else 'INVALID'}: {reason}")
         self.stdout.write(f"number: {payload.get('number', '?')}  credit code: {payload.get('credit_code', '?')}")

@@ -1,0 +1,109 @@
+"""One rate limiter with named policies (fixed windows, counted atomically in the database).
+
+A policy names what is limited and how much: `hit(policy, who)` counts one attempt and says whether it is
+within the limit. The count is incremented before the caller does the guarded thing, so concurrent
+requests cannot all pass a check made before any of them was counted (the old progress throttle let 8–19
+guesses through a limit of 5). Clients are identified by `audit.context.client_ip_of` (REMOTE_ADDR, or the
+address a trusted reverse proxy reports; never a client-supplied header otherwise)."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from .models import RateCounter
+
+
+@dataclass(frozen=True)
+class Policy:
+    limit: int
+    window_seconds: int
+    setting: str = ""  # a setting that overrides the limit
+
+    @property
+    def current_limit(self) -> int:
+        return int(getattr(settings, self.setting, self.limit)) if self.setting else self.limit
+
+
+POLICIES = {
+    # Public read pages and their API (register search, certificate verification), per address.
+    "public": Policy(60, 60, "ONEWINDOW_PUBLIC_RATE_LIMIT"),
+    # Progress query guesses: per case and per address.
+    "progress.case": Policy(5, 900),
+    "progress.address": Policy(20, 900),
+    # Portal sign-in failures: per account and per address.
+    "signin.account": Policy(5, 900),
+    "signin.address": Policy(20, 900),
+    # Sign-up / sign-in SMS codes per address (the per-number limits live with the codes).
+    "sms.address": Policy(20, 3600, "ONEWINDOW_SMS_ADDRESS_LIMIT"),
+    # Wrong SMS codes on the residents' satisfaction survey (evaluations), per address.
+    "survey.address": Policy(20, 900),
+    # Anonymous uploads (sign-up authorisation letters) per address.
+    "upload.address": Policy(20, 3600),
+    # Platform token endpoint, per client id and address.
+    "exchange.token": Policy(20, 60),
+    # A personal API token's own per-minute limit (ApiToken.rate_limit, passed as `limit`).
+    "api.token": Policy(0, 60),
+}
+
+
+def _row_key(name: str, who: str) -> str:
+    return hashlib.sha256(f"{name}\x00{who}".encode()).hexdigest()
+
+
+def _window(policy: Policy, now: datetime.datetime) -> int:
+    return int(now.timestamp() // policy.window_seconds)
+
+
+def _count_one(key: str, window: int, expires_at: datetime.datetime) -> int:
+    """Add one to the counter and return the new count, in one atomic statement (an upsert with RETURNING,
+    which SQLite ≥ 3.35 and PostgreSQL both have)."""
+    table, q = RateCounter._meta.db_table, connection.ops.quote_name
+    sql = (f"INSERT INTO {q(table)} ({q('key')}, {q('window')}, {q('count')}, {q('expires_at')}) "
+           f"VALUES (%s, %s, 1, %s) ON CONFLICT ({q('key')}, {q('window')}) "
+           f"DO UPDATE SET {q('count')} = {q(table)}.{q('count')} + 1 RETURNING {q('count')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, window, connection.ops.adapt_datetimefield_value(expires_at)])
+        return cursor.fetchone()[0]
+
+
+def hit(name: str, who: str, *, limit: int | None = None) -> bool:
+    """Count one attempt of `who` under policy `name`; True while within the limit (this attempt included).
+    Concurrent attempts each get their own count, so no more than the limit can pass."""
+    policy = POLICIES[name]
+    now = timezone.now()
+    count = _count_one(_row_key(name, who), _window(policy, now),
+                       now + datetime.timedelta(seconds=policy.window_seconds))
+    if count == 1:  # a new window for this client: drop windows that have passed (indexed on expires_at)
+        RateCounter.objects.filter(expires_at__lt=now).delete()
+    return count <= (policy.current_limit if limit is None else limit)
+
+
+def over(name: str, who: str) -> bool:
+    """True when `who` has used up policy `name` in this window (counts nothing)."""
+    policy = POLICIES[name]
+    count = (RateCounter.objects.filter(key=_row_key(name, who), window=_window(policy, timezone.now()))
+             .values_list("count", flat=True).first() or 0)
+    return count >= policy.current_limit
+
+
+def clear(name: str, who: str) -> None:
+    RateCounter.objects.filter(key=_row_key(name, who)).delete()
+
+
+def attempt(*limits: tuple[str, str]) -> bool:
+    """Count one attempt under each (policy, who) pair; True when all are within their limits. Every pair is
+    counted even when an earlier one is over, so an address cannot dodge its count by switching target."""
+    results = [hit(name, who) for name, who in limits if who]
+    return all(results)
+
+
+def refund(name: str, who: str) -> None:
+    """Give back one counted attempt (e.g. a sign-in that succeeded counts as no failure)."""
+    policy = POLICIES[name]
+    RateCounter.objects.filter(key=_row_key(name, who), window=_window(policy, timezone.now()),
+                               count__gt=0).update(count=F("count") - 1)
