@@ -327,7 +327,7 @@ class ReasonIn(Schema):
 
 
 class DeficiencyIn(Schema):
-    supplement_due: datetime.date
+    supplement_due: datetime.date | None = None  # None: the item's maximum (default 10 working days)
     commitment_signed: bool
     bad_credit: bool = False
     opinion: str = ""
@@ -350,6 +350,7 @@ class ExternalDecisionIn(DecideIn):
 class SuspendIn(Schema):
     kind: Literal[tuple(k for k in CasePause.Kind.values if k != CasePause.Kind.CORRECTION)]  # type: ignore[valid-type]
     reason: str
+    expected_days: int = Field(ge=1, le=365)  # Art. 45: the notice states the expected duration
 
 
 class ResumeIn(Schema):
@@ -357,7 +358,7 @@ class ResumeIn(Schema):
 
 
 class ExtendIn(Schema):
-    days: int
+    days: int = Field(ge=1, le=60)
     reason: str
 
 
