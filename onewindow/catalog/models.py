@@ -209,7 +209,7 @@ class ItemVersion(models.Model):
                                         default="地方容缺受理办法（补齐期限一般不超过10个工作日，且不超过办理时限）")
     extension_max_days = models.PositiveSmallIntegerField(
         _("extension maximum (working days)"), default=10,
-        help_text=_("行政许可法 Art. 42: 10 days; 15 for joint handling within 45 days."))
+        help_text=_("Administrative Licensing Law Art. 42: 10 days; 15 for joint handling within 45 days."))
     extension_basis = models.CharField(_("extension legal basis"), max_length=300, blank=True,
                                        default="《中华人民共和国行政许可法》第四十二条第一款")
     calendar_limit_extendable = models.BooleanField(
