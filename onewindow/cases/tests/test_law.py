@@ -260,3 +260,41 @@ def services_allowed(case, user):
 
     case = Case.objects.select_related("item_version").get(pk=case.pk)
     return selectors.allowed_actions(case, user, selectors.user_grants(user, case.item_id))
+
+
+def test_the_daily_command_applies_art32_and_lapses(clerk, chief, today):
+    """`onewindow cases_daily`: 行政许可法 Art. 32 deemed acceptance and 容缺 lapses in one daily run."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    waiting = make_case(make_item(), clerk)
+    lapsing = make_case(make_item(**COMMITTED), chief)
+    mark(lapsing, chief, "resolution")
+    lapsing = services.case_accept_with_deficiency(case=lapsing, actor=chief, supplement_due=D(2026, 3, 26),
+                                                   commitment_signed=True)
+    today.set(D(2026, 4, 2))
+    out = StringIO()
+    call_command("cases_daily", stdout=out)
+    assert f"deemed accepted: {waiting.case_no}" in out.getvalue()
+    assert f"terminated: {lapsing.case_no}" in out.getvalue()
+    assert Case.objects.get(pk=waiting.pk).state == CaseState.ACCEPTED
+
+
+def test_supervision_board_uses_the_cases_art32_rule(clerk, chief, today):
+    """行政许可法 Art. 32 on the supervision board: the notice due date excludes correction waits, and a case
+    whose one notice has gone out is no longer listed; Art. 44 deliveries due are listed."""
+    from onewindow.ratings.selectors import board
+
+    waiting = make_case(make_item(), clerk)
+    notified = make_case(make_item(), clerk)
+    mark(notified, clerk, "application")
+    services.case_request_correction(case=notified, actor=clerk)
+    services.case_resubmit(case=notified, actor=clerk)
+    granted = services.case_decide(case=services.case_accept(case=make_case(make_item(), chief), actor=chief),
+                                   actor=chief, outcome="grant")
+    today.set(D(2026, 4, 8))
+    result = board(today=D(2026, 4, 8))
+    assert [c.case_no for c in result.corrections] == [waiting.case_no]
+    assert result.corrections[0].notice_due == services.correction_notice_due(waiting).date == D(2026, 4, 1)
+    assert [(c.case_no, c.light) for c in result.deliveries] == [(granted.case_no, "yellow")]
