@@ -330,6 +330,31 @@ def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:
     return errors
 
 
+def register_errors(version: ItemVersion, data: dict, organisation=None) -> dict[str, str]:
+    """Rules of the registration regulations checked at intake and again at decision: the statutory (or
+    configured) minimum funds, with the article in the message, and a name already in the register."""
+    from onewindow.registry.services import name_taken
+    from onewindow.registry.validation import funds_error
+
+    action = version.registry_action
+    if action not in (RegistryAction.ESTABLISH, RegistryAction.CHANGE):
+        return {}
+    kinds = list(version.org_kinds or [])
+    kind = (organisation.kind if organisation is not None and action == RegistryAction.CHANGE
+            else data.get("org_kind") or (kinds[0] if len(kinds) == 1 else ""))
+    errors = {}
+    if action == RegistryAction.CHANGE and organisation is not None:
+        data = organisation.registered_items() | {k: v for k, v in data.items() if str(v or "").strip()}
+    funds = funds_error(kind=kind, data=data, configured=version.minimum_funds, basis=version.minimum_funds_basis)
+    if funds:
+        errors["form.registered_capital"] = funds
+    name = str(data.get("name") or "").strip()
+    own = organisation.pk if organisation is not None and action == RegistryAction.CHANGE else None
+    if name and name_taken(name, exclude_pk=own):
+        errors["form.name"] = _("“%(name)s” is already the name of a registered organisation.") % {"name": name}
+    return errors
+
+
 def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | None = None,
                 channel: str = Channel.WINDOW, organisation=None, submit: bool = True) -> Case:
     """File an application under the item's published version; staff file for the applicant (帮代办)."""
@@ -496,6 +521,9 @@ def case_submit(*, case: Case, actor: User) -> Case:
         errors = validate_form_data(case.item_version, case.form_data)
         if errors:
             raise ValidationFailed(_("Please correct the marked fields."), details=errors)
+        errors = register_errors(case.item_version, case.form_data, case.organisation)
+        if errors:
+            raise ValidationFailed(_("Please correct the marked fields."), code="registration_rules", details=errors)
         case.submitted_at = timezone.now()
         case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
@@ -768,6 +796,10 @@ def _decision(case: Case, actor: User, outcome: str, reason: str) -> dict:
         raise ValidationFailed(_("The outcome must be grant or refuse."), code="bad_outcome")
     if outcome == Outcome.REFUSE:
         reason = _require(reason, "reason")
+    if outcome == Outcome.GRANT:
+        errors = register_errors(case.item_version, case.form_data, case.organisation)
+        if errors:
+            raise ValidationFailed("；".join(errors.values()), code="registration_rules", details=errors)
     case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), timezone.now()
     changes = {"outcome": outcome}
     if outcome == Outcome.GRANT:

@@ -215,6 +215,11 @@ class ItemVersion(models.Model):
     calendar_limit_extendable = models.BooleanField(
         _("statutory calendar-day limit may be extended"), default=False,
         help_text=_("A regulation's own limit in calendar days is not extended by Art. 42 unless its text allows it."))
+    minimum_funds = models.DecimalField(
+        _("minimum funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("For kinds without a statutory minimum (e.g. private non-enterprise units): the local minimum. "
+                    "Foundations and social groups always have their statutory minimum."))
+    minimum_funds_basis = models.CharField(_("legal basis of the minimum funds"), max_length=300, blank=True)
     pause_provisions = models.JSONField(
         _("other pauses and their legal basis"), default=dict, blank=True,
         help_text=_("Art. 45 grounds always stop the clock; any other pause kind (public_notice, site_check, "
