@@ -68,9 +68,11 @@ def queue(request):
     result = selectors.case_queue(request.user, filters, page=_int(get.get("page", "")) or 1)
     states, channels = _labels(CaseState.choices), _labels(Channel.choices)
     case_url = reverse("cases:case", args=["-"])[:-2]  # once, not per row
+    today = services.today()
     for case in result.rows:
         case.url = f"{case_url}{quote(case.case_no)}/"
         case.state_label, case.channel_label = states[case.state], channels[case.channel]
+        case.delivery_light = selectors.delivery_light(case, today)  # Art. 44, on the page's rows only
     return render(request, "cases/queue.html", {
         "queue": result, "filters": filters, "states": states.items(), "channels": channels.items(),
         "items": _staff_items(request.user).values_list("pk", "current_version__name"),

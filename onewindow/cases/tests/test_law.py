@@ -298,3 +298,11 @@ def test_supervision_board_uses_the_cases_art32_rule(clerk, chief, today):
     assert [c.case_no for c in result.corrections] == [waiting.case_no]
     assert result.corrections[0].notice_due == services.correction_notice_due(waiting).date == D(2026, 4, 1)
     assert [(c.case_no, c.light) for c in result.deliveries] == [(granted.case_no, "yellow")]
+
+
+def test_queue_shows_the_art44_delivery_due(chief, login, today):
+    """行政许可法 Art. 44 on the queue: a granted case not yet handed out shows its delivery due and light."""
+    case = services.case_decide(case=services.case_accept(case=make_case(make_item(), chief), actor=chief),
+                                actor=chief, outcome="grant")
+    html = login(chief).get("/workbench/").content.decode()
+    assert case.case_no in html and "送达期限（第四十四条）" in html and "2026-04-09" in html
