@@ -146,6 +146,7 @@ class CaseOut(CaseSummaryOut):
     extension_days: int
     deficiency_pending: bool
     supplement_due: datetime.date | None
+    delivery_due: datetime.date | None  # Art. 44: granted licences delivered within 10 working days
     outcome: str
     decision_reason: str
     external_doc_no: str
@@ -197,6 +198,7 @@ def _detail(request, case_no: str) -> dict:
         "deemed_accepted": case.deemed_accepted, "statutory_due": case.statutory_due,
         "due_provisional": case.due_provisional, "extension_days": case.extension_days,
         "deficiency_pending": case.deficiency_pending, "supplement_due": case.supplement_due,
+        "delivery_due": case.delivery_due,
         "outcome": case.outcome, "decision_reason": case.decision_reason, "external_doc_no": case.external_doc_no,
         "delivery": case.delivery, "tracking_no": case.tracking_no, "completed_at": case.completed_at,
         "result_certificates": case.result_certificates,
@@ -328,7 +330,7 @@ class ReasonIn(Schema):
 
 
 class DeficiencyIn(Schema):
-    supplement_due: datetime.date
+    supplement_due: datetime.date | None = None  # None: the item's maximum (default 10 working days)
     commitment_signed: bool
     bad_credit: bool = False
     opinion: str = ""
@@ -351,6 +353,7 @@ class ExternalDecisionIn(DecideIn):
 class SuspendIn(Schema):
     kind: Literal[tuple(k for k in CasePause.Kind.values if k != CasePause.Kind.CORRECTION)]  # type: ignore[valid-type]
     reason: str
+    expected_days: int = Field(ge=1, le=365)  # Art. 45: the notice states the expected duration
 
 
 class ResumeIn(Schema):
@@ -358,7 +361,7 @@ class ResumeIn(Schema):
 
 
 class ExtendIn(Schema):
-    days: int
+    days: int = Field(ge=1, le=60)
     reason: str
 
 

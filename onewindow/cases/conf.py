@@ -27,9 +27,6 @@ def public_progress_url(case_no: str) -> str:
 
 # Art. 32 行政许可法: the one-time correction notice must go out within 5 (working) days of receipt.
 CORRECTION_NOTICE_DAYS = 5
-# Art. 42: the head of the organ may extend the decision limit by 10 days.
-MAX_EXTENSION_DAYS = 10
-
 
 # --- what the notices tell the applicant ------------------------------------------------------------------
 # Art. 38 行政许可法: a refusal states its reasons and tells the applicant of the right to 行政复议 or

@@ -119,6 +119,7 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
     decision_reason = models.TextField(_("decision reasons"), blank=True)
     external_doc_no = models.CharField(_("higher authority document number"), max_length=100, blank=True)
+    delivery_due = models.DateField(_("delivery due"), null=True, blank=True)  # Art. 44: 10 working days
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices, blank=True)
     collector_name = models.CharField(_("collected by"), max_length=50, blank=True)
@@ -261,6 +262,9 @@ class CasePause(models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Waiting for correction")  # 补正
         HEARING = "hearing", _("Hearing")  # 听证
+        TENDER = "tender", _("Tender")  # 招标
+        AUCTION = "auction", _("Auction")  # 拍卖
+        QUARANTINE = "quarantine", _("Quarantine")  # 检疫
         TESTING = "testing", _("Testing")  # 检验
         INSPECTION = "inspection", _("Inspection")  # 检测
         APPRAISAL = "appraisal", _("Appraisal")  # 鉴定
@@ -269,8 +273,13 @@ class CasePause(models.Model):
         SITE_CHECK = "site_check", _("On-site verification")  # 实地核查
         SUSPENSION = "suspension", _("Suspension")  # 中止
 
+    # 行政许可法 Art. 45: the grounds that stop the clock without any further provision.
+    ART45_KINDS = (Kind.HEARING, Kind.TENDER, Kind.AUCTION, Kind.TESTING, Kind.INSPECTION, Kind.QUARANTINE,
+                   Kind.APPRAISAL, Kind.EXPERT_REVIEW)
+
     case = models.ForeignKey(Case, models.CASCADE, related_name="pauses", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    expected_days = models.PositiveSmallIntegerField(_("expected duration (working days)"), null=True, blank=True)
     started_on = models.DateField(_("start"))
     ended_on = models.DateField(_("end"), null=True, blank=True)
     reason = models.TextField(_("reason"))
@@ -300,6 +309,9 @@ class CaseDocument(models.Model):
         GRANT = "grant", _("Licence decision")  # 准予许可决定书
         REFUSAL = "refusal", _("Refusal decision")  # 不予许可决定书
         DELIVERY = "delivery", _("Proof of service")  # 送达回证
+        EXTENSION = "extension", _("Extension notice")  # 延长审查期限告知书 (Art. 42)
+        SPECIAL_PROCEDURE = "special", _("Special procedure notice")  # 特别程序告知书 (Art. 45)
+        TERMINATION = "termination", _("Termination notice")  # 终止办理告知书
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="documents", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

@@ -103,7 +103,7 @@ def details(case: Case, kind: str) -> dict:
                     "promised_due": case.promised_due.isoformat() if case.promised_due else None}
         if kind == K.GRANT:
             return {**common, **_grant(case)}
-        if kind in (K.REFUSAL, K.NON_ACCEPTANCE):
+        if kind in (K.REFUSAL, K.NON_ACCEPTANCE, K.TERMINATION):
             return {**common, "legal_basis": version.legal_basis, "remedies": conf.remedies(version.implementing_body)}
         if kind == K.DELIVERY:
             delivered = [f"{d.data.get('title') or d.get_kind_display()} {d.number}" for d in
@@ -117,7 +117,7 @@ def details(case: Case, kind: str) -> dict:
 def render_context(document: CaseDocument) -> dict:
     """Template context of a document's PDF: the snapshot, its title and the links of the case as served now."""
     data = document.data
-    if document.kind in (K.REFUSAL, K.NON_ACCEPTANCE) and "remedies" not in data:
+    if document.kind in (K.REFUSAL, K.NON_ACCEPTANCE, K.TERMINATION) and "remedies" not in data:
         # Snapshots from before the remedies were recorded (or bulk-loaded history): Art. 38 still applies.
         data = {**data, "remedies": conf.remedies(data.get("department", ""))}
     progress_url = conf.public_progress_url(data["case_no"])

@@ -26,7 +26,7 @@ from onewindow.registry.models import Organisation
 from onewindow.workdays import services as workdays
 from onewindow.workdays.services import Light
 
-from . import conf, services
+from . import services
 from .models import (
     GUIDE_COLUMNS,
     OPEN_STATES,
@@ -85,10 +85,13 @@ def allowed_actions(case: Case, user: User, grants: set[str], *, art32: bool = T
             continue
         if action == "issue" and case.deficiency_pending:
             continue
-        if action == "extend" and case.extension_days >= conf.MAX_EXTENSION_DAYS:
+        if action == "extend" and case.extension_days:
+            continue  # Art. 42: one extension per case
+        if action == "request_correction" and art32 and (services.correction_notified(case)
+                                                        or services.correction_window_passed(case)):
+            continue  # Art. 32: one notice, within 5 working days; afterwards the case counts as accepted
+        if action == "reject" and art32 and services.deemed_accepted_now(case):
             continue
-        if action == "request_correction" and art32 and services.correction_window_passed(case):
-            continue  # Art. 32: too late to ask, the case counts as accepted from receipt
         result.append(action)
     return result
 
@@ -99,6 +102,14 @@ def case_light(case: Case, today: datetime.date) -> str | None:
     version = case.item_version
     limit = version.promised_limit if version.promised_limit_unit != LimitUnit.ON_THE_SPOT else 0
     return workdays.light_for(kind="case", due=case.promised_due, today=today, limit_days=limit).value
+
+
+def delivery_light(case: Case, today: datetime.date) -> str | None:
+    """行政许可法 Art. 44: a granted licence is delivered within 10 working days of the decision."""
+    if not case.delivery_due or case.issued_at or case.state == CaseState.COMPLETED:
+        return None
+    return workdays.light_for(kind="delivery", due=case.delivery_due, today=today,
+                              limit_days=services.DELIVERY_DAYS).value
 
 
 def deficiency_light(case: Case, today: datetime.date) -> str | None:
@@ -120,7 +131,7 @@ GUARDS = {
     "accept_with_deficiency": Q(item_version__in=ItemVersion.objects.filter(allows_deficiency=True).values("pk")),
     "supplement": Q(deficiency_pending=True),
     "issue": Q(deficiency_pending=False),
-    "extend": Q(extension_days__lt=conf.MAX_EXTENSION_DAYS),
+    "extend": Q(extension_days=0),
 }
 
 

@@ -67,7 +67,7 @@ STEP_NAMES = {
     "resubmit": "补正材料提交", "supplement": "容缺材料补齐", "reject": "不予受理", "review": "初审",
     "propose_refusal": "初审",
     "forward": "转报", "record_external_decision": "上级决定", "decide": "决定", "extend": "延长审批",
-    "withdraw": "撤回", "terminate": "终止",
+    "withdraw": "撤回", "terminate": "终止", "deemed_accept": "视为受理",
 }
 STEP_ACTIONS = {"request_correction": CaseStep.Action.RETURN, "reject": CaseStep.Action.RETURN,
                 "propose_refusal": CaseStep.Action.OTHER,  # not 退回: the case goes on up, not back
@@ -78,7 +78,19 @@ DOCUMENT_WORDS = {
     CaseDocument.Kind.ACCEPTANCE: "受", CaseDocument.Kind.NON_ACCEPTANCE: "不受",
     CaseDocument.Kind.CORRECTION: "补", CaseDocument.Kind.DEFICIENCY: "容", CaseDocument.Kind.GRANT: "许",
     CaseDocument.Kind.REFUSAL: "不许", CaseDocument.Kind.DELIVERY: "送",
+    CaseDocument.Kind.EXTENSION: "延", CaseDocument.Kind.SPECIAL_PROCEDURE: "特",
+    CaseDocument.Kind.TERMINATION: "终",
 }
+# Names printed on the 特别程序告知书 (data, so in Chinese).
+PAUSE_NAMES = {
+    CasePause.Kind.HEARING: "听证", CasePause.Kind.TENDER: "招标", CasePause.Kind.AUCTION: "拍卖",
+    CasePause.Kind.TESTING: "检验", CasePause.Kind.INSPECTION: "检测", CasePause.Kind.QUARANTINE: "检疫",
+    CasePause.Kind.APPRAISAL: "鉴定", CasePause.Kind.EXPERT_REVIEW: "专家评审", CasePause.Kind.PUBLIC_NOTICE: "公示",
+    CasePause.Kind.SITE_CHECK: "实地核查", CasePause.Kind.SUSPENSION: "中止",
+}
+ART45_BASIS = "《中华人民共和国行政许可法》第四十五条"
+# Art. 44: a granted licence is delivered within 10 (working) days of the decision.
+DELIVERY_DAYS = 10
 
 
 # --- plumbing ----------------------------------------------------------------------------------------------
@@ -177,6 +189,7 @@ def _document(case: Case, actor: User, kind: str, extra: dict | None = None) -> 
         "item_name": case.item_version.name, "applicant_name": case.applicant_name,
         "id_number_masked": mask_id_number(case.id_number), "date": day.isoformat(),
         "promised_due": case.promised_due.isoformat() if case.promised_due else None,
+        "due_provisional": case.due_provisional,
         "progress_url": conf.public_progress_url(case.case_no), **notices.details(case, kind), **(extra or {}),
     }
     return CaseDocument.objects.create(case=case, kind=kind, number=_document_number(kind, day), data=data,
@@ -221,13 +234,34 @@ def recompute_deadlines(case: Case) -> None:
     case.due_provisional = bool(promised.provisional or statutory.provisional)
 
 
-def correction_window_passed(case: Case, on: datetime.date | None = None) -> bool:
-    """Art. 32: more than 5 working days since receipt, not counting the time spent waiting for corrections."""
+def correction_notice_due(case: Case, on: datetime.date | None = None) -> workdays.DateAnswer | None:
+    """行政许可法 Art. 32(4): the last day for the one-time correction notice, the fifth working day after
+    receipt, not counting the time spent waiting for corrections. The supervision board uses it too."""
     if not case.received_on:
+        return None
+    return workdays.clock_due(start=case.received_on, limit=conf.CORRECTION_NOTICE_DAYS,
+                              unit=LimitUnit.WORKING_DAYS, paused=_pauses(case, correction=True), today=on or today())
+
+
+def correction_window_passed(case: Case, on: datetime.date | None = None) -> bool:
+    """Art. 32: the fifth working day after receipt (correction waits excluded) has ended."""
+    day = on or today()
+    # Five working days are at least five calendar days: no calendar read in the first days.
+    if not case.received_on or day <= case.received_on + datetime.timedelta(days=conf.CORRECTION_NOTICE_DAYS):
         return False
-    used = workdays.working_days_used(start=case.received_on, today=on or today(),
-                                      paused=_pauses(case, correction=True))
-    return used > conf.CORRECTION_NOTICE_DAYS
+    return day > correction_notice_due(case, day).date
+
+
+def correction_notified(case: Case) -> bool:
+    """Art. 32 allows one 一次性告知书 per application."""
+    return bool(_pauses(case, correction=True))
+
+
+def deemed_accepted_now(case: Case, on: datetime.date | None = None) -> bool:
+    """Art. 32(4): no correction notice and the five working days are over: the application counts as
+    accepted from receipt, whatever a clerk does next."""
+    return (case.state == CaseState.SUBMITTED and not correction_notified(case)
+            and correction_window_passed(case, on))
 
 
 # --- creation and materials ----------------------------------------------------------------------------------
@@ -295,6 +329,31 @@ def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:
             errors[f"form.{field.key}"] = _("“%(label)s” is required.") % {"label": field.label}
         elif field.choices and value not in (None, "") and value not in field.choices:
             errors[f"form.{field.key}"] = _("“%(label)s” must be one of the listed choices.") % {"label": field.label}
+    return errors
+
+
+def register_errors(version: ItemVersion, data: dict, organisation=None) -> dict[str, str]:
+    """Rules of the registration regulations checked at intake and again at decision: the statutory (or
+    configured) minimum funds, with the article in the message, and a name already in the register."""
+    from onewindow.registry.services import name_taken
+    from onewindow.registry.validation import funds_error
+
+    action = version.registry_action
+    if action not in (RegistryAction.ESTABLISH, RegistryAction.CHANGE):
+        return {}
+    kinds = list(version.org_kinds or [])
+    kind = (organisation.kind if organisation is not None and action == RegistryAction.CHANGE
+            else data.get("org_kind") or (kinds[0] if len(kinds) == 1 else ""))
+    errors = {}
+    if action == RegistryAction.CHANGE and organisation is not None:
+        data = organisation.registered_items() | {k: v for k, v in data.items() if str(v or "").strip()}
+    funds = funds_error(kind=kind, data=data, configured=version.minimum_funds, basis=version.minimum_funds_basis)
+    if funds:
+        errors["form.registered_capital"] = funds
+    name = str(data.get("name") or "").strip()
+    own = organisation.pk if organisation is not None and action == RegistryAction.CHANGE else None
+    if name and name_taken(name, exclude_pk=own):
+        errors["form.name"] = _("“%(name)s” is already the name of a registered organisation.") % {"name": name}
     return errors
 
 
@@ -468,6 +527,9 @@ def case_submit(*, case: Case, actor: User) -> Case:
         errors = validate_form_data(case.item_version, case.form_data)
         if errors:
             raise ValidationFailed(_("Please correct the marked fields."), details=errors)
+        errors = register_errors(case.item_version, case.form_data, case.organisation)
+        if errors:
+            raise ValidationFailed(_("Please correct the marked fields."), code="registration_rules", details=errors)
         case.submitted_at = timezone.now()
         case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
@@ -495,26 +557,68 @@ CLOCK_FIELDS = ["accepted_at", "accepted_on", "deemed_accepted", *DUE_FIELDS]
 
 
 def case_accept(*, case: Case, actor: User, opinion: str = "") -> Case:
-    """受理: every required material present; a numbered 受理通知书 with the promised due date."""
+    """受理: every required material present; a numbered 受理通知书 with the promised due date. Once the
+    Art. 32 window has passed without a correction notice the application is accepted whatever is missing."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "accept")
         missing = _missing(case)
-        if missing:
+        if missing and not (before == CaseState.SUBMITTED and not correction_notified(case)
+                            and correction_window_passed(case)):
             raise ValidationFailed(_("Required materials are missing: %(names)s. Request a correction or accept "
                                      "with deficiency.") % {"names": "、".join(m.material.name for m in missing)},
                                    code="materials_missing", details={"materials": [m.material.key for m in missing]})
-        _start_clock(case, today())
-        _save(case, before, CLOCK_FIELDS)
-        step = _step(case, actor, "accept", before, opinion)
-        _document(case, actor, CaseDocument.Kind.ACCEPTANCE, {"deemed": case.deemed_accepted})
-        _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted},
-                step=step)
+        _accept(case, actor, before, "accept", opinion)
     return case
 
 
-def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: datetime.date,
+def _accept(case: Case, actor: User | None, before: str, code: str, opinion: str = "") -> None:
+    _start_clock(case, today())
+    _save(case, before, CLOCK_FIELDS)
+    step = _step(case, actor, code, before, opinion)
+    # A deemed acceptance prints the receipt date as the date of acceptance, marked 视为受理 (Art. 32).
+    _document(case, actor, CaseDocument.Kind.ACCEPTANCE,
+              {"deemed": case.deemed_accepted, "accepted_on": case.accepted_on.isoformat(),
+               "received_on": case.received_on.isoformat() if case.received_on else None})
+    _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted},
+            step=step)
+
+
+def deemed_acceptances_apply(*, actor: User | None = None) -> list[str]:
+    """Daily (行政许可法 Art. 32(4)): accept, from the day of receipt, every application whose fifth working
+    day after receipt has ended with no correction notice and no decision on acceptance. Runs as the
+    system, like `deficiencies_expire`; each case still goes through the locked, audited path."""
+    day = today()
+    numbers = []
+    # Five working days are at least five calendar days: a cheap filter before the exact rule.
+    candidates = (Case.objects.filter(state=CaseState.SUBMITTED, received_on__lt=day - datetime.timedelta(days=5))
+                  .exclude(pauses__kind=CasePause.Kind.CORRECTION).values_list("pk", flat=True))
+    for pk in list(candidates):
+        with transaction.atomic():
+            locked = _lock(Case(pk=pk))
+            if not deemed_accepted_now(locked, day):
+                continue
+            before, locked.state = locked.state, CaseState.ACCEPTED
+            _accept(locked, actor, before, "deemed_accept",
+                    "逾期未告知补正，自收到申请材料之日起即为受理（《中华人民共和国行政许可法》第三十二条）")
+            numbers.append(locked.case_no)
+    return numbers
+
+
+def supplement_latest(case: Case, day: datetime.date) -> workdays.DateAnswer:
+    """The latest 容缺 supplement deadline: the item's maximum in working days (default 10), never beyond
+    the case's own time limit (on-the-spot items: their statutory limit)."""
+    version = case.item_version
+    latest = workdays.add_working_days(day, version.deficiency_max_days)
+    bound = case.statutory_due if version.promised_limit_unit == LimitUnit.ON_THE_SPOT else case.promised_due
+    if bound and bound < latest.date:
+        return workdays.DateAnswer(bound, case.due_provisional)
+    return latest
+
+
+def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: datetime.date | None,
                                 commitment_signed: bool, bad_credit: bool = False, opinion: str = "") -> Case:
-    """容缺受理: only secondary materials missing, signed commitment, eligible applicant, deadline within limit."""
+    """容缺受理: only secondary materials missing, signed commitment, eligible applicant, deadline within the
+    item's maximum (None: the maximum). Nothing of the case takes effect until the last material is in."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "accept_with_deficiency")
         if not case.item_version.allows_deficiency:
@@ -535,18 +639,22 @@ def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: date
             raise ValidationFailed(_("The applicant's signed commitment is required."), code="commitment_required")
         day = today()
         _start_clock(case, day)
-        version = case.item_version
-        # On-the-spot items have no promised span; their statutory limit bounds the supplement deadline.
-        latest = case.statutory_due if version.promised_limit_unit == LimitUnit.ON_THE_SPOT else case.promised_due
-        if supplement_due < day or (latest and supplement_due > latest):
+        latest = supplement_latest(case, day)
+        supplement_due = supplement_due or latest.date
+        if supplement_due < day or supplement_due > latest.date:
             raise ValidationFailed(_("The supplement deadline must be between today and %(latest)s.")
-                                   % {"latest": latest}, code="bad_supplement_due")
+                                   % {"latest": latest.date}, code="bad_supplement_due",
+                                   details={"latest": latest.date.isoformat()})
         case.deficiency_pending, case.supplement_due, case.commitment_signed = True, supplement_due, True
         _save(case, before, CLOCK_FIELDS + ["deficiency_pending", "supplement_due", "commitment_signed"])
         step = _step(case, actor, "accept_with_deficiency", before, opinion)
         _document(case, actor, CaseDocument.Kind.DEFICIENCY, {
             "missing": [{"name": m.material.name, "note": m.note} for m in missing],
-            "supplement_due": supplement_due.isoformat()})
+            "supplement_due": supplement_due.isoformat(),
+            "supplement_provisional": workdays.is_provisional(supplement_due),
+            "supplement_working_days": workdays.count_working_days(day + datetime.timedelta(days=1),
+                                                                   supplement_due).days,
+            "deficiency_basis": case.item_version.deficiency_basis})
         _finish(case, actor, "accepted_with_deficiency", before, {"supplement_due": supplement_due}, step=step)
     return case
 
@@ -556,6 +664,10 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "request_correction")
         day = today()
+        if correction_notified(case):
+            raise Conflict(_("A one-time correction notice has already been issued for this application "
+                             "(Art. 32): accept it or issue a non-acceptance notice."),
+                           code="correction_already_notified", details={"state": before})
         if correction_window_passed(case, day):
             raise Conflict(_("More than 5 working days have passed since receipt: the application counts as "
                              "accepted from receipt (Art. 32) and must be accepted."), code="correction_too_late",
@@ -599,9 +711,12 @@ def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
             raise ValidationFailed(_("Still missing: %(names)s.") % {"names": "、".join(m.material.name for m in missing)},
                                    code="materials_missing", details={"materials": [m.material.key for m in missing]})
         case.deficiency_pending = False
-        _save(case, before, ["deficiency_pending"])
+        changes = {}
+        if case.outcome == Outcome.GRANT:  # decided while 容缺 was outstanding: the grant takes effect now
+            changes = _grant_effect(case, actor)
+        _save(case, before, ["deficiency_pending", *DECISION_FIELDS])
         step = _step(case, actor, "supplement", before, opinion)
-        _finish(case, actor, "supplemented", before, step=step)
+        _finish(case, actor, "supplemented", before, changes, step=step)
     return case
 
 
@@ -623,6 +738,10 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     """不予受理, with reasons and a numbered 不予受理通知书."""
     with transaction.atomic():
         case, before, _next = _begin(case, actor, "reject")
+        if deemed_accepted_now(case):
+            raise Conflict(_("No correction notice was issued within 5 working days of receipt: the application "
+                             "counts as accepted from receipt (Art. 32) and can no longer be refused acceptance."),
+                           code="deemed_accepted", details={"state": before, "received_on": str(case.received_on)})
         reason = _require(reason, "reason")
         _close_correction(case, today())
         _complete(case, ResultKind.NOT_ACCEPTED, reason)
@@ -683,9 +802,25 @@ def _decision(case: Case, actor: User, outcome: str, reason: str) -> dict:
         raise ValidationFailed(_("The outcome must be grant or refuse."), code="bad_outcome")
     if outcome == Outcome.REFUSE:
         reason = _require(reason, "reason")
+    if outcome == Outcome.GRANT:
+        errors = register_errors(case.item_version, case.form_data, case.organisation)
+        if errors:
+            raise ValidationFailed("；".join(errors.values()), code="registration_rules", details=errors)
     case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), timezone.now()
     changes = {"outcome": outcome}
-    if outcome == Outcome.GRANT and case.item_version.registry_action != RegistryAction.NONE:
+    if outcome == Outcome.GRANT:
+        if case.deficiency_pending:
+            # 容缺: the decision is made, but nothing of it is in force until the last material is in.
+            changes["effect_deferred"] = True
+        else:
+            changes |= _grant_effect(case, actor)
+    return changes
+
+
+def _grant_effect(case: Case, actor: User) -> dict:
+    """The register change and certificates of a grant, and the Art. 44 delivery due date from now."""
+    changes = {}
+    if case.item_version.registry_action != RegistryAction.NONE:
         from onewindow.registry.effects import case_grant_apply
 
         effect = case_grant_apply(case=case, actor=actor)
@@ -694,10 +829,11 @@ def _decision(case: Case, actor: User, outcome: str, reason: str) -> dict:
         case.result_certificates = [{"number": c.number, "kind": c.kind, "token": c.token}
                                     for c in effect.certificates]
         changes["certificates"] = [c["number"] for c in case.result_certificates]
+    case.delivery_due = workdays.add_working_days(today(), DELIVERY_DAYS).date
     return changes
 
 
-DECISION_FIELDS = ["outcome", "decision_reason", "decided_at", "organisation", "result_certificates"]
+DECISION_FIELDS = ["outcome", "decision_reason", "decided_at", "organisation", "result_certificates", "delivery_due"]
 
 
 def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> Case:
@@ -713,7 +849,10 @@ def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> C
               CaseStep.Action.PASS if outcome == Outcome.GRANT else CaseStep.Action.OTHER)
         kind = CaseDocument.Kind.GRANT if outcome == Outcome.GRANT else CaseDocument.Kind.REFUSAL
         _document(case, actor, kind, {"reason": case.decision_reason,
-                                      "certificates": [c["number"] for c in case.result_certificates]})
+                                      "certificates": [c["number"] for c in case.result_certificates],
+                                      "effect_deferred": bool(changes.get("effect_deferred")),
+                                      "supplement_due": case.supplement_due.isoformat()
+                                      if changes.get("effect_deferred") else None})
         _finish(case, actor, "decided", before, changes, step=step)
     return case
 
@@ -743,18 +882,50 @@ def case_record_external_decision(*, case: Case, actor: User, outcome: str, docu
     return case
 
 
-def case_suspend(*, case: Case, actor: User, kind: str, reason: str) -> Case:
-    """特别程序 (hearing, testing, expert review, public notice, site check…): the clock stops."""
+def pause_basis(version: ItemVersion, kind: str) -> str | None:
+    """The provision that lets `kind` stop the clock of this item: Art. 45 for its grounds, otherwise the
+    provision the item's configuration names (公示, 实地核查, 中止), or None."""
+    if kind in CasePause.ART45_KINDS:
+        return ART45_BASIS
+    provision = (version.pause_provisions or {}).get(kind) if isinstance(version.pause_provisions, dict) else None
+    return str(provision).strip() or None if provision else None
+
+
+MAX_EXPECTED_DAYS = 365
+
+
+def case_suspend(*, case: Case, actor: User, kind: str, reason: str, expected_days: int) -> Case:
+    """特别程序 (行政许可法 Art. 45): the clock stops for 听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审, or
+    for another procedure the item's configuration allows with its provision. A numbered 特别程序告知书
+    tells the applicant the procedure, its expected duration and that the time is not counted."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "suspend")
         if kind not in CasePause.Kind.values or kind == CasePause.Kind.CORRECTION:
             raise ValidationFailed(_("Choose the kind of special procedure."), code="bad_pause_kind")
+        basis = pause_basis(case.item_version, kind)
+        if basis is None:
+            raise ValidationFailed(_("Only the procedures of Art. 45 (hearing, tender, auction, testing, inspection, "
+                                     "quarantine, appraisal, expert review) stop the clock of this item; "
+                                     "“%(kind)s” needs a provision named in the item's configuration.")
+                                   % {"kind": CasePause.Kind(kind).label}, code="pause_not_allowed",
+                                   details={"kind": kind})
+        if not isinstance(expected_days, int) or not 1 <= expected_days <= MAX_EXPECTED_DAYS:
+            raise ValidationFailed(_("Give the expected duration: 1 to %(max)d working days.")
+                                   % {"max": MAX_EXPECTED_DAYS}, code="bad_expected_days",
+                                   details={"expected_days": f"1-{MAX_EXPECTED_DAYS}"})
         reason = _require(reason, "reason")
+        day = today()
         case.state_before_pause = before
         _save(case, before, ["state_before_pause"])
-        CasePause.objects.create(case=case, kind=kind, started_on=today(), reason=reason, started_by=actor)
+        CasePause.objects.create(case=case, kind=kind, started_on=day, reason=reason, started_by=actor,
+                                 expected_days=expected_days)
         _pauses_changed(case)
-        _finish(case, actor, "suspended", before, {"kind": kind, "reason": reason})
+        expected_end = workdays.add_working_days(day, expected_days)
+        _document(case, actor, CaseDocument.Kind.SPECIAL_PROCEDURE, {
+            "procedure": PAUSE_NAMES[kind], "reason": reason, "basis": basis, "started_on": day.isoformat(),
+            "expected_days": expected_days, "expected_end": expected_end.date.isoformat(),
+            "expected_end_provisional": expected_end.provisional})
+        _finish(case, actor, "suspended", before, {"kind": kind, "reason": reason, "expected_days": expected_days})
     return case
 
 
@@ -776,17 +947,35 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
 
 
 def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
-    """延长 by the decision maker, with reasons; at most 10 days in all (Art. 42)."""
+    """延长审查期限 (行政许可法 Art. 42): once per case, by a holder of decision authority, before the time
+    limit has passed, up to the item's maximum, with reasons; a 延长审查期限告知书 gives the new due date.
+    A regulation's own limit in calendar days is not extended unless the item's configuration says so."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "extend")
+        version = case.item_version
+        if case.extension_days:
+            raise Conflict(_("The time limit of this case has already been extended once (Art. 42)."),
+                           code="already_extended", details={"state": before, "extension_days": case.extension_days})
+        if version.statutory_limit_unit == LimitUnit.CALENDAR_DAYS and not version.calendar_limit_extendable:
+            raise Conflict(_("This item's time limit is set in calendar days by its own regulation, which "
+                             "Art. 42 does not extend."), code="extension_not_allowed", details={"state": before})
+        day = today()
+        if case.statutory_due and day > case.statutory_due:
+            raise Conflict(_("The time limit ended on %(due)s; an extension must be decided before it ends "
+                             "(Art. 42).") % {"due": case.statutory_due}, code="extension_too_late",
+                           details={"state": before, "statutory_due": str(case.statutory_due)})
+        if not isinstance(days, int) or not 1 <= days <= version.extension_max_days:
+            raise ValidationFailed(_("An extension is 1 to %(max)d working days for this item.")
+                                   % {"max": version.extension_max_days}, code="bad_extension",
+                                   details={"days": f"1-{version.extension_max_days}"})
         reason = _require(reason, "reason")
-        if days < 1 or case.extension_days + days > conf.MAX_EXTENSION_DAYS:
-            raise ValidationFailed(_("An extension is 1 to %(max)d days in all.") % {"max": conf.MAX_EXTENSION_DAYS},
-                                   code="bad_extension", details={"already": case.extension_days})
-        case.extension_days += days
+        case.extension_days = days
         recompute_deadlines(case)
         _save(case, before, ["extension_days", *DUE_FIELDS])
         step = _step(case, actor, "extend", before, reason)
+        _document(case, actor, CaseDocument.Kind.EXTENSION, {
+            "reason": reason, "days": days, "basis": version.extension_basis,
+            "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None})
         _finish(case, actor, "extended", before, {"days": days, "promised_due": case.promised_due}, step=step)
     return case
 
@@ -813,14 +1002,23 @@ def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
     """终止. With 容缺 materials outstanding (deadline missed or supplement rejected) the result says so."""
     with transaction.atomic():
         case, before, _next = _begin(case, actor, "terminate")
-        reason = _require(reason, "reason")
-        kind = ResultKind.DEFICIENCY_TERMINATED if case.deficiency_pending else ResultKind.TERMINATED
-        _close_open_pauses(case)
-        _complete(case, kind, reason)
-        _save(case, before, COMPLETE_FIELDS)
-        step = _step(case, actor, "terminate", before, reason)
-        _finish(case, actor, "terminated", before, {"reason": reason, "result": kind}, step=step)
+        _terminate(case, actor, before, _require(reason, "reason"))
     return case
+
+
+def _terminate(case: Case, actor: User | None, before: str, reason: str) -> None:
+    """End the case with a 终止办理告知书. A 容缺 case ends with nothing in force: its grant, if decided,
+    never took effect (see `_decision`)."""
+    kind = ResultKind.DEFICIENCY_TERMINATED if case.deficiency_pending else ResultKind.TERMINATED
+    _close_open_pauses(case)
+    _complete(case, kind, reason)
+    _save(case, before, COMPLETE_FIELDS)
+    step = _step(case, actor, "terminate", before, reason)
+    _document(case, actor, CaseDocument.Kind.TERMINATION, {
+        "reason": reason, "deficiency": kind == ResultKind.DEFICIENCY_TERMINATED,
+        "supplement_due": case.supplement_due.isoformat() if case.supplement_due else None,
+        "decision_void": case.outcome == Outcome.GRANT and kind == ResultKind.DEFICIENCY_TERMINATED})
+    _finish(case, actor, "terminated", before, {"reason": reason, "result": kind}, step=step)
 
 
 def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = "",
@@ -904,11 +1102,7 @@ def deficiencies_expire(*, actor: User | None = None) -> list[str]:
             before = locked.state
             if not locked.deficiency_pending or next_state(before, "terminate") is None:
                 continue
-            reason = _("Deficient materials were not supplied by %(due)s.") % {"due": locked.supplement_due}
-            _close_open_pauses(locked)
-            _complete(locked, ResultKind.DEFICIENCY_TERMINATED, reason)
-            _save(locked, before, COMPLETE_FIELDS)
-            _step(locked, actor, "terminate", before, reason)
-            _finish(locked, actor, "terminated", before, {"reason": reason, "result": locked.result_kind})
+            reason = f"容缺材料未在{locked.supplement_due.isoformat()}前补齐"
+            _terminate(locked, actor, before, reason)
             numbers.append(locked.case_no)
     return numbers

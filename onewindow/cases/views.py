@@ -79,9 +79,11 @@ def queue(request):
     result = selectors.case_queue(request.user, filters, page=_int(get.get("page", "")) or 1)
     states, channels = _labels(CaseState.choices), _labels(Channel.choices)
     case_url = reverse("cases:case", args=["-"])[:-2]  # once, not per row
+    today = services.today()
     for case in result.rows:
         case.url = f"{case_url}{quote(case.case_no)}/"
         case.state_label, case.channel_label = states[case.state], channels[case.channel]
+        case.delivery_light = selectors.delivery_light(case, today)  # Art. 44, on the page's rows only
     return render(request, "cases/queue.html", {
         "queue": result, "filters": filters, "states": states.items(), "channels": channels.items(),
         "items": _staff_items(request.user).values_list("pk", "current_version__name"),
@@ -129,8 +131,9 @@ def _intake_action(case, user, action: str, post):
     if action == "request_correction":
         return services.case_request_correction(case=case, actor=user, opinion=post.get("opinion", ""))
     if action == "accept_with_deficiency":
-        due = _date(post.get("supplement_due", ""))
-        if due is None:
+        raw = post.get("supplement_due", "").strip()
+        due = _date(raw)
+        if raw and due is None:  # empty: the item's maximum
             raise ValidationFailed(_("Enter the supplement deadline."), details={"supplement_due": "required"})
         return services.case_accept_with_deficiency(
             case=case, actor=user, supplement_due=due, commitment_signed=post.get("commitment_signed") == "on",
@@ -250,7 +253,9 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "rare_names": [offer.name for offer in rare], "provisional": _provisional_dates(case),
         "register_preview": _register_preview(case, allowed), "light": selectors.case_light(case, today),
         "deficiency_light": selectors.deficiency_light(case, today), "materials_open": materials_open,
-        "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices if k[0] != "correction"],
+        "delivery_light": selectors.delivery_light(case, today),
+        "modes": CaseMaterial.Mode.choices, "pause_kinds": [k for k in CasePause.Kind.choices
+                                                         if services.pause_basis(case.item_version, k[0])],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
         "form_rows": [(f.label, _choice_label(case.form_data.get(f.key, "")))
@@ -313,7 +318,8 @@ def _call(action: str, case, user, post):
             reason=text["reason"]),
         "decide": lambda: services.case_decide(case=case, actor=user, outcome=post.get("outcome", ""),
                                                reason=text["reason"]),
-        "suspend": lambda: services.case_suspend(case=case, actor=user, kind=text["kind"], reason=text["reason"]),
+        "suspend": lambda: services.case_suspend(case=case, actor=user, kind=text["kind"], reason=text["reason"],
+                                                 expected_days=_int(post.get("expected_days", "")) or 0),
         "resume": lambda: services.case_resume(case=case, actor=user, result=text["result"]),
         "extend": lambda: services.case_extend(case=case, actor=user, days=_int(post.get("days", "")) or 0,
                                                reason=text["reason"]),

@@ -30,7 +30,7 @@ from .services import (
 FORMAT = "onewindow-catalog"
 FORMAT_VERSION = 1
 ITEM_COLUMNS = ["code", "basic_code", *CONTENT_FIELDS]
-JSON_COLUMNS = {"service_objects", "channels", "org_kinds", "topics", "choices"}
+JSON_COLUMNS = {"service_objects", "channels", "org_kinds", "topics", "choices", "pause_provisions"}
 
 
 @dataclass

@@ -202,6 +202,29 @@ class ItemVersion(models.Model):
 
     # window practice
     allows_deficiency = models.BooleanField(_("accepts with missing secondary materials"), default=True)  # 容缺
+    # Rules of the law that vary by place or by item: a lawful national default, the legal basis as text.
+    deficiency_max_days = models.PositiveSmallIntegerField(
+        _("supplement maximum for missing materials (working days)"), default=10,
+        help_text=_("Never beyond the time limit of the item; local rules on acceptance with missing materials set it."))
+    deficiency_basis = models.CharField(_("legal basis of the supplement maximum"), max_length=300, blank=True,
+                                        default="地方容缺受理办法（补齐期限一般不超过10个工作日，且不超过办理时限）")
+    extension_max_days = models.PositiveSmallIntegerField(
+        _("extension maximum (working days)"), default=10,
+        help_text=_("Administrative Licensing Law Art. 42: 10 days; 15 for joint handling within 45 days."))
+    extension_basis = models.CharField(_("extension legal basis"), max_length=300, blank=True,
+                                       default="《中华人民共和国行政许可法》第四十二条第一款")
+    calendar_limit_extendable = models.BooleanField(
+        _("statutory calendar-day limit may be extended"), default=False,
+        help_text=_("A regulation's own limit in calendar days is not extended by Art. 42 unless its text allows it."))
+    minimum_funds = models.DecimalField(
+        _("minimum funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("For kinds without a statutory minimum (e.g. private non-enterprise units): the local minimum. "
+                    "Foundations and social groups always have their statutory minimum."))
+    minimum_funds_basis = models.CharField(_("legal basis of the minimum funds"), max_length=300, blank=True)
+    pause_provisions = models.JSONField(
+        _("other pauses and their legal basis"), default=dict, blank=True,
+        help_text=_("Art. 45 grounds always stop the clock; any other pause kind (public_notice, site_check, "
+                    "suspension) only when named here with the provision that allows it."))
     assisted = models.BooleanField(_("assisted or agent service"), default=True)  # 帮代办
     fast_lane = models.BooleanField(_("fast lane"), default=False)  # 快捷办
 

@@ -110,8 +110,27 @@ def rule_back_office_steps(c: Content):
         return _("A back-office item's flow must include a preliminary review step and a forward step.")
 
 
+# 行政许可法 Art. 42: 10 days, or 15 when a joint handling of 45 days cannot finish.
+MAX_EXTENSION = 15
+OTHER_PAUSES = ("public_notice", "site_check", "suspension")  # Art. 45's own grounds need no provision
+
+
+def rule_legal_settings(c: Content):
+    v = c.version
+    if not 1 <= (v.deficiency_max_days or 0) <= 60:
+        return _("The supplement maximum for missing materials must be 1 to 60 working days.")
+    if (v.extension_max_days or 0) > MAX_EXTENSION:
+        return _("Art. 42 allows an extension of at most 15 days (joint handling).")
+    if (v.extension_max_days or 0) > 10 and not v.extension_basis.strip():
+        return _("An extension beyond 10 days needs its legal basis.")
+    provisions = v.pause_provisions
+    if not isinstance(provisions, dict) or any(
+            kind not in OTHER_PAUSES or not str(text).strip() for kind, text in provisions.items()):
+        return _("Other pauses are named as public_notice, site_check or suspension, each with its provision.")
+
+
 RULES = [
-    rule_case_type_matches_limit, rule_certificate_result_type, rule_certificate_needs_sample,
+    rule_legal_settings, rule_case_type_matches_limit, rule_certificate_result_type, rule_certificate_needs_sample,
     rule_visits_need_reason, rule_no_visit_offline_needs_delivery, rule_phones, rule_hours_mention_working_days,
     rule_address_to_window, rule_licence_has_faq, rule_steps_within_promise, rule_no_fee_no_payment,
     rule_promise_within_statute, rule_has_material, rule_material_keys_unique, rule_back_office_steps,

@@ -92,6 +92,7 @@ from onewindow.cases.models import (
     CasePause,
     CaseState,
     CaseStep,
+    ResultKind,
     Sequence,
 )
 from onewindow.cases.services import DOCUMENT_WORDS, STEP_ACTIONS, STEP_NAMES
@@ -114,7 +115,15 @@ from onewindow.registry.models import (
 from onewindow.registry.services import ORG_CODE_PREFIX, ORG_CODE_SEQUENCE
 from onewindow.stats import monthcache
 from onewindow.stats.models import CaseFact, DailyFigure
-from onewindow.stats.services import ACCEPT_CODES, COUNTER_CODES, ROLLUP_LOCK, rollup_days
+from onewindow.stats.services import (
+    ACCEPT_CODES,
+    COUNTER_CODES,
+    DECIDED_RESULTS,
+    ON_THE_SPOT_RESULTS,
+    ROLLUP_LOCK,
+    TERMINATED_RESULTS,
+    rollup_days,
+)
 from onewindow.workdays import calendar as wd_calendar
 from onewindow.workdays import services as workdays
 
@@ -305,8 +314,8 @@ def rollup_all_sql() -> int:
     group = "f.item_id, f.item_type, f.route, f.channel, f.window_id, f.handler_id"
     columns = ("day, measure, item_id, item_type, route, channel, window_id, handler_id, value, flag, n, on_time, "
                "overdue, on_the_spot, days_sum, days_n, minutes_sum, minutes_n, steps_sum, visits_sum, deficiency, "
-               "deficiency_supplied, deficiency_terminated, deficiency_pending")
-    zeros = ", ".join(["0"] * 13)
+               "deficiency_supplied, deficiency_terminated, deficiency_pending, terminated, not_accepted")
+    zeros = ", ".join(["0"] * 15)
 
     def count(condition):
         return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
@@ -325,7 +334,9 @@ def rollup_all_sql() -> int:
         f"{count(f'f.on_time = {true}')}, {count(f'f.on_time = {false}')}, {count(f'f.on_the_spot = {true}')}, "
         "COALESCE(SUM(f.handling_days), 0), COUNT(f.handling_days), COALESCE(SUM(f.handling_minutes), 0), "
         "COUNT(f.handling_minutes), COALESCE(SUM(f.steps), 0), COALESCE(SUM(f.visits), 0), "
-        f"{deficiency_counts} "
+        f"{deficiency_counts}, "
+        + count("f.result_kind IN ({})".format(", ".join(f"'{k}'" for k in TERMINATED_RESULTS))) + ", "
+        + count(f"f.result_kind = '{ResultKind.NOT_ACCEPTED}'") + " "
         f"FROM {facts} f WHERE f.counted = {true} GROUP BY f.completed_on, {group}")
     for measure, column in (("days", "handling_days"), ("minutes", "handling_minutes")):
         statements.append(
@@ -1064,11 +1075,12 @@ class _Loader:
         if handled:
             special = [(p["started_on"], p["ended_on"]) for p in pauses if p["kind"] != CasePause.Kind.CORRECTION]
             days = workdays.working_days_used(start=c["accepted_on"], today=completed_day, paused=special)
-            if c["promised_due"]:
+            if c["promised_due"] and c["result_kind"] in DECIDED_RESULTS:
                 on_time = completed_day <= c["promised_due"]
             if v.route == Route.ON_SITE:
                 minutes = max(0, int((c["completed_at"] - c["accepted_at"]).total_seconds() // 60))
-        on_the_spot = bool(counted and decider and decider["handler_id"] in self.chief_ids and c.get("decided_at")
+        on_the_spot = bool(counted and c["result_kind"] in ON_THE_SPOT_RESULTS and decider
+                           and decider["handler_id"] in self.chief_ids and c.get("decided_at")
                            and self._local(c["decided_at"]) == accepted_day)
         visit_days = {self._local(s["ended_at"]) for s in steps if s["code"] in COUNTER_CODES}
         if c["channel"] == Channel.WINDOW and c.get("submitted_at"):

@@ -31,6 +31,18 @@ def _base(case) -> dict:
     }
 
 
+# GB 32100 positions 1-2 (registration authority, institution category) → the 服务对象 kind of an organisation.
+ORGANISATION_TYPES = {"9": "enterprise", "5": "social_organisation", "11": "government", "12": "public_institution"}
+
+
+def applicant_type(case) -> str:
+    """person / enterprise / social organisation / public institution / government body / other."""
+    if case.applicant_kind == "person":
+        return "person"
+    code = case.id_number if case.id_type == "uscc" else ""
+    return ORGANISATION_TYPES.get(code[:1]) or ORGANISATION_TYPES.get(code[:2]) or "other_organisation"
+
+
 def acceptance_row(case, actor) -> dict:
     version = case.item_version
     acceptance = case.documents.filter(kind__in=["acceptance", "deficiency"]).order_by("-id").first()
@@ -39,7 +51,7 @@ def acceptance_row(case, actor) -> dict:
         "item_type": version.item_type,
         "case_type": version.case_type,
         "apply_channel": case.channel,
-        "applyer_type": case.applicant_kind,
+        "applyer_type": applicant_type(case),
         "applyer_name": case.applicant_name,
         "applyer_page_type": case.id_type,
         "applyer_page_code": case.id_number,

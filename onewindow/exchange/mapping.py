@@ -8,7 +8,7 @@ from .models import CodeMapping, OutboxRow, PlatformProfile
 
 # Payload fields whose values are meanings that each platform codes differently.
 MAPPED_FIELDS = ("item_type", "case_type", "apply_channel", "applyer_type", "applyer_page_type",
-                 "result_type", "special_type", "satisfaction", "rating_channel")
+                 "result_type", "special_type", "satisfaction", "rating_channel", "handle_action")
 
 
 class MappingMissing(ValidationFailed):

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from onewindow.accounts.models import Role, User
+from onewindow.cases import services as case_services
 from onewindow.cases.conf import CORRECTION_NOTICE_DAYS
 from onewindow.cases.models import Case, CaseState, CaseStep
-from onewindow.cases.selectors import case_light, deficiency_light
+from onewindow.cases.selectors import case_light, deficiency_light, delivery_light
 from onewindow.workdays import services as workdays
 
 from . import conf, services
@@ -90,6 +91,7 @@ class Board:
     by_person: list[tuple[str, int]] = field(default_factory=list)
     corrections: list[Case] = field(default_factory=list)  # 补正 notice overdue or due soon
     deficiencies: list[Case] = field(default_factory=list)  # 容缺 supplement overdue or due soon
+    deliveries: list[Case] = field(default_factory=list)  # Art. 44 delivery overdue or due soon
     rectifications: list[Rectification] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
 
@@ -124,14 +126,25 @@ def board(*, today: datetime.date | None = None) -> Board:
     result.by_window, result.by_person = by_window.most_common(), by_person.most_common()
     result.cases.sort(key=lambda c: (c.light != "red", c.promised_due))
     result.cases = result.cases[:BOARD_LIMIT]
-    # Art. 32: the correction notice is due within 5 working days of receipt.
-    for case in _with_handler(Case.objects.filter(state=CaseState.SUBMITTED, received_on__isnull=False)):
-        due = workdays.add_working_days(case.received_on, CORRECTION_NOTICE_DAYS).date
+    # Art. 32: the one correction notice is due within 5 working days of receipt, correction waits excluded
+    # (the case's own rule); once it has gone out no second one is owed.
+    submitted = _with_handler(Case.objects.filter(state=CaseState.SUBMITTED, received_on__isnull=False)
+                              .prefetch_related("pauses"))
+    for case in submitted:
+        if case_services.correction_notified(case):
+            continue
+        due = case_services.correction_notice_due(case, today).date
         case.notice_due = due
         case.light = workdays.light_for(kind="correction_notice", due=due, today=today,
                                         limit_days=CORRECTION_NOTICE_DAYS).value
         if case.light in ("yellow", "red"):
             result.corrections.append(case)
+    # Art. 44: granted licences to deliver within 10 working days of the decision.
+    for case in _with_handler(Case.objects.filter(delivery_due__isnull=False, issued_at__isnull=True)
+                              .exclude(state=CaseState.COMPLETED)):
+        case.light = delivery_light(case, today)
+        if case.light in ("yellow", "red"):
+            result.deliveries.append(case)
     for case in _with_handler(Case.objects.filter(deficiency_pending=True, supplement_due__isnull=False)
                               .exclude(state=CaseState.COMPLETED)):
         case.light = deficiency_light(case, today)

@@ -1,13 +1,16 @@
 """Check characters of Chinese identifiers: pure functions, no database.
 
-- 统一社会信用代码 (GB 32100-2015), including the organisation code's own check (GB 11714) at position 17.
+- 统一社会信用代码 (GB 32100-2015): its structure (registration authority, its institution categories, a
+  GB/T 2260 area code) and both check characters (GB 11714 at position 17, GB 32100 at position 18).
 - 公民身份号码 (GB 11643-1999).
 
 Messages are Chinese (through i18n) and name the faulty position, counted from 1 as people count.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,31 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
+
+# GB 32100-2015 §4.2: registration-authority code (position 1) → its institution-category codes (position 2).
+USCC_CATEGORIES = {
+    "1": "1239",  # 机构编制: 机关, 事业单位, 中央编办直接管理机构编制的群众团体, 其他
+    "2": "19",  # 外交: 外国常驻新闻机构, 其他
+    "3": "123459",  # 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会, 其他
+    "4": "19",  # 文化: 外国在华文化中心, 其他
+    "5": "1239",  # 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    "6": "129",  # 旅游: 外国及港澳台旅游部门常驻代表机构, 其他
+    "7": "129",  # 宗教: 宗教活动场所, 宗教院校, 其他
+    "8": "19",  # 工会: 基层工会, 其他
+    "9": "123",  # 工商: 企业, 个体工商户, 农民专业合作社
+    "A": "19",  # 中央军委改革和编制办公室: 军队事业单位, 其他
+    "N": "1239",  # 农业: 组级、村级、乡镇级集体经济组织, 其他
+    "Y": "1",  # 其他: not divided, always 1
+}
+NATIONAL_AREA = "100000"  # GB 32100: registration authorities at national level
+AREA_CODES_FILE = Path(__file__).parent / "data" / "gbt2260.tsv"
+
+
+@functools.cache
+def area_codes() -> frozenset[str]:
+    """The GB/T 2260 administrative division codes shipped in `data/gbt2260.tsv`."""
+    with AREA_CODES_FILE.open(encoding="utf-8") as handle:
+        return frozenset(line.split("\t", 1)[0] for line in handle if line[:1].isdigit())
 
 
 @dataclass(frozen=True)
@@ -61,10 +89,20 @@ def check_uscc(code: str) -> CheckResult:
             return CheckResult(False, _("Position %(pos)d: the character “%(ch)s” is not allowed "
                                         "(digits and capital letters except I, O, Z, S, V).")
                                % {"pos": index, "ch": ch}, index)
+    if code[0] not in USCC_CATEGORIES:
+        return CheckResult(False, _("Position 1: “%(ch)s” is not a registration-authority code of GB 32100 "
+                                    "(1-9, A, N or Y).") % {"ch": code[0]}, 1)
+    if code[1] not in USCC_CATEGORIES[code[0]]:
+        return CheckResult(False, _("Position 2: registration authority %(authority)s has no institution "
+                                    "category “%(ch)s” (allowed: %(allowed)s).")
+                           % {"authority": code[0], "ch": code[1], "allowed": "、".join(USCC_CATEGORIES[code[0]])}, 2)
     if not code[2:8].isdigit():
         position = next(i for i, ch in enumerate(code[2:8], start=3) if not ch.isdigit())
         return CheckResult(False, _("Position %(pos)d: the area code (positions 3-8) must be digits.")
                            % {"pos": position}, position)
+    if code[2:8] != NATIONAL_AREA and code[2:8] not in area_codes():
+        return CheckResult(False, _("Positions 3-8: the area code %(area)s is not an administrative division "
+                                    "code of GB/T 2260.") % {"area": code[2:8]}, 3)
     expected = org_code_check_char(code[8:16])
     if code[16] != expected:
         return CheckResult(False, _("Position 17: the organisation code check character should be %(expected)s, "

@@ -99,7 +99,8 @@ def _credit_code(kind_digit: str, body: str) -> str:
 
 # --- registered items -------------------------------------------------------------------------
 
-def _name_taken(name: str, *, exclude_pk=None) -> bool:
+def name_taken(name: str, *, exclude_pk=None) -> bool:
+    """Whether a registered organisation (other than `exclude_pk`) has this name."""
     qs = Organisation.objects.filter(name=name, status=Organisation.Status.REGISTERED)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -141,7 +142,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
     today = timezone.localdate()
     with transaction.atomic():
         credit_code = credit_code_allocate(kind=kind)  # also queues concurrent establishments
-        if _name_taken(items["name"]):
+        if name_taken(items["name"]):
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
         organisation = Organisation.objects.create(
             kind=kind, credit_code=credit_code, established_on=today,
@@ -172,7 +173,7 @@ def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
         changes = field_changes(before, locked.registered_items())
         if not changes:
             raise ValidationFailed(_("The application changes none of the registered items."), code="no_change")
-        if "name" in changes and _name_taken(locked.name, exclude_pk=locked.pk):
+        if "name" in changes and name_taken(locked.name, exclude_pk=locked.pk):
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
         locked.save()
         _append_version(locked, action=OrganisationVersion.Action.CHANGE, case_no=case_no, actor=actor,

@@ -75,3 +75,46 @@ def clean_items(*, kind: str, data: dict, required: bool) -> dict:
     if errors:
         raise ValidationFailed("；".join(errors.values()), code="registered_items", details=errors)
     return cleaned
+
+
+# Statutory minimum funds (yuan) and their articles. 基金会管理条例 Art. 8(2): 全国性公募 ≥ 8,000,000,
+# 地方性公募 ≥ 4,000,000, 非公募 ≥ 2,000,000 (原始基金, 到账货币资金). 社会团体登记管理条例 Art. 10(5):
+# 全国性 ≥ 100,000, 地方性及跨行政区域 ≥ 30,000 (活动资金).
+FOUNDATION_MINIMUMS = (("全国性公募", Decimal(8_000_000)), ("地方性公募", Decimal(4_000_000)),
+                       ("非公募", Decimal(2_000_000)))
+FOUNDATION_BASIS = "《基金会管理条例》第八条"
+SOCIAL_GROUP_MINIMUMS = {True: Decimal(100_000), False: Decimal(30_000)}  # national?
+SOCIAL_GROUP_BASIS = "《社会团体登记管理条例》第十条"
+
+
+def minimum_funds(*, kind: str, data: dict, configured=None, basis: str = "") -> tuple[Decimal, str] | None:
+    """The minimum funds an organisation of `kind` with registered items `data` must have, and its legal
+    basis: statutory for foundations and social groups, else the item's configured minimum (or None)."""
+    if kind == "foundation":
+        foundation_type = str(data.get("foundation_type") or "")
+        for words, amount in FOUNDATION_MINIMUMS:
+            if words in foundation_type:
+                return amount, FOUNDATION_BASIS
+    if kind == "social_group":
+        national = str(data.get("activity_area") or "").strip() in ("全国", "全国性", "中华人民共和国")
+        return SOCIAL_GROUP_MINIMUMS[national], SOCIAL_GROUP_BASIS
+    if configured is not None:
+        return Decimal(configured), basis
+    return None
+
+
+def funds_error(*, kind: str, data: dict, configured=None, basis: str = "") -> str | None:
+    """A Chinese message naming the article when the registered capital is below the minimum."""
+    rule = minimum_funds(kind=kind, data=data, configured=configured, basis=basis)
+    raw = str(data.get("registered_capital") or "").replace(",", "").strip()
+    if rule is None or not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        return None  # the amount's own check reports it
+    minimum, article = rule
+    if amount.is_finite() and amount < minimum:
+        return gettext("The funds must be at least %(minimum)s yuan (%(basis)s).") % {
+            "minimum": f"{minimum:,.0f}", "basis": article or gettext("the item's configuration")}
+    return None

@@ -30,6 +30,8 @@ class FiguresOut(Schema):
     completed: int
     completed_on_time: int
     completed_overdue: int
+    terminated: int  # 终止 (incl. 容缺 lapse): neither on time nor overdue
+    not_accepted: int  # 不予受理
     on_the_spot: int
     on_the_spot_rate: float | None
     avg_handling_days: float | None

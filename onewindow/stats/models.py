@@ -101,6 +101,10 @@ class DailyFigure(models.Model):
     deficiency_supplied = models.PositiveIntegerField(default=0)
     deficiency_terminated = models.PositiveIntegerField(default=0)
     deficiency_pending = models.PositiveIntegerField(default=0)
+    # End states without a decision on the merits, each in its own column: on_time + overdue + terminated
+    # + not_accepted = n (completed). db_default: the bulk loader inserts rows by SQL.
+    terminated = models.PositiveIntegerField(default=0, db_default=0)  # 终止 (incl. 容缺 lapse)
+    not_accepted = models.PositiveIntegerField(default=0, db_default=0)  # 不予受理
 
     class Meta:
         verbose_name = _("daily figure")

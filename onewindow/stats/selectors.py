@@ -73,6 +73,8 @@ class Row:
     deficiency_supplied: int = 0
     deficiency_terminated: int = 0
     deficiency_pending: int = 0
+    terminated: int = 0  # 终止, its own column
+    not_accepted: int = 0  # 不予受理, its own column
     levels: dict = field(default_factory=lambda: dict.fromkeys(Level.values, 0))
     valid_ratings: int = 0
     default_ratings: int = 0
@@ -138,7 +140,7 @@ class Row:
 _ROW_LAYOUT = hashlib.sha256(",".join(Row.__dataclass_fields__).encode()).hexdigest()[:8]
 _ADDITIVE = ("received", "accepted", "completed", "on_time", "overdue", "on_the_spot", "days_sum", "days_n",
              "minutes_sum", "minutes_n", "steps_sum", "visits_sum", "deficiency", "deficiency_supplied",
-             "deficiency_terminated", "deficiency_pending", "valid_ratings", "default_ratings", "excluded_ratings",
+             "deficiency_terminated", "deficiency_pending", "terminated", "not_accepted", "valid_ratings", "default_ratings", "excluded_ratings",
              "bad_reviews", "rectifications", "rectified", "complaints", "reports")
 
 
@@ -340,7 +342,8 @@ def _has_figures(row: Row) -> bool:
 
 
 _SUMS = ("n", "on_time", "overdue", "on_the_spot", "days_sum", "days_n", "minutes_sum", "minutes_n", "steps_sum",
-         "visits_sum", "deficiency", "deficiency_supplied", "deficiency_terminated", "deficiency_pending")  # n first
+         "visits_sum", "deficiency", "deficiency_supplied", "deficiency_terminated", "deficiency_pending",
+         "terminated", "not_accepted")  # n first
 
 
 def _label(by: str, rows: dict) -> None:
@@ -370,6 +373,7 @@ def summary(row: Row) -> dict:
     return {
         "received": row.received, "accepted": row.accepted, "completed": row.completed,
         "completed_on_time": row.on_time, "completed_overdue": row.overdue, "on_the_spot": row.on_the_spot,
+        "terminated": row.terminated, "not_accepted": row.not_accepted,
         "on_the_spot_rate": num(row.on_the_spot_rate), "avg_handling_days": num(row.avg_days),
         "p90_handling_days": row.p90_days, "avg_handling_minutes": num(row.avg_minutes),
         "p90_handling_minutes": row.p90_minutes, "ratings": row.valid_ratings,

@@ -38,6 +38,13 @@ def _deficiency(case: Case, codes: set[str]) -> str:
     return CaseFact.Deficiency.PENDING
 
 
+# Only a decision on the merits is on time or overdue, and only a decision made at the counter is 现场办结;
+# 终止 and 不予受理 are counted in their own columns.
+DECIDED_RESULTS = (ResultKind.GRANTED, ResultKind.REFUSED, ResultKind.FORWARDED)
+ON_THE_SPOT_RESULTS = (ResultKind.GRANTED, ResultKind.REFUSED)
+TERMINATED_RESULTS = (ResultKind.TERMINATED, ResultKind.DEFICIENCY_TERMINATED)
+
+
 def fact_for(case: Case, chief_ids: set[int]) -> CaseFact:
     """The fact row of a case whose `steps` (with handler) and `pauses` are prefetched."""
     steps = list(case.steps.all())
@@ -51,11 +58,12 @@ def fact_for(case: Case, chief_ids: set[int]) -> CaseFact:
     if handled:
         pauses = [(p.started_on, p.ended_on) for p in case.pauses.all() if p.kind != CasePause.Kind.CORRECTION]
         days = workdays.working_days_used(start=case.accepted_on, today=completed_day, paused=pauses)
-        if case.promised_due:
+        if case.promised_due and case.result_kind in DECIDED_RESULTS:
             on_time = completed_day <= case.promised_due
         if case.item_version.route == Route.ON_SITE:
             minutes = max(0, int((case.completed_at - case.accepted_at).total_seconds() // 60))
-    on_the_spot = bool(counted and decider and decider.handler_id in chief_ids and case.decided_at
+    on_the_spot = bool(counted and case.result_kind in ON_THE_SPOT_RESULTS and decider
+                       and decider.handler_id in chief_ids and case.decided_at
                        and _local(case.decided_at) == accepted_day)
     visit_days = {_local(s.ended_at) for s in steps if s.code in COUNTER_CODES}
     if case.channel == Channel.WINDOW and case.submitted_at:
@@ -189,13 +197,16 @@ def rollup_days(days: set | None) -> int:
                 deficient=Count("pk", filter=~Q(deficiency="")),
                 supplied=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.SUPPLIED)),
                 terminated=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.TERMINATED)),
-                pending=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.PENDING))):
+                pending=Count("pk", filter=Q(deficiency=CaseFact.Deficiency.PENDING)),
+                ended=Count("pk", filter=Q(result_kind__in=TERMINATED_RESULTS)),
+                refused_acceptance=Count("pk", filter=Q(result_kind=ResultKind.NOT_ACCEPTED))):
             rows.append(DailyFigure(
                 day=r["completed_on"], measure="completed", n=r["n"], on_time=r["on_time_n"], overdue=r["overdue_n"],
                 on_the_spot=r["spot"], days_sum=r["d_sum"] or 0, days_n=r["d_n"], minutes_sum=r["m_sum"] or 0,
                 minutes_n=r["m_n"], steps_sum=r["s_sum"] or 0, visits_sum=r["v_sum"] or 0,
                 deficiency=r["deficient"], deficiency_supplied=r["supplied"], deficiency_terminated=r["terminated"],
-                deficiency_pending=r["pending"], **_dims(r)))
+                deficiency_pending=r["pending"], terminated=r["ended"], not_accepted=r["refused_acceptance"],
+                **_dims(r)))
         for measure, column in (("days", "handling_days"), ("minutes", "handling_minutes")):
             for r in done.exclude(**{column: None}).values("completed_on", *DIMS, column).annotate(n=Count("pk")):
                 rows.append(DailyFigure(day=r["completed_on"], measure=measure, value=str(r[column]), n=r["n"],

@@ -13,6 +13,8 @@ COLUMNS = [
     ("completed", pgettext_lazy("count", "Completed")),
     ("on_time", _("On time")),
     ("overdue", _("Overdue")),
+    ("terminated", _("Terminated")),
+    ("not_accepted", _("Not accepted")),
     ("on_the_spot", _("On the spot")),
     ("on_the_spot_rate", _("On-the-spot rate %")),
     ("avg_days", _("Avg working days")),

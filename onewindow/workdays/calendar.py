@@ -8,6 +8,7 @@ them, so no date raises. Each process keeps one snapshot and revalidates it agai
 """
 
 import datetime
+import functools
 import threading
 import time
 import uuid
@@ -18,6 +19,7 @@ from chinese_calendar.constants import workdays as PACKAGE_WORKDAYS
 from django.core.signals import request_started
 from django.db import connection
 from django.utils import timezone
+from lunar_python import Lunar
 
 PACKAGE_FIRST_YEAR = min(PACKAGE_HOLIDAYS).year
 PACKAGE_LAST_YEAR = max(PACKAGE_HOLIDAYS).year
@@ -39,11 +41,38 @@ def package_is_working(day: datetime.date) -> bool | None:
 
 
 def day_note(day: datetime.date, overrides: dict) -> str:
-    """The name of the holiday or make-up day, from the override or the package."""
+    """The name of the holiday or make-up day, from the override, the package or, for a year the package
+    does not know, the statutory holidays."""
     if day in overrides:
         return overrides[day][1]
     name = PACKAGE_HOLIDAYS.get(day) or PACKAGE_WORKDAYS.get(day) or ""
+    if not name and package_is_working(day) is None:
+        return statutory_holidays(day.year).get(day, "")
     return PACKAGE_NAMES.get(name, name)
+
+
+def _solar(lunar: Lunar) -> datetime.date:
+    solar = lunar.getSolar()
+    return datetime.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+@functools.cache
+def statutory_holidays(year: int) -> dict[datetime.date, str]:
+    """The fixed holidays of 全国年节及纪念日放假办法 (2024 revision, Art. 2) in `year`: 元旦 1 day, 春节 4 days
+    (除夕 through 正月初三), 清明 1 day, 劳动节 2 days (5/1-5/2), 端午 1 day, 中秋 1 day, 国庆 3 days
+    (10/1-10/3); lunar dates and 清明 from lunar-python. Make-up working days (调休) are set each year by
+    the State Council's notice and are not guessed."""
+    one = datetime.timedelta(days=1)
+    new_year = _solar(Lunar.fromYmd(year, 1, 1))  # 正月初一
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days = {datetime.date(year, 1, 1): "元旦",
+            datetime.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()): "清明节",
+            datetime.date(year, 5, 1): "劳动节", datetime.date(year, 5, 2): "劳动节",
+            _solar(Lunar.fromYmd(year, 5, 5)): "端午节", _solar(Lunar.fromYmd(year, 8, 15)): "中秋节",
+            datetime.date(year, 10, 1): "国庆节", datetime.date(year, 10, 2): "国庆节", datetime.date(year, 10, 3): "国庆节"}
+    # 除夕 is the day before 初一 (which falls between 21 January and 20 February, so all four are in `year`).
+    days.update({new_year + offset * one: "春节" for offset in range(-1, 3)})
+    return days
 
 
 def weekday_count(first: datetime.date, last: datetime.date) -> int:
@@ -170,7 +199,8 @@ def day_status(day: datetime.date, overrides: dict, confirmed: frozenset) -> tup
     if day in overrides:
         return overrides[day][0], provisional
     if known is None:
-        return day.weekday() < 5, provisional
+        # A year without the State Council's notice: weekdays less the statutory holidays, provisionally.
+        return day.weekday() < 5 and not (provisional and day in statutory_holidays(day.year)), provisional
     return known, provisional
 
 

@@ -450,7 +450,10 @@ def _diff(snap: calendar.Snapshot, notice: Notice) -> NoticeDiff:
     new_overrides.update(wanted)
     confirmed = snap.confirmed | {notice.year}
     changes = []
-    for day in sorted(set(wanted) | set(removed)):
+    # Confirming a provisional year also drops its estimated statutory holidays the notice does not list.
+    estimated = (calendar.statutory_holidays(notice.year) if notice.year not in snap.confirmed
+                 and calendar.package_is_working(datetime.date(notice.year, 1, 1)) is None else {})
+    for day in sorted(set(wanted) | set(removed) | set(estimated)):
         after = calendar.day_status(day, new_overrides, confirmed)[0]
         before = snap.is_working(day)
         if before != after:

@@ -26,7 +26,7 @@ def drive(item, actor, state: str) -> Case:
     if state == CaseState.ACCEPTED:
         return case
     if state == CaseState.SUSPENDED:
-        return services.case_suspend(case=case, actor=actor, kind="expert_review", reason="专家评审")
+        return services.case_suspend(case=case, actor=actor, kind="expert_review", reason="专家评审", expected_days=5)
     if item.current_version.route == "on_site":
         case = services.case_decide(case=case, actor=actor, outcome="grant")
         assert state == CaseState.DECIDED, state
@@ -67,7 +67,7 @@ def run_action(case: Case, actor, action: str, today: datetime.date) -> Case:
         "record_external_decision": lambda: services.case_record_external_decision(
             case=case, actor=actor, outcome="grant", document_no="湘政函〔2026〕2号"),
         "decide": lambda: services.case_decide(case=case, actor=actor, outcome="grant"),
-        "suspend": lambda: services.case_suspend(case=case, actor=actor, kind="hearing", reason="听证"),
+        "suspend": lambda: services.case_suspend(case=case, actor=actor, kind="hearing", reason="听证", expected_days=5),
         "resume": lambda: services.case_resume(case=case, actor=actor, result="听证结束"),
         "extend": lambda: services.case_extend(case=case, actor=actor, days=5, reason="情况复杂"),
         "withdraw": lambda: services.case_withdraw(case=case, actor=actor, reason="申请人撤回"),

@@ -167,7 +167,7 @@ class TestClock:
         case = services.case_accept(case=make_case(make_item(**COMMITTED), chief), actor=chief)
         assert case.promised_due == D(2026, 4, 23)
         today.set(D(2026, 3, 27))
-        case = services.case_suspend(case=case, actor=chief, kind="expert_review", reason="专家评审")
+        case = services.case_suspend(case=case, actor=chief, kind="expert_review", reason="专家评审", expected_days=5)
         today.set(D(2026, 3, 31))
         case = services.case_resume(case=case, actor=chief, result="评审通过")
         assert case.state == CaseState.ACCEPTED
@@ -175,15 +175,16 @@ class TestClock:
         assert case.paused_days == 3
         case = services.case_extend(case=case, actor=chief, days=10, reason="情况复杂")
         assert case.promised_due == D(2026, 5, 14)  # 10 working days more: 劳动节 5/1-5 off, Sat 5/9 worked
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(Conflict) as refused:  # 行政许可法 Art. 42: one extension per case
             services.case_extend(case=case, actor=chief, days=1, reason="再延")
+        assert refused.value.code == "already_extended"
 
     def test_special_procedure_needs_a_kind_and_reason(self, chief, today):
         case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
         with pytest.raises(ValidationFailed):
-            services.case_suspend(case=case, actor=chief, kind="correction", reason="x")
+            services.case_suspend(case=case, actor=chief, kind="correction", reason="x", expected_days=5)
         with pytest.raises(ValidationFailed):
-            services.case_suspend(case=case, actor=chief, kind="hearing", reason=" ")
+            services.case_suspend(case=case, actor=chief, kind="hearing", reason=" ", expected_days=5)
 
     def test_calendar_change_recomputes_open_cases(self, chief, administrator, today,
                                                    django_capture_on_commit_callbacks):

@@ -49,6 +49,13 @@ CASES = [
     (rules.rule_has_material, {"materials": []}, {}),
     (rules.rule_material_keys_unique,
      {"materials": [{**item_data()["materials"][0]}, {**item_data()["materials"][1], "key": "application"}]}, {}),
+    # 行政许可法 Art. 42 (10 days; 15 for joint handling) and Art. 45 (other pauses need a provision).
+    (rules.rule_legal_settings, {"extension_max_days": 16}, {"extension_max_days": 15}),
+    (rules.rule_legal_settings, {"extension_max_days": 15, "extension_basis": ""}, {"extension_max_days": 10,
+                                                                                   "extension_basis": ""}),
+    (rules.rule_legal_settings, {"deficiency_max_days": 0}, {"deficiency_max_days": 5}),
+    (rules.rule_legal_settings, {"pause_provisions": {"hearing": "x"}}, {"pause_provisions": {"public_notice": "《某条例》第十条"}}),
+    (rules.rule_legal_settings, {"pause_provisions": {"site_check": " "}}, {"pause_provisions": {}}),
     (rules.rule_back_office_steps, {**COMMITTED, "route": "back_office"},
      {**COMMITTED, "route": "back_office",
       "steps": [step(1, "accept"), step(2, "review", 3), step(3, "forward", 2), step(4, "issue")]}),

@@ -91,3 +91,48 @@ def test_id_number_errors_name_the_position():
     future = check_id_number("110105209912310021", today=datetime.date(2026, 1, 1))
     assert future.position == 7
     assert not check_id_number("1101051949").ok
+
+
+def _with_checks(first16: str) -> str:
+    """A code whose two check characters are right, so that only its structure can be wrong."""
+    first17 = first16 + org_code_check_char(first16[8:16])
+    return first17 + uscc_check_char(first17)
+
+
+@pytest.mark.parametrize(("first16", "position", "words"), [
+    ("Z1430000MJJ50924", 1, "登记管理部门"),  # Z is no registration authority (and not in the alphabet)
+    ("B1430000MJJ50924", 1, "登记管理部门"),  # B: in the alphabet, but no authority of GB 32100
+    ("54430000MJJ50924", 2, "机构类别"),  # 民政 has categories 1, 2, 3, 9 only
+    ("94430000MJJ50924", 2, "机构类别"),  # 工商 has 1, 2, 3
+    ("Y2430000MJJ50924", 2, "机构类别"),  # 其他 is always 1
+    ("51439900MJJ50924", 3, "GB/T 2260"),  # no such division
+])
+def test_gb32100_structure(first16, position, words):
+    """GB 32100-2015 §4: position 1 is a registration-authority code, position 2 one of that authority's
+    institution categories, positions 3-8 an administrative division code of GB/T 2260 — checked as
+    well as both check characters, each with its own message."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        result = check_uscc(first16 if len(first16) == 18 else _with_checks(first16)
+                            if first16[0] in USCC_ALPHABET else first16 + "00")
+    assert not result.ok and result.position == position
+    if first16[0] in USCC_ALPHABET:
+        assert words in result.message, result.message
+
+
+@pytest.mark.parametrize("first16", ["51430000MJJ50924", "Y1430000MJJ50924", "N2430102MJJ50924",
+                                     "12100000MJJ50924", "93430104MJJ50924"])
+def test_gb32100_structure_accepts_lawful_codes(first16):
+    """民政 5 + 1/2/3/9, 其他 Y + 1, 农业 N, national 100000 and a district (430104 岳麓区) are all lawful."""
+    assert check_uscc(_with_checks(first16)).ok
+
+
+@pytest.mark.django_db
+def test_validate_command_refuses_an_unknown_area_code(capsys):
+    """`onewindow validate uscc` checks the GB/T 2260 area code (GB 32100-2015 positions 3-8)."""
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit):
+        call_command("validate", "uscc", _with_checks("51439900MJJ50924"))
+    assert "439900" in capsys.readouterr().out

@@ -127,3 +127,30 @@ def test_the_daily_table_kept_incrementally_equals_a_full_recompute(history):
     kept = snapshot()
     assert kept and rollup_days(None) == len(kept)
     assert snapshot() == kept
+
+
+def test_end_states_each_in_their_own_column(clock, chief, django_capture_on_commit_callbacks):
+    """Terminated (容缺 lapse) and not accepted (不予受理, 行政许可法 Art. 32) cases count as 已办结 in their own
+    columns: on time + overdue + terminated + not accepted = completed, and a terminated case decided at the
+    counter is never 现场办结."""
+    item = make_item()
+    with django_capture_on_commit_callbacks(execute=True):
+        clock.set(2026, 3, 2, 9, 0)
+        granted = cs.case_accept(case=make_case(item, chief), actor=chief)
+        granted = cs.case_decide(case=granted, actor=chief, outcome="grant")
+        cs.case_issue(case=granted, actor=chief, **COLLECTOR)
+        cs.case_reject(case=make_case(item, chief), actor=chief, reason="不属于本机关职权范围")
+        lapsing = make_case(item, chief)
+        material = lapsing.item_version.materials.get(key="resolution")
+        cs.case_material_record(case=lapsing, actor=chief, material=material, mode="missing", note="未提供")
+        lapsing = cs.case_accept_with_deficiency(case=lapsing, actor=chief, supplement_due=datetime.date(2026, 3, 3),
+                                                 commitment_signed=True)
+        cs.case_decide(case=lapsing, actor=chief, outcome="grant")  # decided on the spot, never in force
+        clock.set(2026, 3, 5, 9, 0)
+        assert cs.deficiencies_expire() == [lapsing.case_no]
+    case_facts_rebuild()
+    t = figures(date_from=datetime.date(2026, 3, 1), date_to=datetime.date(2026, 3, 31)).total
+    assert (t.completed, t.on_time, t.overdue, t.terminated, t.not_accepted) == (3, 1, 0, 1, 1)
+    assert t.on_time + t.overdue + t.terminated + t.not_accepted == t.completed
+    assert t.on_the_spot == 1
+    assert CaseFact.objects.get(case=lapsing).on_time is None

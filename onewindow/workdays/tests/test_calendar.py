@@ -67,10 +67,10 @@ def test_n_zero_is_start_and_negative_is_refused():
 def test_limit_crossing_into_2027_is_provisional_without_exception():
     answer = add_working_days(D(2026, 12, 15), 20)
     assert answer.provisional
-    assert answer.date == D(2027, 1, 12)  # Monday to Friday after 12/31
+    assert answer.date == D(2027, 1, 13)  # weekdays after 12/31 less 元旦 (statutory holiday, provisional)
     assert not add_working_days(D(2026, 12, 1), 5).provisional
     assert is_provisional(D(2027, 1, 1)) and not is_provisional(D(2026, 12, 31))
-    assert is_working_day(D(2027, 1, 1))  # a Friday, until the notice says otherwise
+    assert not is_working_day(D(2027, 1, 1))  # 元旦 by 全国年节及纪念日放假办法, before any notice
     assert count_working_days(D(2026, 12, 28), D(2027, 1, 8)).provisional
     # Far outside any window: still no exception.
     assert add_working_days(D(2100, 1, 1), 3) == DateAnswer(D(2100, 1, 6), True)
@@ -79,10 +79,10 @@ def test_limit_crossing_into_2027_is_provisional_without_exception():
 
 def test_importing_the_2027_notice_turns_the_deadline_firm(administrator):
     before = add_working_days(D(2026, 12, 15), 20)
-    assert before == DateAnswer(D(2027, 1, 12), True)
+    assert before == DateAnswer(D(2027, 1, 13), True)
     services.notice_import(notice=services.notice_parse(NOTICE_2027), actor=administrator)
     after = add_working_days(D(2026, 12, 15), 20)
-    # 1/1 (Fri) is now a holiday: one day later.
+    # The notice confirms 1/1 (Fri) as a holiday: the same date, now firm.
     assert after == DateAnswer(D(2027, 1, 13), False)
     assert not is_working_day(D(2027, 2, 8)) and is_working_day(D(2027, 2, 14))
 
@@ -131,3 +131,31 @@ def test_working_days_used():
     paused = [(D(2026, 3, 4), D(2026, 3, 5))]
     assert working_days_used(start=start, today=D(2026, 3, 9), paused=paused) == 3
     assert working_days_used(start=start, today=D(2026, 3, 4), paused=[(D(2026, 3, 4), None)]) == 1
+
+
+@pytest.mark.parametrize(("day", "name"), [
+    (D(2027, 1, 1), "元旦"), (D(2027, 2, 5), "春节"), (D(2027, 2, 8), "春节"), (D(2027, 4, 5), "清明节"),
+    (D(2027, 5, 1), "劳动节"), (D(2027, 5, 2), "劳动节"), (D(2027, 6, 9), "端午节"), (D(2027, 9, 15), "中秋节"),
+    (D(2027, 10, 3), "国庆节"), (D(2028, 1, 25), "春节"), (D(2028, 5, 28), "端午节"),
+])
+def test_provisional_year_has_the_statutory_holidays(day, name):
+    """全国年节及纪念日放假办法 (2024 revision, State Council Decree No. 795) Art. 2: 元旦 1 day; 春节 4 days
+    (农历除夕、正月初一至初三); 清明 1 day; 劳动节 2 days (5/1, 5/2); 端午 1 day; 中秋 1 day; 国庆 3 days
+    (10/1-10/3). In a year without the State Council's notice these days are off, provisionally."""
+    from onewindow.workdays.calendar import statutory_holidays
+
+    assert statutory_holidays(day.year)[day] == name
+    assert is_provisional(day)
+    if day.weekday() < 5:
+        assert not is_working_day(day)
+
+
+def test_provisional_year_guesses_no_make_up_days():
+    """The make-up working days (调休) are set by each year's notice: a provisional Saturday stays off, and
+    the day after the statutory 春节 is an ordinary working day."""
+    from onewindow.workdays.calendar import statutory_holidays
+
+    assert len(statutory_holidays(2027)) == 13  # 1 + 4 + 1 + 2 + 1 + 1 + 3 days off
+    assert not is_working_day(D(2027, 2, 6)) and is_working_day(D(2027, 2, 9))
+    # A deadline can no longer fall on the Spring Festival: 3 working days after 2/3 skip 2/5-2/8.
+    assert add_working_days(D(2027, 2, 3), 3) == DateAnswer(D(2027, 2, 10), True)

@@ -22,9 +22,9 @@ def run(*args):
 
 def test_add_and_count():
     assert run("add", "2026-02-13", "2") == "2026-02-24\n"
-    assert run("add", "2026-12-15", "20") == "2027-01-12 provisional\n"
+    assert run("add", "2026-12-15", "20") == "2027-01-13 provisional\n"  # 元旦 off, provisionally
     assert run("count", "2026-02-14", "2026-02-28") == "6\n"
-    assert run("count", "2026-12-28", "2027-01-08") == "10 provisional\n"  # 1/1/2027 counts as a plain Friday
+    assert run("count", "2026-12-28", "2027-01-08") == "9 provisional\n"  # 1/1/2027: 元旦, provisionally
     with pytest.raises(CommandError):
         run("add", "2026-02-30", "2")
 
@@ -46,7 +46,7 @@ def test_import_with_yes(tmp_path, administrator):
     path = tmp_path / "2027.txt"
     path.write_text(NOTICE_2027, encoding="utf-8")
     out = run("import", str(path), "--yes", "--by", administrator.username)
-    assert "2027-01-01 Fri working -> off 元旦" in out
+    assert "2027-02-09 Tue working -> off 春节" in out
     assert "2027 becomes firm" in out
     assert NoticeYear.objects.filter(year=2027).exists()
     event = AuditEvent.objects.get(action="workdays.notice_imported")

@@ -127,7 +127,9 @@ def test_notice_diff_and_import(administrator, received, django_capture_on_commi
     assert diff.confirms_year
     assert diff.overrides_removed == (D(2027, 3, 1),)
     changed = {c.date: (c.was_working, c.is_working) for c in diff.changes}
-    assert changed[D(2027, 1, 1)] == (True, False)
+    assert D(2027, 1, 1) not in changed  # already off: the statutory 元旦 of the provisional year
+    assert changed[D(2027, 2, 9)] == (True, False)
+    assert changed[D(2027, 2, 5)] == (False, True)  # the provisional 除夕; this (test) notice makes it a working day
     assert changed[D(2027, 2, 14)] == (False, True)
     assert changed[D(2027, 3, 1)] == (False, True)
     assert D(2027, 1, 2) not in changed  # a Saturday stays off
@@ -139,7 +141,7 @@ def test_notice_diff_and_import(administrator, received, django_capture_on_commi
     assert received == [(D(2027, 1, 1), D(2027, 12, 31))]
     assert not services.is_provisional(D(2027, 6, 1)) and services.is_provisional(D(2028, 6, 1))
     event = AuditEvent.objects.get(action="workdays.notice_imported")
-    assert event.changes["changed_days"]["2027-01-01"] == ["working", "off"]
+    assert event.changes["changed_days"]["2027-02-09"] == ["working", "off"]
     # Importing the same notice again changes nothing.
     assert services.notice_import(notice=notice, actor=administrator).empty
     assert AuditEvent.objects.filter(action="workdays.notice_imported").count() == 1
