@@ -57,6 +57,7 @@ def _mount():
     from onewindow.ratings.api import router as ratings_router
     from onewindow.registry.api import router as registry_router
     from onewindow.stats.api import router as stats_router
+    from onewindow.volunteers.api import router as volunteers_router
 
     api.add_router("/items", catalog_router)
     api.add_router("/cases", cases_router)
@@ -66,6 +67,7 @@ def _mount():
     api.add_router("/stats", stats_router)
     api.add_router("/portal", portal_router)
     api.add_router("/platform", exchange_router)
+    api.add_router("/volunteers", volunteers_router)
 
 
 _mount()

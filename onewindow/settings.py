@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "onewindow.ratings",
     "onewindow.stats",
     "onewindow.portal",
+    "onewindow.volunteers",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ratings/", include("onewindow.ratings.urls")),
     path("stats/", include("onewindow.stats.urls")),
+    path("volunteers/", include("onewindow.volunteers.urls")),
     path("", include("onewindow.portal.urls")),
     path("", include("onewindow.core.urls")),
 ]

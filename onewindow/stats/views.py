@@ -18,6 +18,7 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.core.pdf import render_pdf
 from onewindow.ratings.models import Level, Rectification
+from onewindow.volunteers.selectors import totals_by_team_and_month
 
 from . import selectors
 from .charts import bar_chart
@@ -68,6 +69,7 @@ def dashboard(request):
         "chart_levels": bar_chart(_level_pairs(total), title=_("Ratings by level")),
         "chart_breakdown": bar_chart([(r.label, r.completed) for r in breakdown.rows][:20],
                                      title=_("Completed by %(dimension)s") % {"dimension": selectors.DIMENSIONS[by]}),
+        "volunteer_totals": totals_by_team_and_month(date_from=date_from, date_to=date_to),
     })
 
 

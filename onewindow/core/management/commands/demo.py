@@ -8,6 +8,7 @@ from onewindow.audit.context import audit_context
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.core.errors import ServiceError
 from onewindow.portal.demo import DEMO_MOBILE, demo_applicant_setup
+from onewindow.volunteers.demo import demo_volunteers_setup
 
 
 class Command(BaseCommand):
@@ -44,9 +45,12 @@ class Command(BaseCommand):
             users = demo_people_setup()
             grants = demo_authority_setup()
             demo_applicant_setup(password=DEMO_PASSWORD)
+            volunteer_certificate = demo_volunteers_setup(password=DEMO_PASSWORD)
         self.stdout.write(f"catalog: {loaded}; authority grants: {grants}")
         self.stdout.write(f"demo staff (password {DEMO_PASSWORD}): {', '.join(users)}")
         self.stdout.write(f"demo applicant: mobile {DEMO_MOBILE}, password {DEMO_PASSWORD}, at /signin/")
+        if volunteer_certificate:
+            self.stdout.write(f"volunteer team manager: teamlead; certificate: /verify/{volunteer_certificate.token}")
         if action == "history":
             self._history(options)
 
