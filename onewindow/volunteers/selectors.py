@@ -62,7 +62,12 @@ def totals_by_team_and_month(*, date_from: datetime.date | None = None,
                          hours=Sum("hours"))
                .order_by("-month", "activity__team__name"))
     return [TotalRow(team=r["activity__team__name"], month=_as_date(r["month"]), volunteers=r["volunteers"],
-                     activities=r["activities"], hours=r["hours"] or Decimal("0.0")) for r in grouped]
+                     activities=r["activities"], hours=_tenths(r["hours"])) for r in grouped]
+
+
+def _tenths(value) -> Decimal:
+    """A summed DecimalField to one decimal (SQLite returns it with spurious digits)."""
+    return Decimal(value or 0).quantize(Decimal("0.1"))
 
 
 def _as_date(value) -> datetime.date:
@@ -92,9 +97,12 @@ def own_certificates(volunteer: Volunteer) -> QuerySet[RecordCertificate]:
 
 def confirmed_hours_by_team(volunteer: Volunteer) -> list[dict]:
     """Per team: the confirmed hours, the basis of a certificate."""
-    return list(Participation.objects.filter(volunteer=volunteer, status=Participation.Status.CONFIRMED)
+    rows = list(Participation.objects.filter(volunteer=volunteer, status=Participation.Status.CONFIRMED)
                 .values("activity__team_id", "activity__team__name")
                 .annotate(hours=Sum("hours"), activities=Count("id")).order_by("activity__team__name"))
+    for row in rows:
+        row["hours"] = _tenths(row["hours"])
+    return rows
 
 
 # --- team managers -------------------------------------------------------------------------------------------

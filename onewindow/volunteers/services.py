@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role, User
@@ -500,6 +500,12 @@ def _certificate_number(on: datetime.date) -> str:
     return f"{document_prefix()}{conf.certificate_words()}字〔{on.year}〕{seq:04d}号"
 
 
+def _printed_kind(activity: Activity) -> str:
+    """The kind of service in Chinese, whatever the language of the request: it is printed data."""
+    with translation.override("zh-hans"):
+        return str(activity.get_kind_display())
+
+
 def certificate_issue(*, volunteer: Volunteer, team: Team, actor) -> RecordCertificate:
     """Issue a 志愿服务记录证明, free of charge, from the confirmed records of `team` (who records,
     certifies). The volunteer asks for it themselves, or a team manager issues it for them."""
@@ -523,7 +529,7 @@ def certificate_issue(*, volunteer: Volunteer, team: Team, actor) -> RecordCerti
             "number": _certificate_number(today),
             "volunteer": {"name": user.full_name, "id_type": "居民身份证", "id_number": mask_id_number(user.id_number)},
             "records": [[timezone.localtime(p.starts_at).date().isoformat(), p.activity.title, p.activity.place,
-                         p.activity.get_kind_display(), str(p.hours)] for p in rows],
+                         _printed_kind(p.activity), str(p.hours)] for p in rows],
             "total_hours": str(total),
             "team": team.name,
             "issuer": team.unit_name,
