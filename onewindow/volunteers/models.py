@@ -59,7 +59,7 @@ class Membership(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
         APPROVED = "approved", _("Member")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", _("Not admitted")
 
     team = models.ForeignKey(Team, models.CASCADE, related_name="memberships", verbose_name=_("team"))
     volunteer = models.ForeignKey(Volunteer, models.CASCADE, related_name="memberships",
@@ -96,11 +96,11 @@ class Activity(models.Model):
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="activities", verbose_name=_("team"))
     title = models.CharField(_("title"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    kind = models.CharField(_("service kind"), max_length=20, choices=ActivityKind.choices)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=100)
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(_("street address"), max_length=200)
     needed = models.PositiveSmallIntegerField(_("volunteers needed"))
     requirements = models.CharField(_("requirements"), max_length=500, blank=True)
     contact = models.CharField(_("contact"), max_length=100)
@@ -155,7 +155,7 @@ class Participation(models.Model):
         CHECKED_IN = "checked_in", _("Checked in")
         CHECKED_OUT = "checked_out", _("Checked out")
         CONFIRMED = "confirmed", _("Hours confirmed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Withdrawn from the activity")
 
     activity = models.ForeignKey(Activity, models.PROTECT, related_name="participations",
                                  verbose_name=_("activity"))

@@ -264,7 +264,7 @@ def activity_publish(*, team: Team, title: str, kind: str, starts_at: datetime.d
         activity = Activity.objects.create(
             team=team, title=title, kind=kind, starts_at=starts_at, ends_at=ends_at,
             place=_text(place, field="place", label=_("Place"), max_length=100),
-            address=_text(address, field="address", label=_("Address"), max_length=200), needed=needed,
+            address=_text(address, field="address", label=_("Street address"), max_length=200), needed=needed,
             requirements=_text(requirements, field="requirements", label=_("Requirements"), max_length=500,
                                required=False),
             contact=_text(contact, field="contact", label=_("Contact"), max_length=100),
