@@ -207,6 +207,32 @@ class Correction(models.Model):
         return f"{self.participation} · {self.reason}"
 
 
+class RecordEntry(models.Model):
+    """Training and commendations recorded by a team for a volunteer (办法（试行）第四条)."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        COMMENDATION = "commendation", _("Commendation")
+
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="entries", verbose_name=_("volunteer"))
+    team = models.ForeignKey(Team, models.PROTECT, related_name="entries", verbose_name=_("team"))
+    kind = models.CharField(_("record kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("content"), max_length=100)
+    on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training or commendation")
+        verbose_name_plural = _("training and commendations")
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["volunteer", "-on"], name="volunteer_entry_owner")]
+
+    def __str__(self):
+        return self.title
+
+
 class RecordCertificate(models.Model):
     """A 志愿服务记录证明: the signed printed data (Ed25519, the department's key) and its number."""
 

@@ -8,7 +8,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Activity, ActivityPhoto, Membership, Participation, RecordCertificate, Team, Volunteer
+from .models import (
+    Activity,
+    ActivityPhoto,
+    Membership,
+    Participation,
+    RecordCertificate,
+    RecordEntry,
+    Team,
+    Volunteer,
+)
 
 PUBLIC_LIST_LIMIT = 50
 
@@ -91,6 +100,10 @@ def own_memberships(volunteer: Volunteer) -> QuerySet[Membership]:
     return Membership.objects.filter(volunteer=volunteer).select_related("team").order_by("team__name")
 
 
+def own_entries(volunteer: Volunteer) -> QuerySet[RecordEntry]:
+    return RecordEntry.objects.filter(volunteer=volunteer).select_related("team")
+
+
 def own_certificates(volunteer: Volunteer) -> QuerySet[RecordCertificate]:
     return RecordCertificate.objects.filter(volunteer=volunteer).select_related("team").order_by("-created_at")
 
@@ -119,6 +132,11 @@ def managed_activities(user) -> QuerySet[Activity]:
 def pending_memberships(user) -> QuerySet[Membership]:
     return (Membership.objects.filter(team__managers=user, status=Membership.Status.PENDING)
             .select_related("team", "volunteer__user").order_by("requested_at"))
+
+
+def team_members(user) -> QuerySet[Membership]:
+    return (Membership.objects.filter(team__managers=user, status=Membership.Status.APPROVED)
+            .select_related("team", "volunteer__user").order_by("team__name", "volunteer__user__full_name"))
 
 
 def activity_roster(activity: Activity) -> QuerySet[Participation]:

@@ -39,6 +39,7 @@ from .models import (
     Membership,
     Participation,
     RecordCertificate,
+    RecordEntry,
     Team,
     Volunteer,
 )
@@ -318,6 +319,38 @@ def activity_signup(*, activity: Activity, volunteer: Volunteer, actor) -> Parti
     return participation
 
 
+def signup_withdraw(*, participation: Participation, actor) -> Participation:
+    """The volunteer withdraws before checking in (the place is freed)."""
+    if actor.pk != participation.volunteer.user_id:
+        raise PermissionDenied()
+    with transaction.atomic():
+        locked = Participation.objects.select_for_update().get(pk=participation.pk)
+        if locked.status != Participation.Status.SIGNED_UP:
+            raise Conflict(_("Only a sign-up without check-in can be withdrawn."), code="not_withdrawable")
+        locked.status = Participation.Status.WITHDRAWN
+        locked.save(update_fields=["status"])
+        audit_log(action="volunteers.withdrawn", actor=actor, obj=locked)
+    return locked
+
+
+def activity_cancel(*, activity: Activity, reason: str, actor) -> Activity:
+    """A team manager cancels an activity before it starts; sign-ups are withdrawn with it."""
+    _require_manager(actor, activity.team)
+    reason = _text(reason, field="reason", label=_("Reason"), max_length=200)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        if locked.status != Activity.Status.PUBLISHED or locked.starts_at <= timezone.now():
+            raise Conflict(_("Only a published activity that has not started can be cancelled."),
+                           code="not_cancellable")
+        locked.status = Activity.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        withdrawn = (Participation.objects.filter(activity=locked, status=Participation.Status.SIGNED_UP)
+                     .update(status=Participation.Status.WITHDRAWN))
+        audit_log(action="volunteers.activity_cancelled", actor=actor, obj=locked,
+                  changes={"reason": reason, "sign_ups_withdrawn": withdrawn})
+    return locked
+
+
 def _own_participation(activity: Activity, volunteer: Volunteer, code: str) -> Participation:
     if not code or not secrets.compare_digest(code, activity.checkin_code):
         raise PermissionDenied(_("This check-in code does not belong to the activity; scan the code at the place."),
@@ -490,6 +523,23 @@ def activity_photo_add(*, activity: Activity, name: str, content: bytes, caption
         photo.save()
         audit_log(action="volunteers.photo_added", actor=actor, obj=photo, changes={"sha256": checked.sha256})
     return photo
+
+
+def entry_add(*, team: Team, volunteer: Volunteer, kind: str, title: str, on: datetime.date, actor) -> RecordEntry:
+    """A team manager records a training or a commendation of a member of the team."""
+    _require_manager(actor, team)
+    if kind not in RecordEntry.Kind.values:
+        raise ValidationFailed(_("Choose training or commendation."), code="bad_kind", details={"kind": "invalid"})
+    title = _text(title, field="title", label=_("Content"), max_length=100)
+    if not isinstance(on, datetime.date) or on > timezone.localdate():
+        raise ValidationFailed(_("Enter a date that is not in the future."), code="bad_date", details={"on": "invalid"})
+    if not Membership.objects.filter(team=team, volunteer=volunteer, status=Membership.Status.APPROVED).exists():
+        raise Conflict(_("Only members of the team can be recorded."), code="not_member")
+    with transaction.atomic():
+        entry = RecordEntry.objects.create(team=team, volunteer=volunteer, kind=kind, title=title, on=on,
+                                           recorded_by=actor)
+        audit_log(action="volunteers.entry_recorded", actor=actor, obj=entry, changes={"kind": kind, "title": title})
+    return entry
 
 
 # --- certificates ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("me/", views.me, name="me"),
     path("me/teams/<int:pk>/join/", views.join_team, name="join_team"),
+    path("me/participations/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("me/certificates/new/", views.certificate_request, name="certificate_request"),
     path("me/certificates/<str:token>/pdf", views.certificate_download, name="certificate_download"),
     path("manage/", views.manage, name="manage"),
@@ -21,5 +22,7 @@ urlpatterns = [
     path("manage/activities/<int:pk>/record/", views.record, name="record"),
     path("manage/participations/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("manage/participations/<int:pk>/correct/", views.correct, name="correct"),
+    path("manage/activities/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("manage/memberships/<int:pk>/decide/", views.decide_membership, name="decide_membership"),
+    path("manage/memberships/<int:pk>/entries/", views.add_entry, name="add_entry"),
 ]

@@ -25,7 +25,7 @@ from onewindow.portal.views import applicant_required
 from onewindow.registry.identifiers import check_id_number
 
 from . import conf, selectors, services
-from .models import Activity, ActivityKind, ActivityPhoto, Membership, Participation, Team
+from .models import Activity, ActivityKind, ActivityPhoto, Membership, Participation, RecordEntry, Team
 from .printing import certificate_pdf
 
 
@@ -170,8 +170,27 @@ def me(request):
         "volunteer": volunteer, "masked_id": mask_id_number(request.user.id_number),
         "participations": selectors.own_participations(volunteer),
         "memberships": selectors.own_memberships(volunteer), "certificates": selectors.own_certificates(volunteer),
+        "entries": selectors.own_entries(volunteer),
         "by_team": selectors.confirmed_hours_by_team(volunteer),
         "joinable": Team.objects.exclude(memberships__volunteer=volunteer).order_by("name")})
+
+
+@require_POST
+@applicant_required
+def withdraw(request, pk: int):
+    """Volunteers: withdraw their own sign-up before checking in."""
+    volunteer = selectors.volunteer_of(request.user)
+    participation = get_object_or_404(Participation.objects.select_related("volunteer"), pk=pk,
+                                      volunteer=volunteer) if volunteer else None
+    if participation is None:
+        raise Http404
+    try:
+        services.signup_withdraw(participation=participation, actor=request.user)
+    except ServiceError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("You have withdrawn from the activity."))
+    return redirect("volunteers:me")
 
 
 @require_POST
@@ -248,7 +267,8 @@ def manage(request):
     """Team managers: their teams, activities and membership applications."""
     return render(request, "volunteers/manage.html", {
         "teams": selectors.managed_teams(request.user), "activities": selectors.managed_activities(request.user),
-        "pending": selectors.pending_memberships(request.user), "kinds": ActivityKind.choices})
+        "pending": selectors.pending_memberships(request.user), "kinds": ActivityKind.choices,
+        "members": selectors.team_members(request.user), "entry_kinds": RecordEntry.Kind.choices})
 
 
 @require_POST
@@ -365,6 +385,41 @@ def record(request, pk: int):
     else:
         messages.success(request, _("The activity record is saved."))
     return redirect("volunteers:manage_activity", pk=pk)
+
+
+@require_POST
+@staff_required()
+def cancel(request, pk: int):
+    """Team managers: cancel an activity that has not started, with a reason."""
+    activity = _managed_activity(request, pk)
+    try:
+        services.activity_cancel(activity=activity, reason=request.POST.get("reason", ""), actor=request.user)
+    except ServiceError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The activity is cancelled."))
+    return redirect("volunteers:manage_activity", pk=pk)
+
+
+@require_POST
+@staff_required()
+def add_entry(request, pk: int):
+    """Team managers: record a training or a commendation of a member."""
+    membership = get_object_or_404(Membership.objects.select_related("team", "volunteer"), pk=pk)
+    if not services.is_manager(request.user, membership.team):
+        raise Http404
+    try:
+        try:
+            on = datetime.date.fromisoformat(request.POST.get("on", ""))
+        except ValueError:
+            raise ValidationFailed(_("Enter a date that is not in the future."), code="bad_date") from None
+        services.entry_add(team=membership.team, volunteer=membership.volunteer, kind=request.POST.get("kind", ""),
+                           title=request.POST.get("title", ""), on=on, actor=request.user)
+    except ServiceError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The record is added."))
+    return redirect("volunteers:manage")
 
 
 @require_POST

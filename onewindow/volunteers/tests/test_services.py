@@ -250,3 +250,49 @@ def test_certificate_is_free_signed_numbered_and_matches_confirmed_hours_tiaoli_
     assert AuditEvent.objects.filter(action="volunteers.certificate_issued").count() == 1
     second = services.certificate_issue(volunteer=volunteer, team=team, actor=manager)
     assert second.printed["number"].endswith("0002号")
+
+
+# --- withdrawal, cancellation, training and commendations ------------------------------------------------------
+
+def test_withdrawal_frees_the_place_and_is_refused_after_check_in(team, manager, start, volunteer, volunteer_user,
+                                                                  clock):
+    small = publish(team, manager, start, needed=1)
+    row = services.activity_signup(activity=small, volunteer=volunteer, actor=volunteer_user)
+    services.signup_withdraw(participation=row, actor=volunteer_user)
+    other = services.volunteer_register(user=make_volunteer_user("13907340002", n=2))
+    taken = services.activity_signup(activity=small, volunteer=other, actor=other.user)  # the freed place
+    clock.set(start)
+    services.check_in(activity=small, volunteer=other, code=small.checkin_code, actor=other.user)
+    with pytest.raises(Conflict):
+        services.signup_withdraw(participation=taken, actor=other.user)
+    with pytest.raises(PermissionDenied):
+        services.signup_withdraw(participation=taken, actor=volunteer_user)  # not theirs
+
+
+def test_cancelling_withdraws_sign_ups_and_needs_a_reason(activity, volunteer, volunteer_user, manager, clock, start):
+    services.activity_signup(activity=activity, volunteer=volunteer, actor=volunteer_user)
+    with pytest.raises(ValidationFailed):
+        services.activity_cancel(activity=activity, reason=" ", actor=manager)
+    services.activity_cancel(activity=activity, reason="暴雨红色预警", actor=manager)
+    assert Participation.objects.get().status == "withdrawn"
+    with pytest.raises(Conflict):
+        services.activity_signup(activity=activity, volunteer=volunteer, actor=volunteer_user)
+
+
+def test_training_and_commendations_are_recorded_for_members_banfa_art4(team, manager, other_manager, volunteer,
+                                                                        volunteer_user):
+    """办法（试行）第四条: the record includes training and commendations."""
+    today = timezone.localdate()
+    with pytest.raises(Conflict):
+        services.entry_add(team=team, volunteer=volunteer, kind="training", title="交通劝导培训", on=today,
+                           actor=manager)  # not a member yet
+    membership = services.membership_request(team=team, volunteer=volunteer, actor=volunteer_user)
+    services.membership_decide(membership=membership, approve=True, actor=manager)
+    with pytest.raises(PermissionDenied):
+        services.entry_add(team=team, volunteer=volunteer, kind="training", title="x", on=today, actor=other_manager)
+    with pytest.raises(ValidationFailed):
+        services.entry_add(team=team, volunteer=volunteer, kind="training", title="x",
+                           on=today + datetime.timedelta(days=1), actor=manager)
+    entry = services.entry_add(team=team, volunteer=volunteer, kind="commendation", title="优秀志愿者", on=today,
+                               actor=manager)
+    assert entry.get_kind_display() and AuditEvent.objects.filter(action="volunteers.entry_recorded").exists()

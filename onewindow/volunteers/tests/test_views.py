@@ -197,3 +197,16 @@ def test_demo_has_the_articles_team_activity_hours_and_a_verifiable_certificate(
     assert [str(r.hours) for r in rows] == ["1.8", "1.9", "1.9", "2.0"]
     assert certificate.team.unit_name == "耒阳市民政局救助管理站"
     assert Client().get(f"/api/v1/verify/{certificate.token}").json()["total_hours"] == "1.8"
+
+
+def test_members_page_records_a_commendation_shown_on_the_volunteers_record(team, manager, volunteer,
+                                                                           volunteer_user, login):
+    membership = services.membership_request(team=team, volunteer=volunteer, actor=volunteer_user)
+    desk = login(manager)
+    desk.post(reverse("volunteers:decide_membership", args=[membership.pk]), {"approve": "1"})
+    page = desk.post(reverse("volunteers:add_entry", args=[membership.pk]),
+                     {"kind": "commendation", "title": "雨中劝导优秀志愿者", "on": "bad"}, follow=True)
+    assert "请填写不晚于今天的日期" in page.content.decode()
+    desk.post(reverse("volunteers:add_entry", args=[membership.pk]),
+              {"kind": "commendation", "title": "雨中劝导优秀志愿者", "on": datetime.date.today().isoformat()})
+    assert "雨中劝导优秀志愿者" in login(volunteer_user).get(reverse("volunteers:me")).content.decode()
