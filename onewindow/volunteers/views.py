@@ -7,6 +7,7 @@ page, their own record and certificates. Team managers (staff named on a team): 
 """
 
 import datetime
+import mimetypes
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -68,8 +69,7 @@ def photo(request, pk: int):
     """Anyone: a photo of a published activity."""
     item = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk,
                              activity__status=Activity.Status.PUBLISHED)
-    return FileResponse(item.image.open("rb"), content_type="image/jpeg" if item.image.name.endswith(".jpg")
-                        else "image/png")
+    return FileResponse(item.image.open("rb"), content_type=mimetypes.guess_type(item.image.name)[0])
 
 
 def render_verification(request, token: str):
