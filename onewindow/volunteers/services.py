@@ -71,6 +71,11 @@ def age_on(id_number: str, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def is_minor(id_number: str, day: datetime.date) -> bool:
+    """Under 18 on `day` by the birth date in a valid ID number (民法典第十七条)."""
+    return check_id_number(id_number).ok and age_on(id_number, day) < conf.ADULT_AGE
+
+
 def is_manager(user, team: Team) -> bool:
     return bool(getattr(user, "is_staff_member", False)) and team.managers.filter(pk=user.pk).exists()
 
@@ -138,8 +143,7 @@ def volunteer_register(*, user: User, skills: str = "", availability: str = "", 
         raise ValidationFailed(_("Volunteers register with their real name, ID number and verified mobile; "
                                  "this account lacks them. Sign up as a natural person first."),
                                code="identity_incomplete")
-    today = timezone.localdate()
-    minor = age_on(user.id_number, today) < conf.ADULT_AGE
+    minor = is_minor(user.id_number, timezone.localdate())
     fields = {"skills": skills, "availability": availability}
     if minor:
         guardian_name = _text(guardian_name, field="guardian_name", label=_("Guardian name"), max_length=50)

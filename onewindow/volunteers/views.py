@@ -23,9 +23,8 @@ from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.core.pdf import qr_data_uri
 from onewindow.portal.views import applicant_required
-from onewindow.registry.identifiers import check_id_number
 
-from . import conf, selectors, services
+from . import selectors, services
 from .models import Activity, ActivityKind, ActivityPhoto, Membership, Participation, RecordEntry, Team
 from .printing import certificate_pdf
 
@@ -89,7 +88,7 @@ def register(request):
     """Portal applicants: become a volunteer (a minor records the guardian's consent)."""
     volunteer = selectors.volunteer_of(request.user)
     user = request.user
-    minor = check_id_number(user.id_number).ok and services.age_on(user.id_number, timezone.localdate()) < conf.ADULT_AGE
+    minor = services.is_minor(user.id_number, timezone.localdate())
     values = request.POST if request.method == "POST" else {
         "skills": getattr(volunteer, "skills", ""), "availability": getattr(volunteer, "availability", "")}
     if request.method == "POST":

@@ -210,3 +210,10 @@ def test_members_page_records_a_commendation_shown_on_the_volunteers_record(team
     desk.post(reverse("volunteers:add_entry", args=[membership.pk]),
               {"kind": "commendation", "title": "雨中劝导优秀志愿者", "on": datetime.date.today().isoformat()})
     assert "雨中劝导优秀志愿者" in login(volunteer_user).get(reverse("volunteers:me")).content.decode()
+
+
+def test_statistics_dashboard_has_the_volunteer_section_for_its_period(served, supervisor, login):
+    month = served.issued_on.strftime("%Y-%m")
+    page = login(supervisor).get(reverse("stats:dashboard"), {"from": f"{month}-01", "to": served.issued_on.isoformat()})
+    text = page.content.decode()
+    assert "志愿服务统计（按队伍和月份）" in text and "“衡阳群众”学雷锋志愿服务队" in text and ">1.5<" in text
