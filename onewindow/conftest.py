@@ -1,7 +1,9 @@
 """Shared fixtures: one staff user per role, an applicant, and an API client with a bearer token."""
 
 import os
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -184,3 +186,59 @@ def _no_connection_left_open(request, django_db_blocker):
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     if strays:
         pytest.fail(f"connections left open by this test: {strays}", pytrace=False)
+
+
+# --- real-browser tests (marked `browser`): one Chromium for the whole run, shared by every app -------------
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be allowed here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server, migration_data, request):
+    """`new_context(**options)` opens a browser context on the live server; every page of every context
+    is screenshotted into test-artifacts/ when the test fails."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, context in enumerate(contexts):
+            for j, page in enumerate(context.pages):
+                try:
+                    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True)
+                except Exception:  # a crashed page must not hide the test's own failure
+                    pass
+    for context in contexts:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from onewindow.accounts.services import staff_upsert
 from onewindow.portal import sms
-from onewindow.portal.tests.conftest import browser, last_code, new_context  # noqa: F401 (fixtures)
+from onewindow.portal.tests.conftest import last_code
 from onewindow.volunteers import services
 
 from .conftest import id_number, publish
@@ -22,7 +22,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 def test_volunteer_signs_up_checks_in_and_out_on_a_phone_and_verifies_the_certificate(
-        new_context, live_server, settings, clock, administrator):  # noqa: F811
+        new_context, live_server, settings, clock, administrator):
     settings.PORTAL_SMS_BACKEND = "memory"
     sms.outbox.clear()
     manager = staff_upsert(username="teamlead", full_name="谢军", roles=[], password=STAFF_PASSWORD)
