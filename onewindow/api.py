@@ -60,6 +60,7 @@ def _mount():
     from onewindow.ratings.api import router as ratings_router
     from onewindow.registry.api import router as registry_router
     from onewindow.stats.api import router as stats_router
+    from onewindow.volunteers.api import router as volunteers_router
 
     api.add_router("/items", catalog_router)
     api.add_router("/cases", cases_router)
@@ -72,6 +73,7 @@ def _mount():
     api.add_router("/hall", hall_router)
     api.add_router("/appointments", appointments_router)
     api.add_router("/evaluations", evaluations_router)
+    api.add_router("/volunteers", volunteers_router)
 
 
 _mount()

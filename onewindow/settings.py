@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "onewindow.hall",
     "onewindow.evaluations",
     "onewindow.operations",
+    "onewindow.volunteers",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("stats/", include("onewindow.stats.urls")),
     path("hall/", include("onewindow.hall.urls")),
     path("evaluations/", include("onewindow.evaluations.urls")),
+    path("volunteers/", include("onewindow.volunteers.urls")),
     path("", include("onewindow.portal.urls")),
     path("", include("onewindow.core.urls")),
 ]

@@ -9,6 +9,7 @@ from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import NotFound
 from onewindow.registry.ratelimit import check_rate
+from onewindow.volunteers.api import verify_response as volunteer_verify_response
 
 from .printing import certificate_pdf
 from .selectors import certificate_by_token, verification
@@ -60,7 +61,13 @@ def _certificate(request, token: str):
 @router.get("/{token}", response=VerificationOut, auth=None, summary="Verify a certificate (public)")
 def verify(request, token: str):
     """Anyone: status (valid, superseded, void, revoked, expired) and the printed fields."""
-    return verification(_certificate(request, token))
+    try:
+        return verification(_certificate(request, token))
+    except NotFound:
+        volunteer_certificate = volunteer_verify_response(token)  # 志愿服务记录证明 share this address
+        if volunteer_certificate is None:
+            raise
+        return volunteer_certificate
 
 
 @router.get("/{token}/record", response=RecordOut, auth=None, summary="The signed electronic licence record")

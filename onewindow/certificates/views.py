@@ -11,6 +11,7 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.core.errors import ServiceError
 from onewindow.registry.ratelimit import rate_limited
+from onewindow.volunteers.views import render_verification as volunteer_verify_page
 
 from . import signing
 from .models import Certificate
@@ -26,7 +27,7 @@ def verify_page(request, token: str):
         return render(request, "certificates/rate_limited.html", status=429)
     certificate = certificate_by_token(token)
     if certificate is None:
-        return render(request, "certificates/verify.html", {"certificate": None}, status=404)
+        return volunteer_verify_page(request, token)  # 志愿服务记录证明 share this address (or 404)
     return render(request, "certificates/verify.html", {"certificate": certificate, "v": verification(certificate)})
 
 

@@ -20,6 +20,7 @@ from onewindow.core import periods
 from onewindow.core.pdf import render_pdf
 from onewindow.hall.figures import hall_figures
 from onewindow.ratings.models import Level, Rectification
+from onewindow.volunteers.selectors import totals_by_team_and_month
 
 from . import selectors
 from .charts import bar_chart
@@ -77,6 +78,7 @@ def dashboard(request):
         "chart_levels": bar_chart(_level_pairs(total), title=_("Ratings by level")),
         "chart_breakdown": bar_chart([(r.label, r.completed) for r in breakdown.rows][:20],
                                      title=_("Completed by %(dimension)s") % {"dimension": selectors.DIMENSIONS[by]}),
+        "volunteer_totals": totals_by_team_and_month(date_from=date_from, date_to=date_to),
     }, status=400 if error else 200)
 
 

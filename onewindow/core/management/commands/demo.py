@@ -11,6 +11,7 @@ from onewindow.core.errors import ServiceError
 from onewindow.evaluations.demo import demo_evaluation_setup
 from onewindow.hall.demo import demo_hall_setup
 from onewindow.portal.demo import DEMO_MOBILE, demo_applicant_setup
+from onewindow.volunteers.demo import demo_volunteers_setup
 
 
 class Command(BaseCommand):
@@ -50,9 +51,12 @@ class Command(BaseCommand):
             demo_applicant_setup(password=DEMO_PASSWORD)
             demo_hall_setup()
             demo_evaluation_setup(password=DEMO_PASSWORD)
+            volunteer_certificate = demo_volunteers_setup(password=DEMO_PASSWORD)
         self.stdout.write(f"catalog: {loaded}; authority grants: {grants}")
         self.stdout.write(f"demo staff (password {DEMO_PASSWORD}): {', '.join(users)}")
         self.stdout.write(f"demo applicant: mobile {DEMO_MOBILE}, password {DEMO_PASSWORD}, at /signin/")
+        if volunteer_certificate:
+            self.stdout.write(f"volunteer team manager: teamlead; certificate: /verify/{volunteer_certificate.token}")
         if action == "history":
             self._history(options)
 
