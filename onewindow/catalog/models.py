@@ -55,7 +55,7 @@ class CaseType(models.TextChoices):
 class ResultType(models.TextChoices):
     CERTIFICATE = "certificate", pgettext_lazy("result type", "Certificate")  # 出证
     APPROVAL = "approval", _("Approval")  # 审批
-    DOCUMENT = "document", _("Document")  # 出文
+    DOCUMENT = "document", pgettext_lazy("catalog", "Document")  # 出文
     OTHER = "other", _("Other")
 
 

@@ -95,7 +95,7 @@ class Indicator(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="children",
                                verbose_name=_("parent"))
-    code = models.CharField(_("code"), max_length=10)  # "1", "1.2": sorts the tree
+    code = models.CharField(pgettext_lazy("evaluation", "code"), max_length=10)  # "1", "1.2": sorts the tree
     name = models.CharField(_("name"), max_length=100)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=0)
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100)
@@ -142,7 +142,7 @@ class EvidenceVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(_("file"), upload_to="evaluation-evidence/%Y/")
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=40)
+    content_type = models.CharField(pgettext_lazy("evaluation", "content type"), max_length=40)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
@@ -164,8 +164,8 @@ class Figure(models.Model):
     shown with every indicator and report that references it."""
 
     zone = models.ForeignKey(Zone, models.CASCADE, related_name="figures", verbose_name=_("zone"))
-    label = models.CharField(_("label"), max_length=50)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    label = models.CharField(pgettext_lazy("evaluation", "label"), max_length=50)
+    value = models.DecimalField(pgettext_lazy("evaluation", "value"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=10, blank=True)
     indicators = models.ManyToManyField(Indicator, related_name="figures", blank=True, verbose_name=_("indicators"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -259,7 +259,7 @@ class VisitPhoto(models.Model):
 
     visit = models.ForeignKey(Visit, models.CASCADE, related_name="photos", verbose_name=_("site visit"))
     file = models.FileField(_("file"), upload_to="evaluation-visits/%Y/")
-    content_type = models.CharField(_("content type"), max_length=40)
+    content_type = models.CharField(pgettext_lazy("evaluation", "content type"), max_length=40)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name=_("uploaded by"))

@@ -3,7 +3,7 @@
 they change only through the services."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.core.masking import mask_id_number
 
@@ -56,7 +56,7 @@ class TicketAdmin(ReadOnly):
     exclude = ("id_number", "token")
     readonly_fields = ("masked_id_number",)
 
-    @admin.display(description=_("ID number"))
+    @admin.display(description=pgettext_lazy("hall", "ID number"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number)
 

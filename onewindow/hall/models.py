@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Business(models.Model):
@@ -19,7 +20,7 @@ class Business(models.Model):
         _("waiting warning after (minutes)"), default=30,
         help_text=_("The hall manager's screen warns when someone has waited longer than this."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("hall", "active"), default=True)
 
     class Meta:
         verbose_name = _("business")
@@ -55,7 +56,7 @@ class Desk(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Serving")
         PAUSED = "paused", _("Paused")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("hall", "Closed")
 
     window = models.OneToOneField("accounts.Window", models.CASCADE, related_name="desk", verbose_name=_("window"))
     businesses = models.ManyToManyField(Business, related_name="desks", verbose_name=_("businesses served"))
@@ -86,7 +87,7 @@ class Ticket(models.Model):
     class Priority(models.TextChoices):
         NONE = "", _("None")
         ELDERLY = "elderly", _("Elderly")
-        DISABLED = "disabled", _("Disabled")
+        DISABLED = "disabled", pgettext_lazy("hall", "Disabled")
         PREGNANT = "pregnant", _("Pregnant")
         STAFF = "staff", _("Marked by staff")
 
@@ -97,12 +98,12 @@ class Ticket(models.Model):
 
     business = models.ForeignKey(Business, models.PROTECT, related_name="tickets", verbose_name=_("business"))
     day = models.DateField(_("day"))
-    seq = models.PositiveIntegerField(_("sequence"))
+    seq = models.PositiveIntegerField(pgettext_lazy("hall", "sequence"))
     number = models.CharField(_("number"), max_length=8)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
     priority = models.CharField(_("green channel"), max_length=10, choices=Priority.choices, blank=True)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.KIOSK)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    channel = models.CharField(pgettext_lazy("hall", "channel"), max_length=8, choices=Channel.choices, default=Channel.KIOSK)
+    id_number = models.CharField(pgettext_lazy("hall", "ID number"), max_length=18, blank=True)
     taken_at = models.DateTimeField(_("taken at"))
     # A transfer (转窗) sends the ticket to one window; it is called there before the others.
     for_window = models.ForeignKey("accounts.Window", models.SET_NULL, null=True, blank=True, related_name="+",
@@ -225,7 +226,7 @@ class Appointment(models.Model):
 
     slot = models.ForeignKey(AppointmentSlot, models.PROTECT, related_name="appointments", verbose_name=_("slot"))
     code = models.CharField(_("appointment code"), max_length=8, unique=True)
-    id_number = models.CharField(_("ID number"), max_length=18)
+    id_number = models.CharField(pgettext_lazy("hall", "ID number"), max_length=18)
     mobile = models.CharField(_("mobile"), max_length=11)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BOOKED)
     booked_at = models.DateTimeField(_("booked at"))

@@ -9,6 +9,7 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.accounts.models import Role, Window
 from onewindow.audit.services import audit_log
@@ -78,7 +79,7 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         raise ValidationFailed(_("Choose disabled or pregnant for the green channel."), code="bad_priority",
                                details={"priority": priority})
     if channel not in Ticket.Channel.values:
-        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+        raise ValidationFailed(pgettext_lazy("hall", "Unknown channel."), code="bad_channel")
     now = now or timezone.now()
     day = timezone.localdate(now)
     with transaction.atomic():

@@ -4,12 +4,13 @@ applicant's choice of how to receive the result. Cases themselves live in `cases
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Binding(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     BOUND = "bound", _("Bound")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("portal", "Refused")
 
 
 class BindingMethod(models.TextChoices):

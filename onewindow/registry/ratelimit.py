@@ -11,7 +11,7 @@ __all__ = ["RateLimited", "check_rate", "rate_limited"]
 def rate_limited(request, scope: str, limit: int | None = None) -> bool:
     """Count this request; True when the client has gone over the limit (default: the public policy's) for
     `scope` in this window."""
-    return not ratelimit.hit("public", f"{scope}:{client_ip_of(request) or 'unknown'}", limit=limit)
+    return not ratelimit.hit("public", f"{scope}:{client_ip_of(request) or 'unknown'}", limit=limit or None)
 
 
 def check_rate(request, scope: str) -> None:

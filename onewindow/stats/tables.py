@@ -13,7 +13,7 @@ COLUMNS = [
     ("completed", pgettext_lazy("count", "Completed")),
     ("on_time", _("On time")),
     ("overdue", _("Overdue")),
-    ("terminated", _("Terminated")),
+    ("terminated", pgettext_lazy("count", "Terminated")),
     ("not_accepted", _("Not accepted")),
     ("on_the_spot", _("On the spot")),
     ("on_the_spot_rate", _("On-the-spot rate %")),

@@ -5,6 +5,7 @@ import datetime
 
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from ninja import Router, Schema
 
 from onewindow.accounts.auth import TokenAuth
@@ -125,7 +126,7 @@ def verify(request, token: str):
     check_rate(request, "verify")
     found = verification(token)
     if found is None:
-        raise NotFound(_("No certificate matches this code."), code="certificate_not_found")
+        raise NotFound(pgettext_lazy("volunteers", "No certificate matches this code."), code="certificate_not_found")
     return found
 
 

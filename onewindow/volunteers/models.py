@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Volunteer(models.Model):
@@ -41,7 +42,7 @@ class Team(models.Model):
                                      related_name="volunteer_teams", verbose_name=_("registered organisation"))
     unit_name = models.CharField(_("organisation or unit"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
-    description = models.CharField(_("description"), max_length=500, blank=True)
+    description = models.CharField(pgettext_lazy("volunteers", "description"), max_length=500, blank=True)
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_volunteer_teams",
                                       verbose_name=_("managers"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -58,7 +59,7 @@ class Team(models.Model):
 class Membership(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
-        APPROVED = "approved", _("Member")
+        APPROVED = "approved", pgettext_lazy("volunteers", "Member")
         REFUSED = "refused", _("Not admitted")
 
     team = models.ForeignKey(Team, models.CASCADE, related_name="memberships", verbose_name=_("team"))
@@ -66,9 +67,9 @@ class Membership(models.Model):
                                   verbose_name=_("volunteer"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("volunteers", "decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
+                                   related_name="+", verbose_name=pgettext_lazy("volunteers", "decided by"))
 
     class Meta:
         verbose_name = _("team membership")
@@ -95,7 +96,7 @@ class Activity(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="activities", verbose_name=_("team"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("volunteers", "title"), max_length=100)
     kind = models.CharField(_("service kind"), max_length=20, choices=ActivityKind.choices)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -151,7 +152,7 @@ class Participation(models.Model):
     are confirmed by a team manager. Confirmed hours change only by a correction (both versions kept)."""
 
     class Status(models.TextChoices):
-        SIGNED_UP = "signed_up", _("Signed up")
+        SIGNED_UP = "signed_up", pgettext_lazy("volunteers", "Signed up")
         CHECKED_IN = "checked_in", _("Checked in")
         CHECKED_OUT = "checked_out", _("Checked out")
         CONFIRMED = "confirmed", _("Hours confirmed")
@@ -194,7 +195,7 @@ class Correction(models.Model):
                                       verbose_name=_("participation"))
     before = models.JSONField(_("before"))
     after = models.JSONField(_("after"))
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(pgettext_lazy("volunteers", "reason"), max_length=200)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -236,18 +237,18 @@ class RecordEntry(models.Model):
 class RecordCertificate(models.Model):
     """A 志愿服务记录证明: the signed printed data (Ed25519, the department's key) and its number."""
 
-    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    number = models.CharField(pgettext_lazy("volunteers", "certificate number"), max_length=40, unique=True)
     token = models.CharField(_("verification token"), max_length=40, unique=True)
     volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="certificates",
                                   verbose_name=_("volunteer"))
     team = models.ForeignKey(Team, models.PROTECT, related_name="certificates", verbose_name=_("team"))
     total_hours = models.DecimalField(_("total hours"), max_digits=7, decimal_places=1)
-    printed = models.JSONField(_("printed data"))
-    signature = models.CharField(_("signature"), max_length=200)
+    printed = models.JSONField(pgettext_lazy("volunteers", "printed data"))
+    signature = models.CharField(pgettext_lazy("volunteers", "signature"), max_length=200)
     key_id = models.CharField(_("signing key id"), max_length=64)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(pgettext_lazy("volunteers", "issued on"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                  verbose_name=_("issued by"))
+                                  verbose_name=pgettext_lazy("volunteers", "issued by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onewindow.accounts.models import Role, User
 from onewindow.accounts.permissions import require_staff_api
@@ -180,9 +181,9 @@ def team_create(*, name: str, unit_name: str, actor, organisation=None, contact:
         if Team.objects.filter(name=name).exists():
             raise Conflict(_("A team with this name exists."), code="team_exists")
         team = Team.objects.create(name=name, unit_name=unit_name, organisation=organisation,
-                                   contact=_text(contact, field="contact", label=_("Contact"), max_length=100,
+                                   contact=_text(contact, field="contact", label=pgettext("volunteers", "Contact"), max_length=100,
                                                  required=False),
-                                   description=_text(description, field="description", label=_("Description"),
+                                   description=_text(description, field="description", label=pgettext("volunteers", "Description"),
                                                      max_length=500, required=False))
         team.managers.set(managers)
         audit_log(action="volunteers.team_created", actor=actor, obj=team,
@@ -247,7 +248,7 @@ def activity_publish(*, team: Team, title: str, kind: str, starts_at: datetime.d
                      ends_at: datetime.datetime, place: str, address: str, needed, contact: str,
                      requirements: str = "", actor) -> Activity:
     _require_manager(actor, team)
-    title = _text(title, field="title", label=_("Title"), max_length=100)
+    title = _text(title, field="title", label=pgettext("volunteers", "Title"), max_length=100)
     if kind not in ActivityKind.values:
         raise ValidationFailed(_("Choose the kind of activity."), code="bad_kind", details={"kind": "invalid"})
     if not isinstance(starts_at, datetime.datetime) or not isinstance(ends_at, datetime.datetime):
@@ -272,7 +273,7 @@ def activity_publish(*, team: Team, title: str, kind: str, starts_at: datetime.d
             address=_text(address, field="address", label=_("Street address"), max_length=200), needed=needed,
             requirements=_text(requirements, field="requirements", label=_("Requirements"), max_length=500,
                                required=False),
-            contact=_text(contact, field="contact", label=_("Contact"), max_length=100),
+            contact=_text(contact, field="contact", label=pgettext("volunteers", "Contact"), max_length=100),
             checkin_code=secrets.token_urlsafe(16), created_by=actor)
         audit_log(action="volunteers.activity_published", actor=actor, obj=activity,
                   changes={"team": team.name, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()})

@@ -90,7 +90,7 @@ class TestDeficiencyEffect:
         assert case.supplement_due == D(2026, 4, 9)  # 10 working days after 3/25, 清明 4/6 off
         notice = case.documents.get(kind=CaseDocument.Kind.DEFICIENCY)
         assert notice.data["supplement_due"] == "2026-04-09" and notice.data["supplement_working_days"] == 10
-        assert "2026-04-09" in pdf_text(notice)
+        assert "2026年4月9日" in pdf_text(notice)
 
     def test_supplement_deadline_beyond_the_items_maximum_is_refused(self, chief, today):
         item = configure(make_item(**COMMITTED), deficiency_max_days=3)
@@ -170,7 +170,7 @@ class TestArt42Extension:
         notice = case.documents.get(kind=CaseDocument.Kind.EXTENSION)
         assert notice.data["statutory_due"] == "2026-05-11" and "第四十二条" in notice.data["basis"]
         text = pdf_text(notice)
-        assert "2026-05-11" in text and "需实地核查" in text
+        assert "2026年5月11日" in text and "需实地核查" in text
         with pytest.raises(Conflict) as refused:
             services.case_extend(case=case, actor=chief, days=1, reason="再次延长")
         assert refused.value.code == "already_extended"
