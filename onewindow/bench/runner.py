@@ -123,7 +123,9 @@ class Bench:
             "DEBUG": "0",
             "SECRET_KEY": "make-bench-" + "x" * 40,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_COOKIES": "0",  # plain HTTP on loopback
+            "SECURE_COOKIES": "0",  # plain HTTP on loopback: no secure cookies, no redirect to https, no HSTS
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
             "ONEWINDOW_VAR_DIR": str(self.work),
             "ONEWINDOW_MEDIA_ROOT": str(self.work / "media"),
             "ONEWINDOW_STATIC_ROOT": str(self.work / "static"),
