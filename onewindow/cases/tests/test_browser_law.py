@@ -10,7 +10,6 @@ from onewindow.accounts.services import staff_upsert
 from onewindow.cases import services
 from onewindow.cases.models import CaseDocument
 from onewindow.catalog.models import LimitUnit
-from onewindow.portal.tests.conftest import browser, new_context, pytest_runtest_makereport  # noqa: F401
 
 from .factories import make_case, make_item
 
