@@ -26,6 +26,7 @@ FORMS = {
     "reject": ActionForm(("reason",), key="j"),
     "review": ActionForm(("opinion",), key="v"),
     "propose_refusal": ActionForm(("reason",), key="p"),
+    "sign_off": ActionForm(("opinion",), key="n"),  # 签发
     "forward": ActionForm(("authority", "opinion"), key="f"),
     "record_external_decision": ActionForm(("outcome", "document_no", "reason"), key="h"),
     "decide": ActionForm(("outcome", "reason"), key="g"),
@@ -39,7 +40,7 @@ FORMS = {
 }
 
 # The action a person most likely takes next, when several are open to them: move the case forward.
-LIKELY_FIRST = ("decide", "record_external_decision", "review", "accept", "issue", "complete", "resume",
+LIKELY_FIRST = ("decide", "record_external_decision", "sign_off", "review", "accept", "issue", "complete", "resume",
                 "supplement", "resubmit", "submit", "forward", "accept_with_deficiency", "request_correction",
                 "propose_refusal", "reject")
 

@@ -386,6 +386,7 @@ ACTION_SCHEMAS = {
     "reject": (ReasonIn, services.case_reject, True),
     "review": (OpinionIn, services.case_review, True),
     "propose_refusal": (ReasonIn, services.case_propose_refusal, True),
+    "sign_off": (OpinionIn, services.case_sign_off, True),
     "forward": (ForwardIn, services.case_forward, True),
     "record_external_decision": (ExternalDecisionIn, services.case_record_external_decision, True),
     "decide": (DecideIn, services.case_decide, True),

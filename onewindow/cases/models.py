@@ -19,6 +19,7 @@ class CaseState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")  # 受理
     SUSPENDED = "suspended", _("Special procedure")  # 特别程序: clock paused
     REVIEWED = "reviewed", _("Preliminary review done")  # 初审 (back office): passed, or refusal proposed
+    SIGNED_OFF = "signed_off", _("Review opinion signed off")  # 签发: the leader signed the 初审 opinion
     FORWARDED = "forwarded", _("Forwarded to higher authority")  # 转报
     DECIDED = "decided", _("Decided")  # 决定, result not yet handed out
     ISSUED = "issued", _("Result issued")  # 出件

@@ -75,8 +75,12 @@ def allowed_actions(case: Case, user: User, grants: set[str], *, art32: bool = T
     for action in actions_from(case.state):
         if not (set(AUTHORITY[action]) & grants or (own and action in APPLICANT_ACTIONS)):
             continue
-        if action in ("review", "propose_refusal") and version.route != Route.BACK_OFFICE:
+        if action in ("review", "propose_refusal", "sign_off") and version.route != Route.BACK_OFFICE:
             continue
+        if action == "sign_off" and not version.sign_off_required:
+            continue
+        if action == "forward" and services.sign_off_pending(case.state, version):
+            continue  # 签发 first
         if action == "decide" and version.route != Route.ON_SITE:
             continue
         if action == "accept_with_deficiency" and not version.allows_deficiency:
@@ -124,9 +128,14 @@ def deficiency_light(case: Case, today: datetime.date) -> str | None:
 # Conditions on the item version are subqueries over the (small) version table, so that the case rows
 # need no join to it.
 _BACK_OFFICE = Q(item_version__in=ItemVersion.objects.filter(route=Route.BACK_OFFICE).values("pk"))
+_SIGN_OFF = Q(item_version__in=ItemVersion.objects.filter(route=Route.BACK_OFFICE, sign_off_required=True)
+              .values("pk"))
 GUARDS = {
     "review": _BACK_OFFICE,
     "propose_refusal": _BACK_OFFICE,
+    "sign_off": _SIGN_OFF,
+    # From REVIEWED only where the chain has no sign-off step (`services.sign_off_pending`).
+    "forward": Q(state=CaseState.SIGNED_OFF) | ~_SIGN_OFF,
     "decide": Q(item_version__in=ItemVersion.objects.filter(route=Route.ON_SITE).values("pk")),
     "accept_with_deficiency": Q(item_version__in=ItemVersion.objects.filter(allows_deficiency=True).values("pk")),
     "supplement": Q(deficiency_pending=True),

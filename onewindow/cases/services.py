@@ -54,6 +54,7 @@ AUTHORITY = {
     "request_correction": (A.ACCEPT,), "resubmit": (A.ACCEPT,), "supplement": (A.ACCEPT,),
     "reject": (A.ACCEPT,), "withdraw": (A.ACCEPT,), "materials": (A.ACCEPT,),
     "review": (A.REVIEW,), "propose_refusal": (A.REVIEW,), "forward": (A.REVIEW,), "record_external_decision": (A.REVIEW,),
+    "sign_off": (A.DECIDE,),  # 签发: the leader's line of the authority list (审批决定人)
     "decide": (A.DECIDE,), "extend": (A.DECIDE,), "terminate": (A.DECIDE,),
     "suspend": (A.DECIDE, A.REVIEW), "resume": (A.DECIDE, A.REVIEW),
     "issue": (A.ISSUE,), "complete": (A.ISSUE,),
@@ -65,7 +66,7 @@ APPLICANT_ACTIONS = {"submit", "resubmit", "withdraw", "materials"}
 STEP_NAMES = {
     "accept": "受理", "accept_with_deficiency": "容缺受理", "request_correction": "补正告知",
     "resubmit": "补正材料提交", "supplement": "容缺材料补齐", "reject": "不予受理", "review": "初审",
-    "propose_refusal": "初审",
+    "propose_refusal": "初审", "sign_off": "签发",
     "forward": "转报", "record_external_decision": "上级决定", "decide": "决定", "extend": "延长审批",
     "withdraw": "撤回", "terminate": "终止", "deemed_accept": "视为受理",
 }
@@ -786,10 +787,35 @@ def case_propose_refusal(*, case: Case, actor: User, reason: str) -> Case:
     return case
 
 
+def sign_off_pending(state: str, version: ItemVersion) -> bool:
+    """Does a case in `state` still wait for the leader's signature (签发) before it may go up?"""
+    return state == CaseState.REVIEWED and version.route == Route.BACK_OFFICE and version.sign_off_required
+
+
+def case_sign_off(*, case: Case, actor: User, opinion: str) -> Case:
+    """签发: a holder of decision authority (审批决定人) reviews and signs the division's 初审 opinion (passed
+    or refusal proposed) before it is forwarded; the basis is the item's `sign_off_basis`."""
+    with transaction.atomic():
+        case, before, case.state = _begin(case, actor, "sign_off")
+        _back_office(case, before)
+        if not case.item_version.sign_off_required:
+            raise Conflict(_("This item's chain has no sign-off step; forward the case."),
+                           code="no_sign_off_step", details={"state": before})
+        opinion = _require(opinion, "opinion")
+        _save(case, before, [])
+        step = _step(case, actor, "sign_off", before, opinion)
+        _finish(case, actor, "signed_off", before, {"basis": case.item_version.sign_off_basis}, step=step)
+    return case
+
+
 def case_forward(*, case: Case, actor: User, authority: str, opinion: str = "") -> Case:
-    """转报: send the reviewed case to the higher authority that decides it."""
+    """转报: send the reviewed (and, where the chain has the step, signed-off) case to the higher authority."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "forward")
+        if sign_off_pending(before, case.item_version):
+            raise Conflict(_("The preliminary-review opinion must be signed off by a holder of decision "
+                             "authority before the case is forwarded."), code="sign_off_required",
+                           details={"state": before, "basis": case.item_version.sign_off_basis})
         authority = _require(authority, "authority")
         _save(case, before, [])
         step = _step(case, actor, "forward", before, f"{authority}：{opinion}" if opinion else authority)
@@ -1081,7 +1107,7 @@ def case_complete(*, case: Case, actor: User, note: str = "") -> Case:
 def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
     """Recompute the due dates of open, accepted cases whose clock spans the changed days. Returns the count."""
     cases = list(Case.objects.select_related("item_version").prefetch_related("pauses")
-                 .filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED,
+                 .filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.SIGNED_OFF,
                                     CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED],
                          accepted_on__lte=last)
                  .exclude(promised_due__lt=first, statutory_due__lt=first))

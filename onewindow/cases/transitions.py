@@ -11,12 +11,12 @@ PREVIOUS = "previous"
 
 ACTIONS = (
     "submit", "accept", "accept_with_deficiency", "request_correction", "resubmit", "supplement", "reject",
-    "review", "propose_refusal", "forward", "record_external_decision", "decide", "suspend", "resume", "extend", "withdraw",
+    "review", "propose_refusal", "sign_off", "forward", "record_external_decision", "decide", "suspend", "resume", "extend", "withdraw",
     "terminate", "issue", "complete",
 )
 
 # States in which the case is under substantive handling (the clock runs).
-_HANDLING = (S.ACCEPTED, S.REVIEWED, S.FORWARDED)
+_HANDLING = (S.ACCEPTED, S.REVIEWED, S.SIGNED_OFF, S.FORWARDED)
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.DRAFT, "submit"): S.SUBMITTED,
@@ -33,7 +33,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # 初审 not passed: still goes up, with the proposal to refuse; the higher authority decides.
     (S.ACCEPTED, "propose_refusal"): S.REVIEWED,  # back_office only
     (S.ACCEPTED, "decide"): S.DECIDED,  # on_site only
-    (S.REVIEWED, "forward"): S.FORWARDED,
+    # 签发: a holder of the leader's authority signs the 初审 opinion before it goes up (items whose chain
+    # has the sign-off step; the others forward straight from REVIEWED, see `case_forward`).
+    (S.REVIEWED, "sign_off"): S.SIGNED_OFF,  # back_office only
+    (S.REVIEWED, "forward"): S.FORWARDED,  # only for items without the sign-off step
+    (S.SIGNED_OFF, "forward"): S.FORWARDED,
     (S.FORWARDED, "record_external_decision"): S.DECIDED,
     (S.FORWARDED, "complete"): S.COMPLETED,  # 转报办结: the higher authority delivers the result itself
     (S.SUSPENDED, "resume"): PREVIOUS,

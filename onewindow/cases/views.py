@@ -311,6 +311,7 @@ def _call(action: str, case, user, post):
         "reject": lambda: services.case_reject(case=case, actor=user, reason=text["reason"]),
         "review": lambda: services.case_review(case=case, actor=user, opinion=text["opinion"]),
         "propose_refusal": lambda: services.case_propose_refusal(case=case, actor=user, reason=text["reason"]),
+        "sign_off": lambda: services.case_sign_off(case=case, actor=user, opinion=text["opinion"]),
         "forward": lambda: services.case_forward(case=case, actor=user, authority=text["authority"],
                                                  opinion=text["opinion"]),
         "record_external_decision": lambda: services.case_record_external_decision(

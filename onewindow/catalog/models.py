@@ -31,6 +31,11 @@ class Route(models.TextChoices):
     BACK_OFFICE = "back_office", _("Front desk accepts, back office reviews, window issues")
 
 
+# The default basis of the back-office sign-off (签发): a report to a higher authority (上行文) is signed by
+# the head of the department.
+SIGN_OFF_BASIS = "《党政机关公文处理工作条例》第二十二条（上行文由机关主要负责人签发）；本厅内部审批授权"
+
+
 class ExerciseLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
@@ -225,6 +230,12 @@ class ItemVersion(models.Model):
         _("other pauses and their legal basis"), default=dict, blank=True,
         help_text=_("Art. 45 grounds always stop the clock; any other pause kind (public_notice, site_check, "
                     "suspension) only when named here with the provision that allows it."))
+    # 签发 (back-office items): the 初审 opinion goes up only once signed by a holder of decision authority.
+    sign_off_required = models.BooleanField(
+        _("review opinion signed off before forwarding"), default=True,
+        help_text=_("Back-office items only: the flow steps then include the sign-off step."))
+    sign_off_basis = models.CharField(_("basis of the sign-off"), max_length=300, blank=True,
+                                      default=SIGN_OFF_BASIS)
     assisted = models.BooleanField(_("assisted or agent service"), default=True)  # 帮代办
     fast_lane = models.BooleanField(_("fast lane"), default=False)  # 快捷办
 
@@ -348,6 +359,7 @@ class FlowStep(DraftChild):
     class Kind(models.TextChoices):
         ACCEPT = "accept", _("Accept")
         REVIEW = "review", _("Preliminary review")
+        SIGN_OFF = "sign_off", _("Sign-off of the review opinion")
         FORWARD = "forward", _("Forward to higher authority")
         DECIDE = "decide", _("Decide")
         ISSUE = "issue", _("Issue")

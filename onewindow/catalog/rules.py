@@ -108,6 +108,9 @@ def rule_back_office_steps(c: Content):
     kinds = {step.kind for step in c.steps}
     if c.version.route == Route.BACK_OFFICE and not {FlowStep.Kind.REVIEW, FlowStep.Kind.FORWARD} <= kinds:
         return _("A back-office item's flow must include a preliminary review step and a forward step.")
+    if c.version.route == Route.BACK_OFFICE and c.version.sign_off_required != (FlowStep.Kind.SIGN_OFF in kinds):
+        # The chain the case follows and the chain the guide shows (with its days) must be the same.
+        return _("The flow has a sign-off step exactly when the item requires the review opinion to be signed off.")
 
 
 # 行政许可法 Art. 42: 10 days, or 15 when a joint handling of 45 days cannot finish.

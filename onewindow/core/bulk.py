@@ -735,6 +735,9 @@ class _Loader:
             t = self._office_time(self._next_wd(self._local(t), rng.randint(1, 3)))
             plan.append((t, "terminate", leader, {"reason": rng.choice(TERMINATE_REASONS)}))
             return plan
+        if v.sign_off_required:  # 签发 by the leader before 转报
+            t = t + rng.randint(60, 480) * MINUTE
+            plan.append((t, "sign_off", leader, {"opinion": "同意初审意见，报上级机关"}))
         t = t + rng.randint(30, 180) * MINUTE
         authority = rng.choice(AUTHORITIES)
         plan.append((t, "forward", reviewer, {"authority": authority}))
@@ -768,8 +771,8 @@ class _Loader:
         if age >= OPEN_WINDOW_DAYS or self.rng.random() > 0.95 - 0.045 * age:
             return plan
         stops = [i for i, (_t, action, _a, _p) in enumerate(plan) if action in (
-            "submit", "request_correction", "accept", "accept_with_deficiency", "suspend", "review", "forward",
-            "decide", "record_external_decision", "issue", "supplement")]
+            "submit", "request_correction", "accept", "accept_with_deficiency", "suspend", "review", "sign_off",
+            "forward", "decide", "record_external_decision", "issue", "supplement")]
         stops = [i for i in stops if i < len(plan) - 1]
         if not stops:
             return plan
@@ -929,6 +932,9 @@ class _Loader:
             elif action == "review":
                 c["state"] = S.REVIEWED
                 step("review", actor, at, before, params["opinion"])
+            elif action == "sign_off":
+                c["state"] = S.SIGNED_OFF
+                step("sign_off", actor, at, before, params["opinion"])
             elif action == "forward":
                 c["state"] = S.FORWARDED
                 step("forward", actor, at, before, params["authority"])

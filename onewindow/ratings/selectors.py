@@ -18,8 +18,8 @@ from . import conf, services
 from .models import Appeal, Complaint, Rectification, Urging
 
 BOARD_LIMIT = 200
-HANDLING_STATES = [CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.FORWARDED,
-                   CaseState.DECIDED, CaseState.ISSUED]
+HANDLING_STATES = [CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.SIGNED_OFF,
+                   CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED]
 
 
 def is_tracking_number(value: str) -> bool:

@@ -34,6 +34,9 @@ def drive(item, actor, state: str) -> Case:
     case = services.case_review(case=case, actor=actor, opinion="初审通过")
     if state == CaseState.REVIEWED:
         return case
+    case = services.case_sign_off(case=case, actor=actor, opinion="同意，报省政府")
+    if state == CaseState.SIGNED_OFF:
+        return case
     case = services.case_forward(case=case, actor=actor, authority="湖南省人民政府")
     if state == CaseState.FORWARDED:
         return case
@@ -63,6 +66,7 @@ def run_action(case: Case, actor, action: str, today: datetime.date) -> Case:
         "reject": lambda: services.case_reject(case=case, actor=actor, reason="不符合条件"),
         "review": lambda: services.case_review(case=case, actor=actor, opinion="同意"),
         "propose_refusal": lambda: services.case_propose_refusal(case=case, actor=actor, reason="不符合命名规则"),
+        "sign_off": lambda: services.case_sign_off(case=case, actor=actor, opinion="同意"),
         "forward": lambda: services.case_forward(case=case, actor=actor, authority="湖南省人民政府"),
         "record_external_decision": lambda: services.case_record_external_decision(
             case=case, actor=actor, outcome="grant", document_no="湘政函〔2026〕2号"),

@@ -71,6 +71,7 @@ def test_back_office_route_through_the_api(api, chief, reviewer, today):
     assert chief_api.post(url + "accept").status_code == 200
     assert chief_api.post(url + "decide", {"outcome": "grant"}).json()["code"] == "wrong_route"
     assert reviewer_api.post(url + "review", {"opinion": "初审同意"}).status_code == 200
+    assert chief_api.post(url + "sign_off", {"opinion": "同意"}).json()["state"] == "signed_off"  # 签发
     assert reviewer_api.post(url + "forward", {"authority": "湖南省人民政府"}).status_code == 200
     body = reviewer_api.post(url + "record_external_decision",
                              {"outcome": "grant", "document_no": "湘政函〔2026〕8号"}).json()
@@ -78,7 +79,7 @@ def test_back_office_route_through_the_api(api, chief, reviewer, today):
     assert chief_api.post(url + "issue", {"delivery": "post", "tracking_no": "SF123"}).json()["state"] == "issued"
     body = chief_api.post(url + "complete").json()
     assert body["state"] == "completed" and body["result_kind"] == "granted"
-    assert [s["name"] for s in body["steps"]] == ["受理", "初审", "转报", "上级决定"]
+    assert [s["name"] for s in body["steps"]] == ["受理", "初审", "签发", "转报", "上级决定"]
 
 
 def test_conflict_is_409_with_current_state(api, chief, today):
@@ -285,7 +286,9 @@ def test_failed_preliminary_review_goes_up_with_a_proposal_to_refuse(api, chief,
     step = body["steps"][-1]
     assert (step["name"], step["action"]) == ("初审", "other") and "拟用名称与现有地名重名" in step["opinion"]
     assert AuditEvent.objects.filter(action="case.refusal_proposed").exists()
-    # The department cannot refuse these items: the higher authority decides, here as proposed.
+    # The department cannot refuse these items: the higher authority decides, here as proposed, once the
+    # leader has signed the proposal (签发).
+    assert api(chief).post(url + "sign_off", {"opinion": "同意拟不予许可意见"}).status_code == 200
     assert api(reviewer).post(url + "forward", {"authority": "湖南省人民政府"}).status_code == 200
     body = api(reviewer).post(url + "record_external_decision", {"outcome": "refuse", "document_no": "湘政函〔2026〕9号",
                                                                  "reason": "重名"}).json()

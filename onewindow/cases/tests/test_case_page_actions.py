@@ -64,6 +64,7 @@ def test_higher_authority_decision_refuses_an_empty_form_naming_the_fields(login
     item = make_item(route="back_office")
     case = services.case_accept(case=make_case(item, chief), actor=chief)
     case = services.case_review(case=case, actor=reviewer, opinion="同意")
+    case = services.case_sign_off(case=case, actor=chief, opinion="同意")
     case = services.case_forward(case=case, actor=reviewer, authority="民政部", opinion="")
     client = login(reviewer)
     url = reverse("cases:act", args=[case.case_no, "record_external_decision"])

@@ -14,10 +14,11 @@ from .helpers import drive, run_action
 
 REACHABLE = {
     "on_site": ["draft", "submitted", "correction", "accepted", "suspended", "decided", "completed"],
-    "back_office": ["draft", "submitted", "correction", "accepted", "suspended", "reviewed", "forwarded",
+    "back_office": ["draft", "submitted", "correction", "accepted", "suspended", "reviewed", "signed_off", "forwarded",
                     "decided", "issued", "completed"],
 }
-WRONG_ROUTE = {("on_site", "review"), ("on_site", "propose_refusal"), ("back_office", "decide")}
+WRONG_ROUTE = {("on_site", "review"), ("on_site", "propose_refusal"), ("on_site", "sign_off"),
+               ("back_office", "decide")}
 PAIRS = [(route, state) for route, states in REACHABLE.items() for state in states]
 
 
@@ -30,6 +31,8 @@ def expected(route: str, state: str, action: str) -> str | None:
     target = TRANSITIONS.get((state, action))
     if target is None or (route, action) in WRONG_ROUTE:
         return None
+    if (state, action) == (CaseState.REVIEWED, "forward"):
+        return None  # the factory's back-office items have the sign-off step: 签发 first
     if target == PREVIOUS:
         return CaseState.ACCEPTED  # `drive` suspends from accepted
     if action == "issue" and route == "on_site":

@@ -275,7 +275,7 @@ def test_my_queue_holds_what_i_can_act_on(login, clerk, reviewer, chief, today):
     assert accepted.case_no in reviewer_queue and waiting.case_no not in reviewer_queue  # to review
 
 
-def test_reviewer_proposes_refusal_from_the_page(login, chief, reviewer, today):
+def test_reviewer_proposes_refusal_from_the_page(login, chief, reviewer, leader, today):
     case = services.case_accept(case=make_case(make_item(route="back_office"), chief), actor=chief)
     client = login(reviewer)
     page = client.get(reverse("cases:case", args=[case.case_no])).content.decode()
@@ -286,4 +286,6 @@ def test_reviewer_proposes_refusal_from_the_page(login, chief, reviewer, today):
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.REVIEWED and case.steps.last().opinion == "拟不予许可：名称不规范"
+    assert "/act/forward/" not in client.get(reverse("cases:case", args=[case.case_no])).content.decode()  # 签发 first
+    services.case_sign_off(case=case, actor=leader, opinion="同意")
     assert "/act/forward/" in client.get(reverse("cases:case", args=[case.case_no])).content.decode()

@@ -11,7 +11,8 @@ BACK_OFFICE = {
     "route": "back_office", "promised_limit": 15, "promised_limit_unit": "working_days", "case_type": "committed",
     "steps": [{"order": 1, "kind": "accept", "name": "受理", "time_limit": 0, "description": ""},
               {"order": 2, "kind": "review", "name": "初审", "time_limit": 10, "description": ""},
-              {"order": 3, "kind": "forward", "name": "报上级决定", "time_limit": 5, "description": ""}],
+              {"order": 3, "kind": "sign_off", "name": "签发", "time_limit": 2, "description": ""},
+              {"order": 4, "kind": "forward", "name": "报上级决定", "time_limit": 3, "description": ""}],
 }
 
 
@@ -63,7 +64,7 @@ def test_detail_has_the_full_guide(catalog, api, django_assert_max_num_queries):
     assert guide["code"] == "C002" and guide["item_type"] == "01" and guide["route"] == "back_office"
     assert [m["key"] for m in guide["materials"]] == ["application", "charter"]
     assert guide["materials"][1]["secondary"] is True
-    assert [s["kind"] for s in guide["steps"]] == ["accept", "review", "forward"]
+    assert [s["kind"] for s in guide["steps"]] == ["accept", "review", "sign_off", "forward"]
     assert guide["faqs"][0]["question"] == "需要多少会员？"
     assert guide["form_fields"][0]["key"] == "name"
     assert guide["hours"].startswith("工作日") and guide["org_kinds"] == ["foundation"]

@@ -22,7 +22,8 @@ BACK_OFFICE = {
     "steps": [
         {"order": 1, "kind": "accept", "name": "受理", "time_limit": 0, "description": ""},
         {"order": 2, "kind": "review", "name": "初审", "time_limit": 10, "description": "处室审核"},
-        {"order": 3, "kind": "forward", "name": "报上级决定", "time_limit": 5, "description": ""},
+        {"order": 3, "kind": "sign_off", "name": "签发", "time_limit": 2, "description": ""},
+        {"order": 4, "kind": "forward", "name": "报上级决定", "time_limit": 3, "description": ""},
     ],
 }
 
@@ -54,7 +55,7 @@ def test_import_creates_published_items_and_label():
     assert str(report).startswith("3 items, 3 changed")
     assert Item.objects.filter(current_version__status="published").count() == 3
     assert CatalogInfo.objects.get().label == "参考配置（非官方清单）"
-    assert Item.objects.get(code="C002").current_version.steps.count() == 3
+    assert Item.objects.get(code="C002").current_version.steps.count() == 4
 
 
 def test_import_is_idempotent_and_only_changed_items_get_a_version():

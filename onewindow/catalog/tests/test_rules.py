@@ -58,7 +58,13 @@ CASES = [
     (rules.rule_legal_settings, {"pause_provisions": {"site_check": " "}}, {"pause_provisions": {}}),
     (rules.rule_back_office_steps, {**COMMITTED, "route": "back_office"},
      {**COMMITTED, "route": "back_office",
-      "steps": [step(1, "accept"), step(2, "review", 3), step(3, "forward", 2), step(4, "issue")]}),
+      "steps": [step(1, "accept"), step(2, "review", 3), step(3, "sign_off", 1), step(4, "forward", 1),
+                step(5, "issue")]}),
+    # 签发 (党政机关公文处理工作条例 Art. 22): the chain shows the sign-off step exactly when the item requires it.
+    (rules.rule_back_office_steps,
+     {**COMMITTED, "route": "back_office", "steps": [step(1, "accept"), step(2, "review", 3), step(3, "forward", 2)]},
+     {**COMMITTED, "route": "back_office", "sign_off_required": False,
+      "steps": [step(1, "accept"), step(2, "review", 3), step(3, "forward", 2)]}),
 ]
 
 
