@@ -32,7 +32,9 @@ def test_extension_and_special_procedure_issue_their_notices(new_context, settin
     page.wait_for_url(re.compile(r"/workbench/"))
     page.goto(f"/workbench/cases/{case.case_no}/")
 
-    # More than the item's maximum: refused with the reason in Chinese, nothing changed.
+    # More than the item's maximum: refused with the reason in Chinese, nothing changed. 延长 and 特别程序
+    # are rare actions, folded behind 更多操作.
+    page.locator("details.rare-actions summary").click()
     extend = page.locator("form.action", has=page.get_by_role("button", name="延长"))
     extend.get_by_label("天数").evaluate("el => el.removeAttribute('max')")
     extend.get_by_label("天数").fill("11")
@@ -49,6 +51,7 @@ def test_extension_and_special_procedure_issue_their_notices(new_context, settin
     assert page.get_by_role("button", name="延长").count() == 0  # one extension per case
 
     # Only Art. 45 procedures are offered for this item; 公示 is not.
+    page.locator("details.rare-actions summary").click()
     suspend = page.locator("form.action", has=page.get_by_role("button", name="启动特别程序"))
     options = suspend.locator("select[name=kind] option").all_inner_texts()
     assert "专家评审" in options and "公示" not in options

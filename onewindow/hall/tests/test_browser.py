@@ -123,13 +123,13 @@ def test_book_an_appointment_online(new_context):
     page.get_by_label("日期").fill(str(tomorrow))
     page.get_by_role("button", name="查看可约时段").click()
     page.get_by_label(re.compile("09:00-12:00")).check()
-    page.get_by_label("身份证件号码").fill("430102199003076546")  # a wrong check character
+    page.get_by_label("身份证号码").fill("430102199003076546")  # a wrong check character
     page.get_by_label("手机号码").fill("13912345678")
     page.get_by_role("button", name="预约", exact=True).click()
     assert "第18位" in page.locator("form .errorlist").first.inner_text()
     assert page.get_by_label("手机号码").input_value() == "13912345678"  # nothing typed is lost
     page.get_by_label(re.compile("09:00-12:00")).check()
-    page.get_by_label("身份证件号码").fill(PERSON_ID)
+    page.get_by_label("身份证号码").fill(PERSON_ID)
     page.get_by_role("button", name="预约", exact=True).click()
     code = page.locator("#appointment-code").inner_text()
     assert len(code) == 8 and "已约" not in page.content()
