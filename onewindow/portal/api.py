@@ -19,7 +19,7 @@ router = Router(tags=["portal"])
 
 class ProgressIn(Schema):
     case_no: str  # a case number, or a complaint/report tracking number (TS…/JB…)
-    last4: str  # for a report filed without a mobile: its 6-digit query code
+    last4: str  # or a case's 8-character query code; for a report filed without a mobile: its 6-digit code
 
 
 class StepOut(Schema):
