@@ -4,13 +4,13 @@ Each app exposes a `router` in its own `api.py`; this module mounts them.
 """
 
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from onewindow.core.errors import MESSAGES, ServiceError
+from onewindow.core.openapi import OneWindowAPI  # documents each operation's error responses
 
-api = NinjaAPI(
+api = OneWindowAPI(
     title="OneWindow API",
     version="1.0.0",
     description="一窗通办 API: catalog, cases, certificates and exchange with the provincial platform.",

@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, AuthorityGrant, Department, Hall, RoleMembership, User, Window
+from .signin import AdminSignInForm
+
+admin.site.login_form = AdminSignInForm  # throttled per account and address (accounts/signin.py)
 
 
 class RoleMembershipInline(admin.TabularInline):

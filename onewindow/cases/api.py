@@ -18,6 +18,7 @@ from onewindow.accounts.auth import TokenAuth
 from onewindow.catalog.models import Channel, Item
 from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
+from onewindow.core.openapi import ErrorOut
 from onewindow.exchange.clients import idempotent
 
 from . import selectors, services
@@ -63,7 +64,7 @@ class CaseIn(Schema):
                                                          "case in one transaction (uploads: POST …/materials)")
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     name: str
     code: str
     action: str
@@ -93,7 +94,7 @@ class FileOut(Schema):
     sha256: str
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     key: str
     name: str
     required: bool
@@ -156,16 +157,10 @@ class CaseOut(CaseSummaryOut):
     result_certificates: list[dict]
     organisation_credit_code: str | None
     allowed_actions: list[str]
-    materials: list[MaterialOut]
-    steps: list[StepOut]
+    materials: list[CaseMaterialOut]
+    steps: list[CaseStepOut]
     pauses: list[PauseOut]
     documents: list[DocumentOut]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict | list
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -21,6 +21,7 @@ from onewindow.registry.validation import ITEM_LABELS
 
 from . import conf
 from .models import Case, CaseDocument
+from .querycode import progress_query_code
 
 K = CaseDocument.Kind
 
@@ -126,5 +127,6 @@ def render_context(document: CaseDocument) -> dict:
     complaint_url = settings.ONEWINDOW_PUBLIC_URL.rstrip("/") + reverse("ratings:complaint_new")
     return {"doc": document, "data": data, "title": title, "progress_url": progress_url,
             "qr": qr_data_uri(progress_url), "complaint_url": complaint_url,
+            "query_code": progress_query_code(data["case_no"]),
             # The kind's own body; a kind without one (yet) prints the common facts and its reasons.
             "body": [f"cases/pdf/kinds/{document.kind}.html", "cases/pdf/kinds/_common.html"]}

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from onewindow.core.errors import NotFound
+from onewindow.core.openapi import ErrorOut
 
 from .codes import ITEM_TYPE
 from .models import ItemType
@@ -115,12 +116,6 @@ class ItemGuide(ItemSummary):
 class ItemFilters(Schema):
     q: str = Field("", description="Chinese substring or pinyin initials (e.g. shtt)")
     item_type: str = Field("", description="GB/T 39046 item type code (01) or its name (licence)")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict | list
 
 
 def _summary(item, version) -> dict:

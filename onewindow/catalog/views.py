@@ -7,8 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from onewindow.core.pdf import render_pdf
-
+from .guidepdf import guide_pdf_bytes
 from .models import GuideForm, ItemType, OrgKind, ServiceObject
 from .pagecache import cached_for_visitors
 from .selectors import catalog_label, items_by_type, published_guide, published_items
@@ -53,10 +52,9 @@ def guide_detail(request, code: str):
 
 @require_GET
 def guide_pdf(request, code: str):
-    """Public: the service guide as a PDF with embedded Chinese fonts."""
+    """Public: the service guide as a PDF with embedded Chinese fonts, rendered once per published version."""
     version = _guide_or_404(code)
-    pdf = render_pdf("catalog/guide_pdf.html", {"v": version, "catalog_label": catalog_label()})
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(guide_pdf_bytes(version), content_type="application/pdf")
     safe_code = re.sub(r"[^A-Za-z0-9_-]", "_", version.item.code)
     response["Content-Disposition"] = f'inline; filename="guide-{safe_code}.pdf"'
     return response

@@ -38,6 +38,9 @@ POLICIES = {
     # Portal sign-in failures: per account and per address.
     "signin.account": Policy(5, 900),
     "signin.address": Policy(20, 900),
+    # Staff sign-in failures (workbench and admin): per account and per address; lifted by `signin unlock`.
+    "staff_signin.account": Policy(5, 900, "ONEWINDOW_STAFF_SIGNIN_ACCOUNT_LIMIT"),
+    "staff_signin.address": Policy(20, 900, "ONEWINDOW_STAFF_SIGNIN_ADDRESS_LIMIT"),
     # Sign-up / sign-in SMS codes per address (the per-number limits live with the codes).
     "sms.address": Policy(20, 3600, "ONEWINDOW_SMS_ADDRESS_LIMIT"),
     # Wrong SMS codes on the residents' satisfaction survey (evaluations), per address.

@@ -51,7 +51,7 @@ class FigureOut(Schema):
     indicator_ids: list[int]
 
 
-class VersionOut(Schema):
+class EvidenceVersionOut(Schema):
     number: int
     file_name: str
     content_type: str
@@ -66,7 +66,7 @@ class EvidenceOut(Schema):
     kind: str
     title: str
     indicator_ids: list[int]
-    versions: list[VersionOut]
+    versions: list[EvidenceVersionOut]
 
 
 class ZoneOut(Schema):

@@ -13,6 +13,7 @@ from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.models import Window
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import NotFound
+from onewindow.core.openapi import ErrorOut
 from onewindow.registry.ratelimit import RateLimited, rate_limited
 
 from . import conf, selectors, services
@@ -20,12 +21,6 @@ from .models import AppointmentSlot, Business, Desk, Ticket
 
 router = Router(tags=["hall"])
 appointments_router = Router(tags=["appointments"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict | list
 
 
 class BusinessOut(Schema):

@@ -19,10 +19,10 @@ router = Router(tags=["portal"])
 
 class ProgressIn(Schema):
     case_no: str  # a case number, or a complaint/report tracking number (TS…/JB…)
-    last4: str  # for a report filed without a mobile: its 6-digit query code
+    last4: str  # or a case's 8-character query code; for a report filed without a mobile: its 6-digit code
 
 
-class StepOut(Schema):
+class ProgressStepOut(Schema):
     name: str
     at: datetime.datetime
 
@@ -35,7 +35,7 @@ class ProgressOut(Schema):
     accepted_on: datetime.date | None
     promised_due: datetime.date | None
     result: str
-    steps: list[StepOut]
+    steps: list[ProgressStepOut]
 
 
 class ComplaintProgressOut(Schema):

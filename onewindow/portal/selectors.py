@@ -14,6 +14,7 @@ from onewindow.cases.models import (
     CaseStep,
     IdType,
 )
+from onewindow.cases.querycode import query_code_matches
 from onewindow.catalog.models import OrgKind
 from onewindow.catalog.selectors import published_items
 from onewindow.certificates.models import Certificate
@@ -73,9 +74,12 @@ def case_for_proof(case_no: str) -> Case | None:
 
 
 def progress_proof_matches(case: Case, last4: str) -> bool:
-    """The last four digits of the contact (or agent's) mobile, or of a person's ID number. Not of a credit
-    code: an organisation's credit code is public, so it proves nothing."""
+    """The query code printed on the acceptance notice and the receipt (cases.querycode), or the last four
+    digits of the contact (or agent's) mobile, or of a person's ID number. Not of a credit code: an
+    organisation's credit code is public, so it proves nothing."""
     last4 = (last4 or "").strip().upper()
+    if query_code_matches(case.case_no, last4):
+        return True
     if len(last4) != 4:
         return False
     candidates = [case.contact_mobile[-4:], case.agent_mobile[-4:]]

@@ -26,6 +26,7 @@ from onewindow.accounts.permissions import staff_required
 from onewindow.audit.context import client_ip_of
 from onewindow.cases.documents import document_response, material_file_response
 from onewindow.cases.models import CaseDocument, CaseState
+from onewindow.cases.querycode import progress_query_code
 from onewindow.cases.reuse import reuse_source
 from onewindow.cases.selectors import case_light
 from onewindow.cases.uploads import sniff
@@ -414,7 +415,7 @@ def case_receipt(request, case_no):
     case = _owned_or_404(request, case_no)
     if case.state == CaseState.DRAFT:
         return redirect("portal:case_edit", case_no=case_no)
-    return render(request, "portal/case_receipt.html", {"case": case})
+    return render(request, "portal/case_receipt.html", {"case": case, "query_code": progress_query_code(case.case_no)})
 
 
 # --- my cases, certificates, inbox ------------------------------------------------------------------

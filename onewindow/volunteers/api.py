@@ -53,7 +53,7 @@ class CertificateRef(Schema):
     issued_on: datetime.date
 
 
-class RecordOut(Schema):
+class VolunteerRecordOut(Schema):
     name: str
     id_number: str
     skills: str
@@ -68,7 +68,7 @@ class PersonOut(Schema):
     id_number: str
 
 
-class VerificationOut(Schema):
+class VolunteerVerificationOut(Schema):
     status: str
     title: str
     number: str
@@ -90,7 +90,7 @@ def activities(request):
             for a in selectors.upcoming_activities()[:selectors.PUBLIC_LIST_LIMIT]]
 
 
-@router.get("/me", response=RecordOut, auth=TokenAuth(), summary="The volunteer's own record")
+@router.get("/me", response=VolunteerRecordOut, auth=TokenAuth(), summary="The volunteer's own record")
 def my_record(request):
     """A registered volunteer (their own token): activities, hours and certificates; nobody else's."""
     volunteer = selectors.volunteer_of(request.auth)
@@ -98,7 +98,7 @@ def my_record(request):
         raise PermissionDenied(_("This account is not a registered volunteer."), code="not_volunteer")
     participations = list(selectors.own_participations(volunteer))
     confirmed = sum((p.hours for p in participations if p.status == "confirmed"), start=0)
-    return RecordOut(
+    return VolunteerRecordOut(
         name=volunteer.user.full_name, id_number=mask_id_number(volunteer.user.id_number), skills=volunteer.skills,
         confirmed_hours=f"{confirmed:.1f}",
         participations=[ParticipationOut(
@@ -109,17 +109,17 @@ def my_record(request):
                                      issued_on=c.issued_on) for c in selectors.own_certificates(volunteer)])
 
 
-def verification(token: str) -> VerificationOut | None:
+def verification(token: str) -> VolunteerVerificationOut | None:
     certificate = selectors.certificate_by_token(token)
     if certificate is None:
         return None
     p = certificate.printed
-    return VerificationOut(status="valid", title=p["title"], number=p["number"], volunteer=PersonOut(**p["volunteer"]),
+    return VolunteerVerificationOut(status="valid", title=p["title"], number=p["number"], volunteer=PersonOut(**p["volunteer"]),
                            team=p["team"], issuer=p["issuer"], issued_on=p["issued_on"], total_hours=p["total_hours"],
                            records=p["records"], fee=p["fee"])
 
 
-@router.get("/verify/{token}", response=VerificationOut, auth=None,
+@router.get("/verify/{token}", response=VolunteerVerificationOut, auth=None,
             summary="Verify a volunteer service record certificate (public)")
 def verify(request, token: str):
     """Anyone (rate-limited): the printed data of a 志愿服务记录证明; /api/v1/verify/{token} answers the same."""

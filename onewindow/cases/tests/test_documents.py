@@ -5,6 +5,7 @@ from pypdf import PdfReader
 from onewindow.cases import services
 from onewindow.cases.documents import document_pdf
 from onewindow.cases.models import CaseDocument
+from onewindow.cases.querycode import progress_query_code
 
 from .factories import PERSON_ID, make_case, make_item
 
@@ -23,6 +24,7 @@ def test_notices_carry_the_case_and_result_notices_a_rating_qr(chief, today):
     delivery = case.documents.get(kind=CaseDocument.Kind.DELIVERY)
     accepted_text, delivered_text = pdf_text(acceptance), pdf_text(delivery)
     assert case.case_no in accepted_text and acceptance.number in accepted_text
+    assert f"进度查询码{progress_query_code(case.case_no)}" in accepted_text.replace(" ", "")  # issue 16
     assert "扫码评价" not in accepted_text  # nothing to rate before the result
     assert "扫码评价" in delivered_text
     acceptance.refresh_from_db()

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from onewindow.catalog.services import catalog_label_set, item_update
+from onewindow.catalog.services import catalog_label_set, item_update, version_publish
 
 from .factories import published_item
 
@@ -113,3 +113,25 @@ def test_pdf_has_the_guide_in_chinese(catalog):
 def test_pages_accept_only_get(catalog):
     assert Client().post(reverse("catalog:guide_list")).status_code == 405
     assert Client().post(reverse("catalog:guide_detail", args=["C001"])).status_code == 405
+
+
+def test_guide_pdf_is_rendered_once_per_published_version(catalog, settings, tmp_path):
+    """Issue 16: an anonymous request for the guide PDF costs a file read, not a WeasyPrint render."""
+    from unittest import mock
+
+    from onewindow.catalog.services import version_draft_create
+    from onewindow.catalog.tests.factories import item_data
+    from onewindow.core import pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("catalog:guide_pdf", args=["C001"])
+    with mock.patch.object(pdf, "render_to_string", wraps=pdf.render_to_string) as renders:
+        first = Client().get(url).content
+        second = Client().get(url).content
+        assert renders.call_count == 1 and first == second
+        item = catalog[0]
+        version_publish(version=version_draft_create(item=item, actor=None, data=item_data(name="社会团体成立登记（新版）")),
+                        actor=None)
+        newer = Client().get(url).content
+        assert renders.call_count == 2 and newer != first
+        assert "新版" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(newer)).pages).replace(" ", "")

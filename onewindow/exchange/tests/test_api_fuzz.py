@@ -52,3 +52,34 @@ def test_no_input_causes_a_server_error(wsgi_app, platform_token, chief, api):
                 case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
 
         check()
+
+
+def test_every_operation_conforms_with_a_staff_token_and_anonymously(wsgi_app, chief, api):
+    """Issue 16: over every operation of the document, with a staff token and without one, no 500, and each
+    answer's status, content type and body are the ones the document states (errors in the ErrorOut shape)."""
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    catalog_load_reference()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 50
+    staff = {"Authorization": api(chief).headers["Authorization"]}
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+    failures = []
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=3, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def check(case):
+            for headers in (staff, {}):
+                case.call_and_validate(headers=headers, checks=checks)
+
+        try:
+            check()
+        except (Exception, BaseExceptionGroup) as exc:  # every operation is tried; all failures are reported together
+            failures.append(f"{operation.label}: {exc}")
+    assert not failures, "\n\n".join(failures)

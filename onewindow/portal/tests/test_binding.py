@@ -154,6 +154,25 @@ def test_progress_proof_of_an_organisation_case_is_not_its_public_credit_code(it
     assert progress_proof_matches(case, org_user.mobile[-4:])
 
 
+def test_organisation_case_progress_by_the_query_code_on_its_receipt(item, org_user, client):
+    """Issue 16: the query code printed on the acceptance notice and the receipt opens the public progress
+    query; it is derived from the case number with SECRET_KEY, so another case's code does not."""
+    from onewindow.cases.models import Case, CaseState
+    from onewindow.cases.querycode import progress_query_code
+    from onewindow.portal.selectors import progress_proof_matches
+
+    case = services.application_start(actor=org_user, item=item)
+    code, next_case_code = progress_query_code(case.case_no), progress_query_code(case.case_no[:-1] + "9")
+    assert len(code) == 8 and code != next_case_code
+    assert progress_proof_matches(case, f" {code[:4].lower()}-{code[4:]} ")
+    assert not progress_proof_matches(case, next_case_code)
+    Case.objects.filter(pk=case.pk).update(state=CaseState.SUBMITTED)
+    wrong = client.post(reverse("portal:progress_query"), {"case_no": case.case_no, "last4": code[::-1]})
+    assert wrong.status_code == 422
+    right = client.post(reverse("portal:progress_query"), {"case_no": case.case_no, "last4": code})
+    assert right["Location"] == reverse("portal:progress", args=[case.case_no])
+
+
 def test_one_person_account_per_id_number_with_a_way_back(person, code_for):
     code = code_for("13300001111")
     with pytest.raises(ValidationFailed) as refused:

@@ -102,6 +102,8 @@ def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
     page.wait_for_url(re.compile(r"/receipt/$"))
     case_no = page.locator("#case-no").inner_text().strip()
     assert case_no.startswith(item.code)
+    query_code = page.locator("#query-code").inner_text().strip()  # the receipt's progress query code
+    assert len(query_code) == 8
 
     # The clerk accepts at the workbench; the chief approver decides.
     clerk.goto(f"/workbench/cases/{case_no}/")
@@ -111,6 +113,14 @@ def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
     chief.goto(f"/workbench/cases/{case_no}/")
     chief.locator(f"form[action='/workbench/cases/{case_no}/act/decide/'] button").click()
     chief.wait_for_selector("text=准予许可决定书")
+
+    # Anyone holding the receipt follows the case with its query code, without signing in (issue 16).
+    visitor = new_context().new_page()
+    visitor.goto("/progress/")
+    visitor.get_by_label("办件编号").fill(case_no)
+    visitor.get_by_label("查询码或后四位").fill(query_code)
+    visitor.get_by_role("button", name="查询").click()
+    visitor.wait_for_url(f"**/progress/{case_no}")
 
     # The applicant sees the decision, downloads the certificate and opens its verification link.
     page.goto(f"/my/cases/{case_no}/")

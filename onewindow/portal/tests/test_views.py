@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from onewindow.cases import services as cases
 from onewindow.cases.models import Case, CaseState, MaterialFile
+from onewindow.cases.querycode import progress_query_code
 from onewindow.portal import services
 from onewindow.portal.models import OneTimeCode
 
@@ -235,7 +236,8 @@ def test_apply_online_end_to_end_with_receipt(item, org_user, login):
     _fill(case, org_user)
     response = client.post(reverse("portal:case_confirm", args=[case.case_no]))
     assert response["Location"] == reverse("portal:case_receipt", args=[case.case_no])
-    assert case.case_no in client.get(response["Location"]).content.decode()
+    receipt = client.get(response["Location"]).content.decode()
+    assert case.case_no in receipt and progress_query_code(case.case_no) in receipt  # issue 16: the query code
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
 
 
