@@ -1,5 +1,6 @@
 """Writing and verifying the audit chain. Services call `audit_log` inside their own transaction."""
 
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ def audit_log(*, action: str, actor=None, obj=None, changes: dict | None = None,
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
     ctx = current()
     event = AuditEvent(
-        at=timezone.now(),
+        # In UTC, as the database gives it back: the hash covers the stored instant's text, not a local form.
+        at=timezone.now().astimezone(datetime.UTC),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=str(actor)[:150] if actor is not None else "",
         action=action,
