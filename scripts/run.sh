@@ -11,8 +11,9 @@ $OW createcachetable
 $OW demo setup
 $OW db_worker &
 WORKER=$!
-# Hourly housekeeping (production: cron): default ratings, overdue complaints, lapsed 容缺 supplements.
-( while true; do $OW ratings sweep; $OW cases_overdue_deficiencies; $OW hall sweep; sleep 3600; done ) &
+# Hourly housekeeping (production: systemd timers in deploy/): default ratings, overdue complaints, deemed
+# acceptance and lapsed 容缺 supplements, abandoned hall tickets, an audit anchor.
+( while true; do $OW ratings sweep; $OW cases_daily; $OW hall sweep; $OW audit anchor; sleep 3600; done ) &
 SWEEP=$!
 trap 'kill $WORKER $SWEEP 2>/dev/null' EXIT INT TERM
 echo
