@@ -6,7 +6,6 @@ back). The PDF is rendered later, on download, never inside the decision transac
 """
 
 import datetime
-import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.catalog.models import OrgKind
 from onewindow.core.errors import Conflict, ValidationFailed
+from onewindow.core.tokens import printable_token
 
 from . import signing
 from .models import CERTIFICATE_TITLES, Certificate, CertificateKind, NumberSequence
@@ -123,7 +123,7 @@ def certificate_issue(*, organisation, kind: str, case_no: str, actor) -> Certif
         raise Conflict(_("Only a registered organisation can be issued a certificate."), code="not_registered")
     today = timezone.localdate()
     serial = _next_serial(kind)
-    token = secrets.token_urlsafe(18)
+    token = printable_token()
     payload = {
         "title": CERTIFICATE_TITLES[kind],
         "kind": kind,

@@ -27,6 +27,7 @@ from onewindow.certificates import signing
 from onewindow.certificates.services import verify_url
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.tokens import printable_token
 from onewindow.portal.services import mobile_ok
 from onewindow.registry.identifiers import check_id_number
 from onewindow.workdays.services import add_working_days
@@ -576,7 +577,7 @@ def certificate_issue(*, volunteer: Volunteer, team: Team, actor) -> RecordCerti
                            code="no_confirmed_hours")
         total = sum((p.hours for p in rows), Decimal("0.0"))
         today = timezone.localdate()
-        token = secrets.token_urlsafe(18)
+        token = printable_token()
         user = volunteer.user
         payload = {
             "format": RECORD_FORMAT,
