@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.catalog.models import OrgKind
 from onewindow.core.errors import ValidationFailed
 
+from .identifiers import check_id_number
 from .models import ITEMS_BY_KIND, REGISTERED_ITEMS
+
+# The legal representative's contact as the forms name it (not registered items; see Organisation).
+REPRESENTATIVE_CONTACT = ("legal_representative_id_number", "legal_representative_mobile")
 
 MAX_LENGTHS = {"name": 200, "address": 300, "activity_area": 100, "legal_representative": 50,
                "supervisor_unit": 200, "foundation_type": 50}
@@ -75,6 +79,25 @@ def clean_items(*, kind: str, data: dict, required: bool) -> dict:
     if errors:
         raise ValidationFailed("；".join(errors.values()), code="registered_items", details=errors)
     return cleaned
+
+
+def clean_representative_contact(data: dict) -> dict:
+    """The legal representative's ID number and mobile from form data, checked; both or neither."""
+    id_number = str(data.get("legal_representative_id_number") or "").strip().upper()
+    mobile = str(data.get("legal_representative_mobile") or "").strip()
+    if not id_number and not mobile:
+        return {}
+    errors = {}
+    result = check_id_number(id_number)
+    if not result.ok:
+        errors["legal_representative_id_number"] = gettext("The legal representative's ID number: %(problem)s") % {
+            "problem": result.message}
+    if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+        errors["legal_representative_mobile"] = gettext(
+            "The legal representative's mobile must be 11 digits starting with 1.")
+    if errors:
+        raise ValidationFailed("；".join(errors.values()), code="representative_contact", details=errors)
+    return {"legal_representative_id_number": id_number, "legal_representative_mobile": mobile}
 
 
 # Statutory minimum funds (yuan) and their articles. 基金会管理条例 Art. 8(2): 全国性公募 ≥ 8,000,000,
