@@ -4,13 +4,14 @@ temporary files (Django only caps non-file fields, DATA_UPLOAD_MAX_MEMORY_SIZE).
 Content-Length is read as empty by Django, so the declared length is the one that counts.
 
 Within that length, each file is also counted as it streams (`StreamingSizeLimitHandler`, the first of
-FILE_UPLOAD_HANDLERS): the first chunk past the per-file limit stops the parsing, the rest of the body is never
-read, and the request is answered 413 with the field named."""
+FILE_UPLOAD_HANDLERS): no more than the per-file limit plus one byte of a file is ever handed on to be kept
+(memory or temporary file); the rest of it is dropped chunk by chunk as it arrives. The view then sees a file
+over the limit and refuses it with its own message (`cases.uploads.check_upload`), keeping what was typed."""
 
 import json
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DataError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -34,7 +35,9 @@ class BodySizeLimitMiddleware:
             length = -1
         if length < 0 or length > max_body_bytes():
             status = 400 if length < 0 else 413
-            message = _("The request declares an invalid length.") if length < 0 else _too_large_message()
+            message = (_("The request declares an invalid length.") if length < 0 else
+                       _("The request is too large (at most %(mb)d MB per file).")
+                       % {"mb": settings.ONEWINDOW_UPLOAD_MAX_BYTES // (1024 * 1024)})
             if request.path.startswith("/api/"):
                 body = {"code": "too_large" if status == 413 else "bad_length", "message": message,
                         "details": {"Content-Length": declared}}
@@ -44,25 +47,18 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
-def _too_large_message() -> str:
-    return _("The request is too large (at most %(mb)d MB per file).") % {
-        "mb": settings.ONEWINDOW_UPLOAD_MAX_BYTES // (1024 * 1024)}
-
-
 class StreamingSizeLimitHandler(FileUploadHandler):
-    """Counts each uploaded file's bytes as they arrive and stops the upload at the first chunk past
-    ONEWINDOW_UPLOAD_MAX_BYTES, without reading the rest of the body; `BadInputMiddleware` answers 413."""
+    """Hands on at most ONEWINDOW_UPLOAD_MAX_BYTES + 1 bytes of each file and drops the rest as it streams, so
+    no file is ever held whole; one byte over the limit is enough for the view to refuse it by size."""
 
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
         self.received = 0
 
     def receive_data_chunk(self, raw_data, start):
+        room = settings.ONEWINDOW_UPLOAD_MAX_BYTES + 1 - self.received
         self.received += len(raw_data)
-        if self.received > settings.ONEWINDOW_UPLOAD_MAX_BYTES:
-            self.request.upload_too_large = self.field_name
-            raise StopUpload(connection_reset=True)
-        return raw_data
+        return raw_data[:room] if room > 0 else None  # None: later handlers never see the chunk
 
     def file_complete(self, file_size):
         return None
@@ -98,8 +94,7 @@ def _refusal(request, status: int, code: str, message: str, details: dict) -> Ht
 
 class BadInputMiddleware:
     """No 500 for bad input: a NUL character in any query, form or JSON field is refused up front (400/422 with
-    the field named; SQLite would store it, PostgreSQL fails), a file stopped by `StreamingSizeLimitHandler`
-    gets 413 with its field named, and a value the database still refuses (too
+    the field named; SQLite would store it, PostgreSQL fails), and a value the database still refuses (too
     long, out of range) becomes a 422 instead of a 500."""
 
     def __init__(self, get_response):
@@ -118,9 +113,6 @@ class BadInputMiddleware:
                     field = _nul_field({k: request.POST.getlist(k) for k in request.POST})
                 except Exception:  # a malformed multipart body  # noqa: BLE001
                     return _refusal(request, 400, "bad_body", _("The form data could not be read."), {"body": "malformed"})
-                too_large = getattr(request, "upload_too_large", None)
-                if too_large is not None:
-                    return _refusal(request, 413, "too_large", _too_large_message(), {too_large: "too_large"})
         if field is not None:
             field = field.rsplit(".", 1)[0] if field.rsplit(".", 1)[-1].isdigit() else field
             return _refusal(request, 422 if request.path.startswith("/api/") else 400, "validation_failed",
