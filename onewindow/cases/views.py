@@ -260,20 +260,20 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "failed_action": action,
         "form_rows": [(f.label, _choice_label(case.form_data.get(f.key, "")))
                       for f in case.item_version.form_fields.all()],
-        **_corrections_context(case, grants, errors or {}, (posted or {}) if action == "correct" else {}),
+        **_corrections_context(case, request.user, grants, errors or {}, (posted or {}) if action == "correct" else {}),
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
 
 
-def _corrections_context(case, grants, errors: dict, posted: dict) -> dict:
+def _corrections_context(case, user, grants, errors: dict, posted: dict) -> dict:
     """The case page's corrections of the form data: the history, and the form when this user may correct."""
     fields = list(case.item_version.form_fields.all())
     labels = {f.key: f.label for f in fields}
     history = [(c, [(labels.get(key, key), c.before.get(key, ""), value) for key, value in c.after.items()])
                for c in case.form_corrections.select_related("actor")]
     rows = [(f, posted.get(f"form_{f.key}", (case.form_data or {}).get(f.key, "")), errors.get(f"form.{f.key}", ""))
-            for f in fields] if corrections.correctable(case, grants) else []
+            for f in fields] if corrections.correctable(case, user, grants) else []
     return {"corrections": history, "correct_rows": rows}
 
 
