@@ -140,8 +140,11 @@ def binding_by_representative(*, profile: ApplicantProfile, actor: User, id_numb
     recorded = _representative_mobile(profile, id_number=id_number, mobile=mobile)
     services.code_check(mobile=recorded, purpose=OneTimeCode.Purpose.BINDING, code=code)  # keeps failed counts
     with transaction.atomic():
+        # The organisation's row first: two handlers proving the same representative at once queue here, and
+        # the second then finds the first bound.
+        Organisation.objects.select_for_update().filter(credit_code=profile.credit_code).first()
         locked = ApplicantProfile.objects.select_for_update().get(pk=profile.pk)
-        _check_bindable(locked, actor)  # re-checked under the lock: a concurrent approval or second account
+        _check_bindable(locked, actor)  # re-checked under the locks: a concurrent approval or second account
         locked.binding, locked.binding_method = Binding.BOUND, BindingMethod.REPRESENTATIVE
         locked.binding_reason, locked.binding_reviewed_by, locked.bound_at = "", None, timezone.now()
         locked.save(update_fields=["binding", "binding_method", "binding_reason", "binding_reviewed_by",
