@@ -66,3 +66,30 @@ def test_client_secret_hash_and_token_hash_show_only_whether_set(administrator, 
     page = client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
     assert token.key_hash not in page and "已设置" in page
     assert client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+
+
+def test_no_admin_shows_a_secret_column(rf, administrator):
+    """A guard for new admins: a column named like a secret (secret, password, key hash, private key) is never
+    a plain input, a read-only value or a list column. Public verification tokens (certificates, the survey's
+    QR link) are printed for anyone and are not secrets."""
+    import re
+
+    from django.contrib import admin
+    from django.contrib.auth.forms import ReadOnlyPasswordHashField
+
+    from onewindow.core.admin import WriteOnlySecretsForm
+
+    secret = re.compile(r"secret|password|key_hash|private")
+    request = rf.get("/admin/")
+    request.user = administrator
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        for name in [f.name for f in model._meta.fields if secret.search(f.name)]:
+            checked += 1
+            form = model_admin.get_form(request, None)
+            field = form.base_fields.get(name)
+            assert field is None or isinstance(field, ReadOnlyPasswordHashField) or (
+                issubclass(form, WriteOnlySecretsForm) and name in form.secret_fields), (model, name)
+            assert name not in model_admin.get_readonly_fields(request, None), (model, name)
+            assert name not in model_admin.get_list_display(request), (model, name)
+    assert checked >= 4  # user password, token key hash, profile secret, client secret hash
