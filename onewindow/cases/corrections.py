@@ -45,7 +45,13 @@ def correctable(case: Case, user, grants) -> bool:
     )
 
 
-def _masked(key: str, value: str) -> str:
+def personal(key: str) -> bool:
+    """A form field holding an ID number or a mobile (e.g. the legal representative's): masked on screen and
+    in the audit trail, never prefilled in the correction form."""
+    return "id_number" in key or "mobile" in key
+
+
+def masked(key: str, value: str) -> str:
     if "id_number" in key:
         return mask_id_number(value)
     return mask_mobile(value) if "mobile" in key else value
@@ -125,7 +131,7 @@ def case_form_correct(*, case: Case, actor: User, form_data: dict, reason: str) 
             obj=locked,
             changes={
                 "reason": reason,
-                "fields": {k: [_masked(k, str(before[k])), _masked(k, after[k])] for k in changed},
+                "fields": {k: [masked(k, str(before[k])), masked(k, after[k])] for k in changed},
             },
         )
     case.form_data = corrected
