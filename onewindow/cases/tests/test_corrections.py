@@ -144,18 +144,35 @@ def test_personal_fields_are_masked_and_not_prefilled(login, chief, clerk, today
     from onewindow.catalog.models import FormField
 
     item = make_item()
-    FormField.objects.bulk_create([FormField(version=item.current_version, order=3, key="legal_representative_mobile",
-                                             label="法定代表人手机号码", required=False)])  # published: no save()
+    FormField.objects.bulk_create(
+        [
+            FormField(
+                version=item.current_version,
+                order=3,
+                key="legal_representative_mobile",
+                label="法定代表人手机号码",
+                required=False,
+            )
+        ]
+    )  # published: no save()
     case = services.case_accept(case=make_case(item, chief), actor=chief)
-    Case.objects.filter(pk=case.pk).update(form_data=case.form_data | {"legal_representative_mobile": "13912345678"})
+    Case.objects.filter(pk=case.pk).update(
+        form_data=case.form_data | {"legal_representative_mobile": "13912345678"}
+    )
     staff = login(clerk)
     page = staff.get(reverse("cases:case", args=[case.case_no])).content.decode()
     assert "13912345678" not in page and "5678" in page
     # Left blank, the personal field is kept; retyped, it is corrected and audited masked.
-    assert staff.post(reverse("cases:correct", args=[case.case_no]), {
-        "form_name": "新名称", "form_legal_representative_mobile": "", "reason": "核实"}).status_code == 302
+    assert (
+        staff.post(
+            reverse("cases:correct", args=[case.case_no]),
+            {"form_name": "新名称", "form_legal_representative_mobile": "", "reason": "核实"},
+        ).status_code
+        == 302
+    )
     assert Case.objects.get(pk=case.pk).form_data["legal_representative_mobile"] == "13912345678"
-    corrections.case_form_correct(case=case, actor=clerk, form_data={"legal_representative_mobile": "13987654321"},
-                                  reason="核实")
+    corrections.case_form_correct(
+        case=case, actor=clerk, form_data={"legal_representative_mobile": "13987654321"}, reason="核实"
+    )
     event = AuditEvent.objects.filter(action="case.form_corrected").latest("id")
     assert "13987654321" not in str(event.changes) and "13912345678" not in str(event.changes)

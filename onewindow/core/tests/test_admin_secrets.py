@@ -88,8 +88,11 @@ def test_no_admin_shows_a_secret_column(rf, administrator):
             checked += 1
             form = model_admin.get_form(request, None)
             field = form.base_fields.get(name)
-            assert field is None or isinstance(field, ReadOnlyPasswordHashField) or (
-                issubclass(form, WriteOnlySecretsForm) and name in form.secret_fields), (model, name)
+            assert (
+                field is None
+                or isinstance(field, ReadOnlyPasswordHashField)
+                or (issubclass(form, WriteOnlySecretsForm) and name in form.secret_fields)
+            ), (model, name)
             assert name not in model_admin.get_readonly_fields(request, None), (model, name)
             assert name not in model_admin.get_list_display(request), (model, name)
     assert checked >= 4  # user password, token key hash, profile secret, client secret hash

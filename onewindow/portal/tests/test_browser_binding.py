@@ -17,10 +17,17 @@ PASSWORD = "browser-pass-123"
 
 def test_handler_binds_the_account_with_the_representatives_code(new_context, live_server):
     organisation = make_organisation()
-    Organisation.objects.filter(pk=organisation.pk).update(legal_representative_id_number=PERSON_ID,
-                                                           legal_representative_mobile="13600001234")
-    make_applicant("13500005555", organisation=organisation, id_number=OTHER_ID, name="王办", password=PASSWORD,
-                   binding=Binding.PENDING)
+    Organisation.objects.filter(pk=organisation.pk).update(
+        legal_representative_id_number=PERSON_ID, legal_representative_mobile="13600001234"
+    )
+    make_applicant(
+        "13500005555",
+        organisation=organisation,
+        id_number=OTHER_ID,
+        name="王办",
+        password=PASSWORD,
+        binding=Binding.PENDING,
+    )
     page = new_context().new_page()
     page.goto("/signin/")
     page.locator("input[name=mobile]").fill("13500005555")
