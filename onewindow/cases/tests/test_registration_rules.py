@@ -114,3 +114,15 @@ def test_api_refuses_an_over_long_legal_representative_with_the_field_named(api,
     assert response.status_code == 422
     assert response.json()["code"] == "registration_rules"
     assert "form.legal_representative" in response.json()["details"]
+
+
+def test_window_intake_names_the_field_the_register_cannot_hold(login, chief, today):
+    from django.urls import reverse
+
+    from .test_views import intake_post
+
+    item = make_item(registry_action=RegistryAction.CHANGE)  # form field "name" (变更后名称)
+    response = login(chief).post(reverse("cases:intake"), intake_post(item, form_name="湖" * 201))
+    page = response.content.decode()
+    assert response.status_code == 422 and "“变更后名称”超出登记库可记载的长度（至多 200 个字符）" in page
+    assert not Case.objects.exists()
