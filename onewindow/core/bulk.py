@@ -638,7 +638,8 @@ class _Loader:
                     break
             data = {"name": name, "address": c["address"], "purpose": f"促进{name[3:7]}事业发展",
                     "business_scope": "开展交流、培训、咨询服务", "activity_area": "湖南省",
-                    "legal_representative": c["applicant_name"], "registered_capital": str(rng.choice((30000, 100000, 500000, 2000000))),
+                    "legal_representative": c["applicant_name"], "legal_representative_id_number": c["id_number"],
+                    "legal_representative_mobile": c["contact_mobile"], "registered_capital": str(rng.choice((30000, 100000, 500000, 2000000))),
                     "supervisor_unit": "", "foundation_type": "非公募基金会" if kind == "foundation" else "",
                     "charter": f"{name}章程（全文）"}
             return {k: val for k, val in data.items() if k in {f[0] for f in info.fields} and val}
@@ -994,7 +995,9 @@ class _Loader:
         data = c["form_data"]
         items = {k: str(data.get(k) or "").strip() for k in ("name", "address", "purpose", "business_scope",
                                                             "activity_area", "legal_representative",
-                                                            "supervisor_unit", "foundation_type")}
+                                                            "supervisor_unit", "foundation_type",
+                                                            "legal_representative_id_number",
+                                                            "legal_representative_mobile")}
         capital = data.get("registered_capital")
         org = Organisation(id=self._id("organisation"), kind=kind, credit_code=code, established_on=day,
                            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME,
