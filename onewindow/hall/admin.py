@@ -17,17 +17,18 @@ class TimeBandInline(admin.TabularInline):
 
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
-    list_display = ("name", "hall", "prefix", "opens_at", "closes_at", "daily_cap", "warn_after_minutes", "active")
+    list_display = ("name", "hall", "prefix", "opens_at", "closes_at", "daily_cap", "warn_after_minutes",
+                    "standby_window", "active")
     list_filter = ("hall", "active")
     inlines = [TimeBandInline]
 
 
 @admin.register(Desk)
 class DeskAdmin(admin.ModelAdmin):
-    list_display = ("window", "state", "standby")
+    list_display = ("window", "state", "standby", "opened_for")
     list_filter = ("state", "standby")
     filter_horizontal = ("businesses",)
-    exclude = ("current",)
+    exclude = ("current", "opened_for")
 
 
 @admin.register(AppointmentSlot)

@@ -19,6 +19,10 @@ class Business(models.Model):
     warn_after_minutes = models.PositiveIntegerField(
         _("waiting warning after (minutes)"), default=30,
         help_text=_("The hall manager's screen warns when someone has waited longer than this."))
+    standby_window = models.ForeignKey(
+        "accounts.Window", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("standby window"),
+        help_text=_("A standby window serving this business, opened automatically when someone has waited longer "
+                    "than the warning time and closed again when the wait falls back."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(pgettext_lazy("hall", "active"), default=True)
 
@@ -65,6 +69,10 @@ class Desk(models.Model):
                                   help_text=_("Opened by the hall manager when people wait too long."))
     current = models.OneToOneField("Ticket", models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("current ticket"))
+    # Set when the waiting warning of a business opened this standby window (standby_adjust), which closes it
+    # again when that wait falls back; empty when it was opened by hand (it then stays open).
+    opened_for = models.ForeignKey(Business, models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("opened automatically for"))
 
     class Meta:
         verbose_name = _("window desk")

@@ -93,9 +93,10 @@ def pad_ticket(window: Window) -> Ticket | None:
             .select_related("business", "case__item_version").order_by("-finished_at", "-id").first())
 
 
-def waiting_warnings(hall: Hall) -> list[dict]:
-    """Businesses where the longest wait today passed the warning time (for the hall manager's screen)."""
-    now = timezone.now()
+def waiting_warnings(hall: Hall, now: datetime.datetime | None = None) -> list[dict]:
+    """Businesses where the longest wait today passed the warning time (for the hall manager's screen and the
+    automatic opening of standby windows)."""
+    now = now or timezone.now()
     rows = []
     for business in Business.objects.filter(hall=hall, active=True):
         oldest = (Ticket.objects.filter(business=business, day=timezone.localdate(now), state=Ticket.State.WAITING)

@@ -373,11 +373,61 @@ def desk_open_standby(*, window: Window, actor) -> Desk:
         if desk is None:
             raise NotFound(_("This is not a standby window."), code="not_standby")
         if desk.state != Desk.State.OPEN:
-            desk.state = Desk.State.OPEN
-            desk.save(update_fields=["state"])
+            desk.state, desk.opened_for = Desk.State.OPEN, None  # opened by hand: it stays open
+            desk.save(update_fields=["state", "opened_for"])
             _event(QueueEvent.Kind.RESUME, hall_id=window.hall_id, window=window, actor=actor)
             audit_log(action="hall.standby_opened", actor=actor, obj=window)
     return desk
+
+
+def _standby_for(business: Business, desks: list[Desk]) -> Desk | None:
+    """The closed standby window to open for `business`: the one it names, else (hall-wide setting) any closed
+    standby window serving it. A window that does not serve the business would not help, so it is never chosen."""
+    serving = [d for d in desks if d.state == Desk.State.CLOSED and business in d.businesses.all()]
+    if business.standby_window_id:
+        return next((d for d in serving if d.window_id == business.standby_window_id), None)
+    if conf.auto_standby():
+        return next((d for d in serving if d.standby), None)
+    return None
+
+
+def standby_adjust(*, hall, now: datetime.datetime | None = None) -> tuple[list[Window], list[Window]]:
+    """The waiting warning at work: open a business's standby window when someone of it has waited longer than
+    its warning time, and close a window opened so once the wait of that business has fallen back and the
+    window serves nobody. Windows opened by hand are left alone. Returns (opened, closed) windows."""
+    from .selectors import waiting_warnings
+
+    now = now or timezone.now()
+    opened, closed = [], []
+    with transaction.atomic():
+        candidates = Business.objects.filter(hall=hall, standby_window__isnull=False).values("standby_window")
+        desks = list(Desk.objects.select_for_update(of=("self",)).select_related("window", "current")
+                     .prefetch_related("businesses").filter(window__hall=hall)
+                     .filter(Q(standby=True) | Q(window__in=candidates) | Q(opened_for__isnull=False))
+                     .order_by("window__number", "id"))
+        warned = {row["business"].pk: row for row in waiting_warnings(hall, now)}
+        for row in warned.values():
+            desk = _standby_for(row["business"], desks)
+            if desk is None:
+                continue
+            desk.state, desk.opened_for = Desk.State.OPEN, row["business"]
+            desk.save(update_fields=["state", "opened_for"])
+            _event(QueueEvent.Kind.RESUME, hall_id=hall.pk, window=desk.window, at=now)
+            audit_log(action="hall.standby_opened", obj=desk.window,
+                      changes={"automatic": True, "business": row["business"].code, "waited_minutes": row["minutes"]})
+            opened.append(desk.window)
+        for desk in desks:
+            serving = desk.current_id and desk.current.state == Ticket.State.CALLED
+            if not desk.opened_for_id or desk.opened_for_id in warned or serving:
+                continue
+            business = desk.opened_for
+            desk.state, desk.opened_for = Desk.State.CLOSED, None
+            desk.save(update_fields=["state", "opened_for"])
+            _event(QueueEvent.Kind.PAUSE, hall_id=hall.pk, window=desk.window, at=now)
+            audit_log(action="hall.standby_closed", obj=desk.window,
+                      changes={"automatic": True, "business": business.code})
+            closed.append(desk.window)
+    return opened, closed
 
 
 # --- the ticket ------------------------------------------------------------------------------------------

@@ -234,7 +234,7 @@ def overview(request):
         except ServiceError as exc:
             messages.error(request, str(exc.message))
         return redirect(f"{reverse('hall:overview')}?hall={hall.pk}")
-    desks = Desk.objects.filter(window__hall=hall).select_related("window", "current").order_by("window__number")
+    desks = Desk.objects.filter(window__hall=hall).select_related("window", "current", "opened_for").order_by("window__number")
     return render(request, "hall/overview.html", {
         "hall": hall, "businesses": selectors.businesses_waiting(hall), "warnings": selectors.waiting_warnings(hall),
         "desks": desks})
