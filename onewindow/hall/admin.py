@@ -7,11 +7,31 @@ from django.utils.translation import pgettext_lazy
 
 from onewindow.core.masking import mask_id_number
 
-from .models import Appointment, AppointmentSlot, Business, Desk, QueueEvent, Ticket, TimeBand
+from .models import (
+    Appointment,
+    AppointmentSlot,
+    Business,
+    BusinessHours,
+    Desk,
+    ExtendedHours,
+    QueueEvent,
+    Ticket,
+    TimeBand,
+)
 
 
 class TimeBandInline(admin.TabularInline):
     model = TimeBand
+    extra = 0
+
+
+class BusinessHoursInline(admin.TabularInline):
+    model = BusinessHours
+    extra = 0
+
+
+class ExtendedHoursInline(admin.TabularInline):
+    model = ExtendedHours
     extra = 0
 
 
@@ -20,7 +40,7 @@ class BusinessAdmin(admin.ModelAdmin):
     list_display = ("name", "hall", "prefix", "opens_at", "closes_at", "daily_cap", "warn_after_minutes",
                     "standby_window", "active")
     list_filter = ("hall", "active")
-    inlines = [TimeBandInline]
+    inlines = [BusinessHoursInline, TimeBandInline]
 
 
 @admin.register(Desk)
@@ -29,6 +49,7 @@ class DeskAdmin(admin.ModelAdmin):
     list_filter = ("state", "standby")
     filter_horizontal = ("businesses",)
     exclude = ("current", "opened_for")
+    inlines = [ExtendedHoursInline]
 
 
 @admin.register(AppointmentSlot)

@@ -37,6 +37,34 @@ class Business(models.Model):
         return self.name
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessHours(models.Model):
+    """A business's hours on one weekday, replacing its daily range that day (see `hall.hours`)."""
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="hours", verbose_name=_("business"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("tickets from"))
+    closes_at = models.TimeField(_("tickets until"))
+
+    class Meta:
+        verbose_name = _("hours on a weekday")
+        verbose_name_plural = _("hours on weekdays")
+        ordering = ["weekday"]
+        constraints = [models.UniqueConstraint(fields=["business", "weekday"], name="hall_business_weekday")]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
+
+
 class TimeBand(models.Model):
     """A cap on the tickets of one business taken within a time band of the day (出票时间段)."""
 
@@ -80,6 +108,24 @@ class Desk(models.Model):
 
     def __str__(self):
         return str(self.window)
+
+
+class ExtendedHours(models.Model):
+    """Extra hours of one window (延时/错时服务: early, late, Saturday) in which it gives out tickets for the
+    businesses it serves outside their own hours; such a ticket is called at that window."""
+
+    desk = models.ForeignKey(Desk, models.CASCADE, related_name="extended_hours", verbose_name=_("window desk"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("from"))
+    closes_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("extended hours")
+        verbose_name_plural = _("extended hours")
+        ordering = ["weekday", "opens_at"]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
 
 
 class Ticket(models.Model):

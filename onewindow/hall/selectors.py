@@ -106,10 +106,14 @@ def waiting_warnings(hall: Hall, now: datetime.datetime | None = None) -> list[d
     return rows
 
 
-def slots_open(business: Business, day: datetime.date):
-    """The bookable slots of a business on a day with the places left (one query)."""
+def slots_open(business: Business, day: datetime.date) -> list:
+    """The bookable slots of a business on a day with the places left: its regular slots within the day's
+    hours (`hall.hours`: a holiday has none), and the extended-hours slots of its windows."""
+    from .hours import business_hours, covers
     from .models import Appointment, AppointmentSlot
 
     active = Q(appointments__state__in=(Appointment.State.BOOKED, Appointment.State.CHECKED_IN))
-    return (AppointmentSlot.objects.filter(business=business, date=day).select_related("window")
-            .annotate(taken=Count("appointments", filter=active)).order_by("starts_at", "id"))
+    slots = (AppointmentSlot.objects.filter(business=business, date=day).select_related("window")
+             .annotate(taken=Count("appointments", filter=active)).order_by("starts_at", "id"))
+    span = business_hours(business, day)
+    return [s for s in slots if s.kind == AppointmentSlot.Kind.EXTENDED or covers(span, s.starts_at, s.ends_at)]

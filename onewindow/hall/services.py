@@ -17,7 +17,7 @@ from onewindow.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from onewindow.core.masking import mask_id_number
 from onewindow.registry.identifiers import check_id_number
 
-from . import conf
+from . import conf, hours
 from .models import Appointment, AppointmentSlot, Business, Desk, QueueEvent, Ticket
 
 COUNTER_ROLES = (Role.CLERK, Role.CHIEF_APPROVER)
@@ -40,12 +40,23 @@ def _event(kind, *, hall_id, ticket=None, window=None, actor=None, at=None):
                               actor=actor if getattr(actor, "pk", None) else None)
 
 
-def _check_hours(business: Business, now: datetime.datetime) -> None:
-    clock = timezone.localtime(now).time()
-    if not business.opens_at <= clock < business.closes_at:
-        raise Conflict(_("Tickets for %(business)s are given out from %(start)s to %(end)s.")
-                       % {"business": business.name, "start": f"{business.opens_at:%H:%M}",
-                          "end": f"{business.closes_at:%H:%M}"}, code="outside_hours")
+def _check_hours(business: Business, now: datetime.datetime) -> Window | None:
+    """Refuse a ticket outside the business's hours of the day (`hall.hours`), unless a window serving it has
+    extended hours now (延时/错时服务): then the ticket goes to that window, which is returned."""
+    local = timezone.localtime(now)
+    day, clock = local.date(), local.time()
+    span = hours.business_hours(business, day)
+    if span and span[0] <= clock < span[1]:
+        return None
+    window = hours.extended_window(business, day, clock)
+    if window is not None:
+        return window
+    if span is None:
+        raise Conflict(_("%(business)s gives out no tickets on %(day)s.")
+                       % {"business": business.name, "day": f"{day:%Y-%m-%d}"}, code="closed_day")
+    raise Conflict(_("Tickets for %(business)s are given out from %(start)s to %(end)s.")
+                   % {"business": business.name, "start": f"{span[0]:%H:%M}", "end": f"{span[1]:%H:%M}"},
+                   code="outside_hours")
 
 
 def _check_caps(business: Business, day: datetime.date, now: datetime.datetime) -> None:
@@ -87,8 +98,9 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         if business is None:
             raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
         appointment = _appointment_for(business, appointment_code, id_number, now)
+        extended = None
         if appointment is None:
-            _check_hours(business, now)
+            extended = _check_hours(business, now)
             _check_caps(business, day, now)
         if not priority and id_number and age_on(id_number, day) >= conf.elderly_age():
             priority = Ticket.Priority.ELDERLY
@@ -96,7 +108,7 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         ticket = Ticket.objects.create(
             business=business, day=day, seq=seq, number=f"{business.prefix}{seq:03d}", priority=priority,
             channel=channel, id_number=id_number, taken_at=now, token=secrets.token_urlsafe(16),
-            for_window=appointment.slot.window if appointment else None)  # extended hours: that window's
+            for_window=appointment.slot.window if appointment else extended)  # extended hours: that window's
         if appointment is not None:
             appointment.state, appointment.ticket = Appointment.State.CHECKED_IN, ticket
             appointment.save(update_fields=["state", "ticket"])
@@ -162,6 +174,10 @@ def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, acto
             raise NotFound(_("This slot cannot be booked."), code="unknown_slot")
         if timezone.make_aware(datetime.datetime.combine(slot.date, slot.ends_at)) <= now:
             raise Conflict(_("This slot is over; choose a later one."), code="slot_over")
+        if slot.kind == AppointmentSlot.Kind.REGULAR and not hours.covers(
+                hours.business_hours(slot.business, slot.date), slot.starts_at, slot.ends_at):
+            raise Conflict(_("%(business)s is not open at that time; choose another slot.")
+                           % {"business": slot.business.name}, code="slot_closed")
         if Appointment.objects.filter(slot__business=slot.business, slot__date=slot.date, id_number=id_number,
                                       state__in=ACTIVE_BOOKINGS).exists():
             raise Conflict(_("You already have an appointment for this business on that day."), code="already_booked")
