@@ -59,7 +59,10 @@ class BusinessHours(models.Model):
         verbose_name = _("hours on a weekday")
         verbose_name_plural = _("hours on weekdays")
         ordering = ["weekday"]
-        constraints = [models.UniqueConstraint(fields=["business", "weekday"], name="hall_business_weekday")]
+        constraints = [models.UniqueConstraint(fields=["business", "weekday"], name="hall_business_weekday"),
+                       models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                              name="hall_business_hours_order",
+                                              violation_error_message=_("The hours must end after they start."))]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
@@ -123,6 +126,9 @@ class ExtendedHours(models.Model):
         verbose_name = _("extended hours")
         verbose_name_plural = _("extended hours")
         ordering = ["weekday", "opens_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                              name="hall_extended_hours_order",
+                                              violation_error_message=_("The hours must end after they start."))]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"

@@ -38,6 +38,8 @@ def people_ahead(ticket: Ticket) -> int:
 
 def estimated_wait_minutes(ticket: Ticket, ahead: int) -> int:
     """People ahead × today's average service time, shared by the windows serving the business."""
+    if not ahead:
+        return 0
     served = [t.service_seconds for t in Ticket.objects.filter(
         business_id=ticket.business_id, day=ticket.day, state=Ticket.State.DONE).only(
         "state", "called_at", "finished_at").order_by("-finished_at")[:50]]

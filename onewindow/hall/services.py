@@ -255,8 +255,8 @@ def desk_call_next(*, window: Window, actor) -> Ticket:
         desk = _desk(window, actor)
         if desk.state != Desk.State.OPEN:
             raise Conflict(_("The window is paused; resume service first."), code="window_paused")
-        if desk.current_id and desk.current.state == Ticket.State.CALLED:
-            _finish(desk, Ticket.objects.select_for_update().get(pk=desk.current_id), actor, now)
+        previous = (Ticket.objects.select_for_update().get(pk=desk.current_id)
+                    if desk.current_id and desk.current.state == Ticket.State.CALLED else None)
         # One row at a time: FOR UPDATE locks every row a query returns, so a LIMIT 5 would hide five tickets
         # from the other windows. The conditional update covers databases without row locks (SQLite).
         ticket, tried = None, []
@@ -271,13 +271,15 @@ def desk_call_next(*, window: Window, actor) -> Ticket:
                 ticket = candidate
                 break
             tried.append(candidate.pk)
-        if ticket is None:
-            desk.current = None
-            desk.save(update_fields=["current"])
         if ticket is not None:
             ticket.refresh_from_db()
-            desk.current = ticket
-            desk.save(update_fields=["current"])
+        desk.current = ticket
+        desk.save(update_fields=["current"])
+        # The audit rows last: the audit chain's head stays locked from the first one to the commit, and every
+        # audited write of the system waits for it.
+        if previous is not None:
+            _finish(desk, previous, actor, now)
+        if ticket is not None:
             _event(QueueEvent.Kind.CALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now)
             audit_log(action="hall.ticket_called", actor=actor, obj=ticket, changes={"window": window.number})
     if ticket is None:  # raised after the commit: the service that ended stays ended

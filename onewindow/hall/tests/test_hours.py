@@ -139,3 +139,11 @@ def test_the_api_gives_the_code(weekly, client):
     with mock.patch("django.utils.timezone.now", return_value=at(sunday, 10)):
         response = client.post("/api/v1/hall/tickets", {"business": "shzz"}, content_type="application/json")
     assert response.status_code == 409 and response.json()["code"] == "closed_day"
+
+
+def test_hours_must_end_after_they_start(business):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as bad:
+        BusinessHours(business=business, weekday=0, opens_at=T(12), closes_at=T(9)).full_clean()
+    assert "The hours must end after they start." in str(bad.value) or "结束时间" in str(bad.value)
