@@ -99,3 +99,14 @@ def test_the_command_adjusts_every_hall(hall, business, standby, capsys):
     call_command("hall", "standby")
     assert "opened: 1" in capsys.readouterr().out and state(standby) == "open"
     assert AuditEvent.objects.get(action="hall.standby_opened").source == "cli"
+
+
+def test_the_hall_manager_sees_the_warning_and_why_the_window_is_open(
+    hall, business, standby, supervisor, login
+):
+    from django.urls import reverse
+
+    services.ticket_take(business=business, now=timezone.now() - datetime.timedelta(minutes=11))
+    services.standby_adjust(hall=hall)
+    page = login(supervisor).get(reverse("hall:overview")).content.decode()
+    assert "社会组织登记" in page and "因社会组织登记等候超时自动开启" in page
