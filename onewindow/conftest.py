@@ -125,9 +125,7 @@ def pytest_collection_modifyitems(config, items):
 
 # Rows that data migrations create. A transactional test flushes the database when it ends, so the next
 # transactional test (a live server, several processes, PostgreSQL row locks) puts them back first.
-DATA_MIGRATIONS = [("onewindow.registry.migrations.0002_code_sequence_row", "create_sequence"),
-                   ("onewindow.certificates.migrations.0002_number_sequence_rows", "create_sequences"),
-                   ("onewindow.workdays.migrations.0002_initial_data", "forwards"),
+DATA_MIGRATIONS = [("onewindow.workdays.migrations.0002_initial_data", "forwards"),
                    ("onewindow.exchange.migrations.0002_load_profiles", "forwards")]
 
 

@@ -7,8 +7,8 @@ atomic → lock the row → authority for the item (授权清单) → state via 
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,7 @@ from onewindow.audit.services import audit_log
 from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.sequences import sequence_next
 from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.services import uscc_accept
@@ -40,7 +41,6 @@ from .models import (
     MaterialFile,
     Outcome,
     ResultKind,
-    Sequence,
 )
 from .reuse import may_act_for, reuse_allowed
 from .signals import case_transitioned
@@ -95,22 +95,6 @@ DELIVERY_DAYS = 10
 
 
 # --- plumbing ----------------------------------------------------------------------------------------------
-
-def sequence_next(key: str) -> int:
-    """Advance the counter `key` and return its new value. The UPDATE takes the row lock, so concurrent
-    callers queue; a counter is created on first use (a lost creation race retries the update)."""
-    with transaction.atomic():
-        for _attempt in range(2):
-            if Sequence.objects.filter(key=key).update(last=F("last") + 1):
-                return Sequence.objects.get(key=key).last
-            try:
-                with transaction.atomic():
-                    Sequence.objects.create(key=key, last=1)
-                return 1
-            except IntegrityError:
-                continue
-    raise Conflict(_("Could not assign a number; please try again."), code="sequence_busy")
-
 
 def case_number_next(*, item_code: str, on: datetime.date) -> str:
     fmt = conf.case_no_format()

@@ -18,10 +18,11 @@ from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.catalog.models import OrgKind
 from onewindow.core.errors import Conflict, ValidationFailed
+from onewindow.core.sequences import sequence_next
 from onewindow.core.tokens import printable_token
 
 from . import signing
-from .models import CERTIFICATE_TITLES, Certificate, CertificateKind, NumberSequence
+from .models import CERTIFICATE_TITLES, Certificate, CertificateKind
 
 VALID_YEARS = 5
 # Staff who hand out, download or reprint certificates; supervisors only oversee and do not print.
@@ -95,14 +96,6 @@ def verify_url(token: str) -> str:
     return settings.ONEWINDOW_PUBLIC_URL.rstrip("/") + f"/verify/{token}"
 
 
-def _next_serial(kind: str) -> int:
-    sequence = NumberSequence.objects.select_for_update().get(kind=kind)
-    serial = sequence.next_value
-    sequence.next_value = serial + 1
-    sequence.save(update_fields=["next_value"])
-    return serial
-
-
 def _number(kind: str, serial: int) -> str:
     province = PROVINCE_ABBREVIATIONS.get(settings.ONEWINDOW_AREA_CODE[:2], "")
     return f"{province}{NUMBER_WORDS[kind]}第{serial:06d}号"
@@ -122,7 +115,7 @@ def certificate_issue(*, organisation, kind: str, case_no: str, actor) -> Certif
     if organisation.status != organisation.Status.REGISTERED:
         raise Conflict(_("Only a registered organisation can be issued a certificate."), code="not_registered")
     today = timezone.localdate()
-    serial = _next_serial(kind)
+    serial = sequence_next(f"certificate:{kind}")
     token = printable_token()
     payload = {
         "title": CERTIFICATE_TITLES[kind],

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.models import Department, Role, User
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case, CaseState, CaseStep, ResultKind
-from onewindow.cases.services import sequence_next
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from onewindow.core.sequences import sequence_next
 from onewindow.exchange.services import outbox_enqueue
 from onewindow.stats.services import rollup_days
 from onewindow.workdays import services as workdays
