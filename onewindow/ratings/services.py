@@ -22,7 +22,6 @@ from onewindow.cases.models import Case, CaseState, CaseStep, ResultKind
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.sequences import sequence_next
 from onewindow.exchange.services import outbox_enqueue
-from onewindow.stats.services import rollup_days
 from onewindow.workdays import services as workdays
 
 from . import conf
@@ -39,6 +38,7 @@ from .models import (
     Rectification,
     Urging,
 )
+from .signals import ratings_changed
 
 QR_SALT = "onewindow.ratings.qr"
 # Channels an applicant rates through here; phone and SMS ratings arrive from the platform.
@@ -49,6 +49,12 @@ TRACKING_PREFIX = {Complaint.Kind.COMPLAINT: "TS", Complaint.Kind.REPORT: "JB"}
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def _ratings_changed(days: set[datetime.date]) -> None:
+    """Tell statistics, once the transaction commits, which days' rating figures changed."""
+    if days:
+        transaction.on_commit(lambda: ratings_changed.send(sender=Rating, days=frozenset(days)))
 
 
 # --- QR codes and the rating window ----------------------------------------------------------------------
@@ -178,7 +184,7 @@ def rating_submit(*, case: Case, actor, channel: str, level: str, scores: dict |
                                        rater_name=rater_name or case.applicant_name)
         if earlier:
             Rating.objects.filter(pk=earlier[0].pk).update(superseded=True)
-        rollup_days({rating.rated_on, *(r.rated_on for r in earlier)})
+        _ratings_changed({rating.rated_on, *(r.rated_on for r in earlier)})
         audit_log(action="rating.submitted", actor=actor if getattr(actor, "pk", None) else None, obj=rating,
                   changes={"case": case.case_no, "level": level, "channel": channel, "attempt": attempt,
                            "visit": visit})
@@ -214,7 +220,7 @@ def rating_defaults_record(*, now: datetime.datetime | None = None, batch: int =
                                    payload=_rating_payload(rating, window.case))
                     made += 1
             RatingWindow.objects.filter(pk__in=[w.pk for w in windows]).update(settled=True)
-            rollup_days(days)
+            _ratings_changed(days)
 
 
 # --- bad-review rectification ----------------------------------------------------------------------------
@@ -369,7 +375,7 @@ def appeal_decide(*, appeal: Appeal, actor, uphold: bool, note: str) -> Appeal:
             rating.excluded, rating.excluded_reason = True, note
             rating.save(update_fields=["excluded", "excluded_reason"])
             Rectification.objects.filter(pk=rect.pk).update(state=Rectification.State.CLOSED)
-            rollup_days({rating.rated_on})
+            _ratings_changed({rating.rated_on})
             audit_log(action="rating.excluded", actor=actor, obj=rating,
                       changes={"case": rect.case.case_no, "reason": note, "appeal": locked.pk})
         audit_log(action="rating.appeal_decided", actor=actor, obj=locked,
