@@ -187,7 +187,7 @@ def _missing(case: Case) -> list[CaseMaterial]:
 
 
 def _pauses(case: Case, *, correction: bool) -> list[tuple[datetime.date, datetime.date | None]]:
-    # The case's pauses are read once (or come from a prefetch: bulk recompute); writes call `_pauses_changed`.
+    # The case's pauses are read once (or come from a prefetch: the calendar refresh); writes call `_pauses_changed`.
     prefetch_related_objects([case], "pauses")
     return [(p.started_on, p.ended_on) for p in case.pauses.all()
             if (p.kind == CasePause.Kind.CORRECTION) == correction]
@@ -205,7 +205,7 @@ def _due(case: Case, limit: int, unit: str):
                               extension=case.extension_days)
 
 
-def recompute_deadlines(case: Case) -> None:
+def deadlines_compute(case: Case) -> None:
     """Set due dates (from acceptance, pauses and extension) and the paused working days (no save)."""
     day = today()
     case.paused_days = sum(workdays.count_working_days(a, b or day).days for a, b in _pauses(case, correction=True)
@@ -534,7 +534,7 @@ def _start_clock(case: Case, day: datetime.date) -> None:
         case.deemed_accepted, case.accepted_on = True, case.received_on
     else:
         case.accepted_on = day
-    recompute_deadlines(case)
+    deadlines_compute(case)
 
 
 DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional", "paused_days"]
@@ -677,7 +677,7 @@ def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "resubmit")
         _close_correction(case, today())
-        recompute_deadlines(case)
+        deadlines_compute(case)
         _save(case, before, ["paused_days"])
         step = _step(case, actor, "resubmit", before, opinion)
         _finish(case, actor, "resubmitted", before, step=step)
@@ -950,7 +950,7 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
             pause.save(update_fields=["ended_on", "result"])
             _pauses_changed(case)
         case.state_before_pause = ""
-        recompute_deadlines(case)
+        deadlines_compute(case)
         _save(case, before, ["state_before_pause", *DUE_FIELDS])
         _finish(case, actor, "resumed", before, {"promised_due": case.promised_due})
     return case
@@ -980,7 +980,7 @@ def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
                                    details={"days": f"1-{version.extension_max_days}"})
         reason = _require(reason, "reason")
         case.extension_days = days
-        recompute_deadlines(case)
+        deadlines_compute(case)
         _save(case, before, ["extension_days", *DUE_FIELDS])
         step = _step(case, actor, "extend", before, reason)
         _document(case, actor, CaseDocument.Kind.EXTENSION, {
@@ -1088,17 +1088,26 @@ def case_complete(*, case: Case, actor: User, note: str = "") -> Case:
 
 # --- calendar changes ------------------------------------------------------------------------------------
 
-def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
-    """Recompute the due dates of open, accepted cases whose clock spans the changed days. Returns the count."""
-    cases = list(Case.objects.select_related("item_version").prefetch_related("pauses")
-                 .filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.SIGNED_OFF,
-                                    CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED],
-                         accepted_on__lte=last)
-                 .exclude(promised_due__lt=first, statutory_due__lt=first))
-    for case in cases:
-        recompute_deadlines(case)
-    Case.objects.bulk_update(cases, DUE_FIELDS, batch_size=500)
-    return len(cases)
+def deadlines_refresh(*, first: datetime.date, last: datetime.date, batch: int = 500) -> int:
+    """After a calendar change: recompute the due dates of open, accepted cases whose clock spans the changed
+    days [first, last]. Each batch of cases is locked while it is recomputed and written, so an action on one
+    of them (an extension, a pause) either commits first and is read, or waits and recomputes afterwards;
+    a due date a clerk has just changed is never overwritten. Returns the count."""
+    scope = (Case.objects.filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED,
+                                            CaseState.SIGNED_OFF, CaseState.FORWARDED, CaseState.DECIDED,
+                                            CaseState.ISSUED], accepted_on__lte=last)
+             .exclude(promised_due__lt=first, statutory_due__lt=first))
+    done, after = 0, 0
+    while True:
+        with transaction.atomic():
+            cases = list(scope.filter(pk__gt=after).order_by("pk").select_for_update(of=("self",))
+                         .select_related("item_version").prefetch_related("pauses")[:batch])
+            if not cases:
+                return done
+            for case in cases:
+                deadlines_compute(case)
+            Case.objects.bulk_update(cases, DUE_FIELDS)
+        done, after = done + len(cases), cases[-1].pk
 
 
 def deficiencies_expire(*, actor: User | None = None) -> list[str]:

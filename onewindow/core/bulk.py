@@ -580,7 +580,7 @@ class _Loader:
 
     # ---- the clock
     def _due(self, c: dict, info: _ItemInfo, pauses: list) -> None:
-        """`cases.services.recompute_deadlines`, with the in-memory calendar."""
+        """`cases.services.deadlines_compute`, with the in-memory calendar."""
         v = info.version
         closed = [(p["started_on"], p["ended_on"]) for p in pauses]
         c["paused_days"] = sum(workdays.count_working_days(a, b or self.today).days for a, b in closed)

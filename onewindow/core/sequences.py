@@ -16,7 +16,9 @@ from .models import Sequence
 
 def sequence_next(name: str) -> int:
     """Advance the series `name` and return its new value (1 for a series used the first time)."""
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed (two queries per number); alone, one transaction
+    # keeps the row locked from the UPDATE to the read.
+    with transaction.atomic(savepoint=False):
         for _attempt in range(2):
             if Sequence.objects.filter(name=name).update(last=F("last") + 1):
                 return Sequence.objects.get(name=name).last

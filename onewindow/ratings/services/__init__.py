@@ -26,11 +26,11 @@ from .rectifications import (
     rectification_record,
     rectification_visit,
 )
-from .supervision import deadlines_recompute, urge, urging_acknowledge
+from .supervision import deadlines_refresh, urge, urging_acknowledge
 
 __all__ = [
     "TRACKING_PREFIX", "appeal_decide", "appeal_file", "complaint_assign", "complaint_create",
-    "complaint_rate_reply", "complaint_reply", "complaints_escalate_overdue", "deadlines_recompute",
+    "complaint_rate_reply", "complaint_reply", "complaints_escalate_overdue", "deadlines_refresh",
     "identity_visible", "may_handle_complaint", "may_handle_rectification", "pad_case", "query_code_hash",
     "rating_defaults_record", "rating_submit", "rating_token", "rating_token_valid", "rating_url",
     "rating_window_open", "rectification_light", "rectification_rate_fix", "rectification_record",

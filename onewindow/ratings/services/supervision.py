@@ -19,9 +19,9 @@ from .complaints import complaint_lock
 from .rectifications import rectification_lock
 
 
-def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
+def deadlines_refresh(*, first: datetime.date, last: datetime.date) -> int:
     """Recompute the working-day deadlines of open rectifications and complaints whose span touches the
-    changed days [first, last] (derived dates, like the cases' own recompute). Returns rows changed."""
+    changed days [first, last] (derived dates, like the cases' own refresh). Returns rows changed."""
     changed = 0
     with transaction.atomic():
         rects = list(Rectification.objects.select_for_update()
