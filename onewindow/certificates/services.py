@@ -76,10 +76,12 @@ def printed_fields(organisation, kind: str) -> list[list[str]]:
         rows = [("名称", o.name), ("住所", o.address), ("类型", o.foundation_type), ("宗旨", o.purpose),
                 ("公益活动的业务范围", o.business_scope), ("原始基金数额", capital),
                 ("法定代表人", o.legal_representative), ("业务主管单位", o.supervisor_unit)]
-    else:
+    elif kind == CertificateKind.FUNDRAISING:
         recognised = o.charity_recognised_on.isoformat() if o.charity_recognised_on else ""
         rows = [("慈善组织名称", o.name), ("住所", o.address), ("法定代表人", o.legal_representative),
                 ("慈善组织认定日期", recognised)]
+    else:  # a new kind needs its own layout: never print another kind's fields
+        raise ValueError(f"no printed layout for certificate kind {kind!r}")
     return [[label, value or ""] for label, value in rows]
 
 
