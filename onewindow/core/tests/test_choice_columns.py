@@ -11,5 +11,7 @@ def test_every_choice_value_fits_its_column():
         for field in model._meta.get_fields():
             if isinstance(field, models.CharField) and field.choices and field.max_length:
                 values = [value for value, _label in field.flatchoices if isinstance(value, str)]
-                too_long += [f"{model._meta.label}.{field.name}={v!r}" for v in values if len(v) > field.max_length]
+                too_long += [
+                    f"{model._meta.label}.{field.name}={v!r}" for v in values if len(v) > field.max_length
+                ]
     assert too_long == []
