@@ -19,6 +19,7 @@ from onewindow.audit.services import audit_log
 from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
 from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
@@ -289,7 +290,7 @@ def validate_applicant(applicant: Applicant) -> dict[str, str]:
         errors.setdefault("id_type", _("An organisation is identified by its unified social credit code."))
     if not applicant.contact_name.strip():
         errors["contact_name"] = _("Enter the contact's name.")
-    if not _mobile_ok(applicant.contact_mobile):
+    if not mobile_ok(applicant.contact_mobile):
         errors["contact_mobile"] = _("Enter an 11-digit mobile number starting with 1.")
     if applicant.agent_name or applicant.agent_id_number:
         result = check_id_number(applicant.agent_id_number)
@@ -297,13 +298,9 @@ def validate_applicant(applicant: Applicant) -> dict[str, str]:
             errors["agent_id_number"] = result.message
         if not applicant.agent_name.strip():
             errors["agent_name"] = _("Enter the agent's name.")
-        if applicant.agent_mobile and not _mobile_ok(applicant.agent_mobile):
+        if applicant.agent_mobile and not mobile_ok(applicant.agent_mobile):
             errors["agent_mobile"] = _("Enter an 11-digit mobile number starting with 1.")
     return errors
-
-
-def _mobile_ok(value: str) -> bool:
-    return len(value) == 11 and value.isdigit() and value.startswith("1")
 
 
 def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:

@@ -23,6 +23,7 @@ from onewindow.cases.uploads import check_upload
 from onewindow.catalog.models import Channel, FormField, Material, RegistryAction
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
+from onewindow.core.mobile import mobile_ok
 from onewindow.hall.services import collection_slot_lock
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.models import Organisation
@@ -38,10 +39,6 @@ CODE_DAILY_LIMIT = 10
 CODE_MAX_ATTEMPTS = 5
 SLOT_DAYS_AHEAD = 30
 EDITABLE_STATES = (CaseState.DRAFT, CaseState.CORRECTION)
-
-
-def mobile_ok(value: str) -> bool:
-    return len(value) == 11 and value.isdigit() and value.startswith("1")
 
 
 def _code_hash(mobile: str, purpose: str, code: str) -> str:

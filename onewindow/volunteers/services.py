@@ -26,9 +26,9 @@ from onewindow.certificates import signing
 from onewindow.certificates.services import verify_url
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
 from onewindow.core.tokens import printable_token
-from onewindow.portal.services import mobile_ok
 from onewindow.registry.identifiers import check_id_number
 from onewindow.workdays.services import add_working_days
 

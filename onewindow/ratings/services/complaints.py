@@ -15,6 +15,7 @@ from onewindow.accounts.models import Department, Role, User
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
 from onewindow.workdays import services as workdays
 
@@ -23,10 +24,6 @@ from ..models import Complaint, Level
 from .base import today
 
 TRACKING_PREFIX = {Complaint.Kind.COMPLAINT: "TS", Complaint.Kind.REPORT: "JB"}
-
-
-def _mobile_ok(value: str) -> bool:
-    return len(value) == 11 and value.isdigit() and value.startswith("1")
 
 
 def query_code_hash(tracking_no: str, code: str) -> str:
@@ -54,7 +51,7 @@ def complaint_create(*, kind: str, source: str, subject: str, content: str, acto
         errors["anonymous"] = _("Only reports can be anonymous; a complaint needs a contact for the reply.")
     if not anonymous and not person_name:
         errors["person_name"] = _("Enter your name.")
-    if person_mobile and not _mobile_ok(person_mobile):
+    if person_mobile and not mobile_ok(person_mobile):
         errors["person_mobile"] = _("Enter an 11-digit mobile number.")
     if not anonymous and not person_mobile:
         errors["person_mobile"] = _("Enter an 11-digit mobile number.")
