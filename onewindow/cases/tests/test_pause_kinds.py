@@ -7,6 +7,7 @@ import pytest
 from onewindow.cases.models import CasePause
 from onewindow.cases.services import ART45_BASIS, PAUSE_NAMES, pause_basis
 from onewindow.catalog.models import ItemVersion
+from onewindow.catalog.rules import OTHER_PAUSES
 from onewindow.exchange.codelists import PROFILES
 from onewindow.exchange.models import CodeMapping, PlatformProfile
 
@@ -43,3 +44,9 @@ def test_every_special_procedure_stops_the_clock_only_on_a_provision(kind):
     else:
         assert pause_basis(version, kind) is None
         assert pause_basis(ItemVersion(pause_provisions={kind.value: "《某条例》第十条"}), kind) == "《某条例》第十条"
+
+
+def test_the_catalog_rules_know_which_kinds_need_a_provision():
+    """The item configuration may name a provision only for the kinds Art. 45 does not list (catalog/rules.py
+    cannot import cases, so it lists them by value)."""
+    assert set(OTHER_PAUSES) == {kind.value for kind in SPECIAL_KINDS if kind not in CasePause.ART45_KINDS}
