@@ -31,8 +31,3 @@ def sequence_next(name: str) -> int:
             except IntegrityError:
                 continue
     raise Conflict(_("Could not assign a number; please try again."), code="sequence_busy")
-
-
-def sequence_last(name: str) -> int:
-    """The last value handed out in the series (0 when none was)."""
-    return Sequence.objects.filter(name=name).values_list("last", flat=True).first() or 0
