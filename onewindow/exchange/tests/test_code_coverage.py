@@ -39,3 +39,12 @@ def test_every_catalog_enum_member_has_its_gbt_39046_code(mapping, enum):
     """GB/T 39046-2020 Annex A: each catalog code list covers every member of its enum, one code each."""
     assert set(mapping) == set(enum)
     assert len(set(mapping.values())) == len(mapping)
+
+
+def test_every_shipped_code_fits_the_mapping_table():
+    """A longer field name, meaning or code fails here, not in the data migration that loads it."""
+    lengths = {name: CodeMapping._meta.get_field(name).max_length for name in ("field", "meaning", "code")}
+    too_long = [(profile, field, meaning, code) for profile, (_title, lists) in PROFILES.items()
+                for field, codes_ in lists.items() for meaning, code in codes_.items()
+                if len(field) > lengths["field"] or len(meaning) > lengths["meaning"] or len(code) > lengths["code"]]
+    assert too_long == []
