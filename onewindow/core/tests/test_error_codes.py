@@ -102,7 +102,6 @@ UNTESTED = frozenset(
         "name_taken",
         "no_business",
         "no_certificate",
-        "no_change",
         "no_confirmed_hours",
         "no_current_ticket",
         "no_deficiency",

@@ -42,7 +42,7 @@ def test_the_old_counters_carry_over_so_numbering_continues():
     """Each app's counter table moves into core.Sequence: the next number after the migration is the one
     the old table would have given."""
     cases = _carry_over(
-        "onewindow.cases.migrations.0006_sequences_move_to_core",
+        "onewindow.cases.migrations.0007_sequences_move_to_core",
         [SimpleNamespace(key="case:11430000MB1234567X202603250000", last=7)],
     )
     assert cases["case:11430000MB1234567X202603250000"] == 7
@@ -52,7 +52,7 @@ def test_the_old_counters_carry_over_so_numbering_continues():
     )
     assert certificates["certificate:foundation"] == 11
     registry = _carry_over(
-        "onewindow.registry.migrations.0005_sequences_move_to_core",
+        "onewindow.registry.migrations.0006_sequences_move_to_core",
         [SimpleNamespace(name="organisation_code", next_value=189)],
     )
     assert registry["organisation_code"] == 188

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     """The organisation-code serial moves into the one number-series table (core.Sequence); numbering continues."""
 
     dependencies = [
-        ("registry", "0004_override_index"),
+        ("registry", "0005_legal_representative_contact"),
         ("core", "0002_sequence"),
     ]
 

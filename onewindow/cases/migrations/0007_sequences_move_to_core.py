@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     """The case counters move into the one number-series table (core.Sequence); numbering continues."""
 
     dependencies = [
-        ("cases", "0005_case_state_signed_off"),
+        ("cases", "0006_form_corrections"),
         ("core", "0002_sequence"),
     ]
 
