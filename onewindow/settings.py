@@ -279,6 +279,7 @@ ONEWINDOW_COMPLAINT_REPLY_DAYS = int(os.environ.get("ONEWINDOW_COMPLAINT_REPLY_D
 ONEWINDOW_HALL_ELDERLY_AGE = int(os.environ.get("ONEWINDOW_HALL_ELDERLY_AGE", "65"))
 ONEWINDOW_HALL_PAD_MINUTES = int(os.environ.get("ONEWINDOW_HALL_PAD_MINUTES", "30"))
 ONEWINDOW_HALL_TAKES_PER_MINUTE = int(os.environ.get("ONEWINDOW_HALL_TAKES_PER_MINUTE", "0"))
+ONEWINDOW_HALL_AUTO_STANDBY = os.environ.get("ONEWINDOW_HALL_AUTO_STANDBY", "0") == "1"
 # Evaluations (evaluations/conf.py): points out of 100 at which evaluators disagree on an indicator.
 ONEWINDOW_EVALUATION_DISAGREEMENT = os.environ.get("ONEWINDOW_EVALUATION_DISAGREEMENT", "20")
 # Volunteers (volunteers/conf.py).

@@ -16,10 +16,11 @@ def pad_minutes() -> int:
     """How long after a ticket's service ends its window's rating pad still offers it."""
     return settings.ONEWINDOW_HALL_PAD_MINUTES
 
+
 def auto_standby() -> bool:
     """Hall-wide: when a business names no standby window of its own, its waiting warning opens any closed
     standby window serving it (and closes it again when the wait falls back). Off by default (0)."""
-    return bool(_int("ONEWINDOW_HALL_AUTO_STANDBY", 0))
+    return settings.ONEWINDOW_HALL_AUTO_STANDBY
 
 
 def takes_per_minute() -> int:
