@@ -8,8 +8,8 @@ import re
 from django.urls import reverse
 
 from onewindow.cases import action_forms, services
+from onewindow.cases.actions import ACTIONS
 from onewindow.cases.models import Case, CaseState
-from onewindow.cases.transitions import ACTIONS
 from onewindow.catalog.models import RegistryAction
 
 from .factories import ORG_CODE, make_case, make_item

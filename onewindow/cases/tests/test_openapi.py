@@ -1,5 +1,5 @@
 def test_openapi_lists_every_action(client, db):
-    from onewindow.cases.transitions import ACTIONS
+    from onewindow.cases.actions import ACTIONS
 
     schema = client.get("/api/v1/openapi.json").json()
     paths = schema["paths"]

@@ -5,8 +5,8 @@ from django.db import transaction
 
 from onewindow.accounts.models import Role
 from onewindow.audit.models import AuditEvent
+from onewindow.cases.actions import ACTIONS, PREVIOUS, TRANSITIONS, actions_from
 from onewindow.cases.models import Case, CaseState
-from onewindow.cases.transitions import ACTIONS, PREVIOUS, TRANSITIONS, actions_from
 from onewindow.core.errors import Conflict
 
 from .factories import make_item
