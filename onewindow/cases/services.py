@@ -504,6 +504,13 @@ def _begin(case: Case, actor: User, action: str) -> tuple[Case, str, str]:
     return case, case.state, target
 
 
+def case_act(*, case: Case, actor: User, action: str, **inputs) -> Case:
+    """Run the declared `action` (`actions.ACTIONS`) through its service, `case_<action>`, with its inputs."""
+    if action not in ACTIONS:
+        raise NotFound(_("No such action."), code="action_not_found")
+    return globals()[f"case_{action}"](case=case, actor=actor, **inputs)
+
+
 def case_submit(*, case: Case, actor: User) -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "submit")
