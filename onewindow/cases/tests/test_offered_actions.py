@@ -1,0 +1,127 @@
+"""Issue 13: the actions offered to a person — the API's `allowed_actions` and the case page's forms — are
+exactly the ones the services accept, for every route × state × role (and the applicant on their own
+case), on cases written straight into each state (no path through the services needed), with and
+without the flags the guards read (容缺 outstanding, already extended, 容缺 not allowed, no sign-off step,
+the Art. 32 window over)."""
+
+import datetime
+import itertools
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from onewindow.accounts.models import Role
+from onewindow.cases import selectors, services
+from onewindow.cases.actions import ACTIONS
+from onewindow.cases.models import Case, CaseMaterial, CaseState
+from onewindow.cases.routes import ROUTES
+from onewindow.core.errors import ServiceError
+
+from .conftest import TODAY
+from .factories import ORG_CODE, make_item
+from .helpers import COLLECTOR
+
+_numbers = itertools.count(1)
+# (item flags, case flags): the plain case, and one with every flag a guard reads turned the other way.
+VARIANTS = {
+    "plain": ({}, {}),
+    "flagged": ({"allows_deficiency": False}, {"deficiency_pending": True, "extension_days": 5}),
+    # Art. 32: received more than 5 working days ago with no correction notice (deemed accepted).
+    "late": ({}, {"received_on": TODAY - datetime.timedelta(days=14)}),
+}
+ACCEPTED_OR_LATER = {CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.SIGNED_OFF,
+                     CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED, CaseState.COMPLETED}
+INPUTS = {
+    "accept_with_deficiency": {"supplement_due": None, "commitment_signed": True},
+    "reject": {"reason": "不符合条件"}, "review": {"opinion": "同意"}, "propose_refusal": {"reason": "不符合条件"},
+    "sign_off": {"opinion": "同意"}, "forward": {"authority": "湖南省人民政府"},
+    "record_external_decision": {"outcome": "grant", "document_no": "湘政函〔2026〕2号"},
+    "decide": {"outcome": "grant"}, "suspend": {"kind": "hearing", "reason": "听证", "expected_days": 5},
+    "resume": {"result": "听证结束"}, "extend": {"days": 5, "reason": "情况复杂"}, "withdraw": {"reason": "申请人撤回"},
+    "terminate": {"reason": "终止"}, "issue": COLLECTOR,
+}
+MISSING_FIRST = {"accept_with_deficiency": "resolution", "request_correction": "application"}
+
+
+def bare_case(item, state: str, owner, **flags) -> Case:
+    """A case written straight into `state`, with the dates and decision that state implies (`flags`
+    override them)."""
+    now, handled = timezone.now(), state in ACCEPTED_OR_LATER
+    case = Case.objects.create(**{
+        "case_no": f"OFFER{next(_numbers):06d}", "item": item, "item_version": item.current_version, "state": state,
+        "channel": "pc" if owner else "window", "owner": owner, "applicant_kind": "organisation",
+        "applicant_name": "湖南某某职业培训中心", "id_type": "uscc", "id_number": ORG_CODE, "contact_name": "李明",
+        "contact_mobile": "13900001111", "form_data": {"name": "湖南康养职业培训学校"},
+        "submitted_at": None if state == CaseState.DRAFT else now,
+        "received_on": None if state == CaseState.DRAFT else TODAY,
+        "accepted_at": now if handled else None, "accepted_on": TODAY if handled else None,
+        "promised_due": TODAY + datetime.timedelta(days=20) if handled else None,
+        "statutory_due": TODAY + datetime.timedelta(days=60) if handled else None,
+        "state_before_pause": CaseState.ACCEPTED if state == CaseState.SUSPENDED else "",
+        "outcome": "grant" if state in (CaseState.DECIDED, CaseState.ISSUED) else "",
+        "supplement_due": TODAY + datetime.timedelta(days=5) if flags.get("deficiency_pending") else None,
+        **flags})
+    CaseMaterial.objects.bulk_create([CaseMaterial(case=case, material=m, mode=CaseMaterial.Mode.PAPER)
+                                      for m in item.current_version.materials.all()])
+    return case
+
+
+class _Undo(Exception):
+    """Rolls an accepted action back, so that the next one starts from the same case."""
+
+
+def accepted(case: Case, actor, name: str) -> bool:
+    """Does the service carry the action out (with valid inputs and the materials its guards need)?"""
+    try:
+        with transaction.atomic():
+            if name in MISSING_FIRST:
+                case.materials.filter(material__key=MISSING_FIRST[name]).update(mode=CaseMaterial.Mode.MISSING,
+                                                                               note="未提供")
+            services.case_act(case=case, actor=actor, action=name, **INPUTS.get(name, {}))
+            raise _Undo
+    except _Undo:
+        return True
+    except ServiceError:
+        return False
+
+
+def _page_actions(client, case) -> set[str]:
+    page = client.get(reverse("cases:case", args=[case.case_no])).content.decode()
+    return set(re.findall(r'<form method="post" action="[^"]*/act/([a-z_]+)/"', page))
+
+
+@pytest.fixture
+def people(make_staff, applicant):
+    return {role: make_staff(f"only-{role}", role) for role in Role.values} | {"applicant": applicant}
+
+
+PARAMS = [(route, state, variant) for route in ROUTES for state in CaseState.values for variant in VARIANTS]
+
+
+@pytest.mark.parametrize(("route", "state", "variant"), PARAMS, ids=["-".join(p) for p in PARAMS])
+def test_offered_is_exactly_what_the_services_accept(route, state, variant, people, api, login, today):
+    item_flags, case_flags = VARIANTS[variant]
+    item = make_item(route=route, **item_flags)
+    if variant == "flagged":
+        item.current_version.__class__.objects.filter(pk=item.current_version_id).update(sign_off_required=False)
+        item.current_version.refresh_from_db()
+    for who, person in people.items():
+        case = bare_case(item, state, person if who == "applicant" else None, **case_flags)
+        offered = api(person).get(f"/api/v1/cases/{case.case_no}").json()["allowed_actions"]
+        assert offered == selectors.allowed_actions(case, person, selectors.user_grants(person, item.pk))
+        if who != "applicant":
+            assert _page_actions(login(person), case) == set(offered), who
+        taken = [name for name in ACTIONS if accepted(case, person, name)]
+        assert offered == taken, (who, offered, taken)
+
+
+def test_every_declared_action_has_its_service_and_every_chain_step_its_route():
+    for name in ACTIONS:
+        assert callable(getattr(services, f"case_{name}", None)), name
+    for route in ROUTES.values():
+        assert set(route.chain) <= set(ACTIONS) and set(route.own_actions) <= set(route.chain) | {"propose_refusal"}
+        assert all(route.route in ACTIONS[name].routes for name in route.chain), route.route
+        assert set(route.optional) <= set(route.chain)
