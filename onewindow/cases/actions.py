@@ -164,6 +164,7 @@ class Action:
     applicant: bool = False  # the applicant may take it on their own (online) case
     step: str = ""  # 环节名称 of the handling step it records (data, so in Chinese); "" records none
     step_action: str = CaseStep.Action.PASS  # 业务动作 of that step
+    visit: bool = False  # its step needs the applicant at the counter (a visit, 跑一次, in the figures)
     guards: tuple[Guard, ...] = ()
     inputs: tuple[Input, ...] = ()
     rare: bool = False  # 撤回, 终止, 延长, 特别程序: folded behind "more actions" on the case page
@@ -226,10 +227,10 @@ SIGN_OFF_STEP = Guard(Refusal(Conflict, _("This item's chain has no sign-off ste
 ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("submit", _("Submit"), CaseEvent.SUBMITTED, {S.DRAFT: S.SUBMITTED}, (A.ACCEPT,), applicant=True,
            key="s", rank=10),
-    Action("accept", _("Accept"), CaseEvent.ACCEPTED, {S.SUBMITTED: S.ACCEPTED}, (A.ACCEPT,), step="受理",
+    Action("accept", _("Accept"), CaseEvent.ACCEPTED, {S.SUBMITTED: S.ACCEPTED}, (A.ACCEPT,), step="受理", visit=True,
            inputs=(OPINION,), key="a", rank=4),
     Action("accept_with_deficiency", _("Accept with deficiency"), CaseEvent.ACCEPTED_WITH_DEFICIENCY,
-           {S.SUBMITTED: S.ACCEPTED}, (A.ACCEPT,), step="容缺受理",
+           {S.SUBMITTED: S.ACCEPTED}, (A.ACCEPT,), step="容缺受理", visit=True,
            guards=(Guard(Refusal(ValidationFailed, _("This item does not allow acceptance with missing materials."),
                                  "deficiency_not_allowed", lambda case: {}),
                          version={"allows_deficiency": (True,)}),),
@@ -239,7 +240,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
                    Input("bad_credit", bool, default=False), OPINION),
            key="d", rank=12),
     Action("request_correction", _("Request correction"), CaseEvent.CORRECTION_REQUESTED,
-           {S.SUBMITTED: S.CORRECTION}, (A.ACCEPT,), step="补正告知", step_action=CaseStep.Action.RETURN,
+           {S.SUBMITTED: S.CORRECTION}, (A.ACCEPT,), step="补正告知", step_action=CaseStep.Action.RETURN, visit=True,
            guards=(
                # 行政许可法 Art. 32(4): one 一次性告知书, within 5 working days of receipt.
                Guard(Refusal(Conflict, _("A one-time correction notice has already been issued for this application "
@@ -252,13 +253,14 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
                      rule=_correction_in_time)),
            inputs=(OPINION,), key="c", rank=13),
     Action("resubmit", _("Corrections received"), CaseEvent.RESUBMITTED, {S.CORRECTION: S.SUBMITTED}, (A.ACCEPT,),
-           applicant=True, step="补正材料提交", step_action=CaseStep.Action.OTHER, inputs=(OPINION,), key="r",
+           applicant=True, step="补正材料提交", step_action=CaseStep.Action.OTHER, visit=True, inputs=(OPINION,), key="r",
            rank=9),
     Action("supplement", _("Deficient materials received"), CaseEvent.SUPPLEMENTED,
            {**_in_handling(), S.DECIDED: S.DECIDED}, (A.ACCEPT,), step="容缺材料补齐",
-           step_action=CaseStep.Action.OTHER, guards=(DEFICIENCY_OUTSTANDING,), inputs=(OPINION,), key="u", rank=8),
+           step_action=CaseStep.Action.OTHER, visit=True, guards=(DEFICIENCY_OUTSTANDING,), inputs=(OPINION,), key="u",
+           rank=8),
     Action("reject", _("Do not accept"), CaseEvent.REJECTED, {S.SUBMITTED: S.COMPLETED, S.CORRECTION: S.COMPLETED},
-           (A.ACCEPT,), step="不予受理", step_action=CaseStep.Action.RETURN,
+           (A.ACCEPT,), step="不予受理", step_action=CaseStep.Action.RETURN, visit=True,
            guards=(Guard(Refusal(Conflict, _("No correction notice was issued within 5 working days of receipt: the "
                                              "application counts as accepted from receipt (Art. 32) and can no "
                                              "longer be refused acceptance."), "deemed_accepted",
