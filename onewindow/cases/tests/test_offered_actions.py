@@ -22,7 +22,7 @@ from onewindow.core.errors import ServiceError
 
 from .conftest import TODAY
 from .factories import ORG_CODE, make_item
-from .helpers import COLLECTOR
+from .helpers import run_action
 
 _numbers = itertools.count(1)
 # (item flags, case flags): the plain case, and one with every flag a guard reads turned the other way.
@@ -34,16 +34,6 @@ VARIANTS = {
 }
 ACCEPTED_OR_LATER = {CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.SIGNED_OFF,
                      CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED, CaseState.COMPLETED}
-INPUTS = {
-    "accept_with_deficiency": {"supplement_due": None, "commitment_signed": True},
-    "reject": {"reason": "不符合条件"}, "review": {"opinion": "同意"}, "propose_refusal": {"reason": "不符合条件"},
-    "sign_off": {"opinion": "同意"}, "forward": {"authority": "湖南省人民政府"},
-    "record_external_decision": {"outcome": "grant", "document_no": "湘政函〔2026〕2号"},
-    "decide": {"outcome": "grant"}, "suspend": {"kind": "hearing", "reason": "听证", "expected_days": 5},
-    "resume": {"result": "听证结束"}, "extend": {"days": 5, "reason": "情况复杂"}, "withdraw": {"reason": "申请人撤回"},
-    "terminate": {"reason": "终止"}, "issue": COLLECTOR,
-}
-MISSING_FIRST = {"accept_with_deficiency": "resolution", "request_correction": "application"}
 
 
 def bare_case(item, state: str, owner, **flags) -> Case:
@@ -77,10 +67,7 @@ def accepted(case: Case, actor, name: str) -> bool:
     """Does the service carry the action out (with valid inputs and the materials its guards need)?"""
     try:
         with transaction.atomic():
-            if name in MISSING_FIRST:
-                case.materials.filter(material__key=MISSING_FIRST[name]).update(mode=CaseMaterial.Mode.MISSING,
-                                                                               note="未提供")
-            services.case_act(case=case, actor=actor, action=name, **INPUTS.get(name, {}))
+            run_action(case, actor, name)
             raise _Undo
     except _Undo:
         return True
