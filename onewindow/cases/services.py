@@ -1,7 +1,7 @@
-"""Every write to a case. One function per state-machine action, all built the same way:
-
-atomic → lock the row → authority for the item (授权清单) → state via `transitions.TRANSITIONS` → guards
-→ conditional update → handling step (GB/T 39046 Table 7) → audit event → side effects on commit.
+"""Every write to a case. One function per declared action (`actions.ACTIONS`), `case_<action>`, all built
+the same way: atomic → lock the row → what the declaration says: authority for the item (授权清单), state
+(`actions.TRANSITIONS`), guards (`_begin`) → the service's checks of its inputs → conditional update →
+handling step (GB/T 39046 Table 7) → audit event of the action's `CaseEvent` → side effects on commit.
 """
 
 import datetime
