@@ -286,7 +286,8 @@ def _provisional_dates(case) -> dict[str, bool]:
 def _register_preview(case, allowed) -> list[tuple[str, str, str]]:
     """For the person deciding a registration: the register's current items against the applied ones."""
     version = case.item_version
-    if not {"decide", "record_external_decision"} & set(allowed) or version.registry_action not in (
+    deciding = any("outcome" in ACTIONS[name].fields for name in allowed)  # decide, record the higher decision
+    if not deciding or version.registry_action not in (
             RegistryAction.CHANGE, RegistryAction.ESTABLISH):
         return []
     kinds = list(version.org_kinds or [])
