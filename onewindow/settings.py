@@ -163,6 +163,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Each uploaded file is counted as it streams; past ONEWINDOW_UPLOAD_MAX_BYTES + 1 byte it is dropped (core/limits.py).
+FILE_UPLOAD_HANDLERS = [
+    "onewindow.core.limits.StreamingSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A database cache so that rate limits and throttles hold across web processes without another server

@@ -312,18 +312,30 @@ def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:
 
 
 def register_errors(version: ItemVersion, data: dict, organisation=None) -> dict[str, str]:
-    """Rules of the registration regulations checked at intake and again at decision: the statutory (or
-    configured) minimum funds, with the article in the message, and a name already in the register."""
+    """Rules of the registration regulations checked at intake and again at decision: values the register's
+    columns can hold, the statutory (or configured) minimum funds, with the article in the message, and a name
+    already in the register."""
     from onewindow.registry.services import name_taken
-    from onewindow.registry.validation import funds_error
+    from onewindow.registry.validation import clean_representative_contact, column_errors, funds_error
 
     action = version.registry_action
     if action not in (RegistryAction.ESTABLISH, RegistryAction.CHANGE):
         return {}
+    # What the register's columns cannot hold, and a malformed representative's contact, are refused here at
+    # intake, not first at the decision.
+    errors = column_errors(data)
+    if errors:  # name the fields as the item's form does (read only when something is refused)
+        errors = column_errors(data, {f.key: f.label for f in version.form_fields.all()})
+    errors = {f"form.{key}": message for key, message in errors.items()}
+    try:
+        clean_representative_contact(data)
+    except ValidationFailed as exc:
+        errors |= {f"form.{key}": message for key, message in exc.details.items()}
+    if errors:
+        return errors
     kinds = list(version.org_kinds or [])
     kind = (organisation.kind if organisation is not None and action == RegistryAction.CHANGE
             else data.get("org_kind") or (kinds[0] if len(kinds) == 1 else ""))
-    errors = {}
     if action == RegistryAction.CHANGE and organisation is not None:
         data = organisation.registered_items() | {k: v for k, v in data.items() if str(v or "").strip()}
     funds = funds_error(kind=kind, data=data, configured=version.minimum_funds, basis=version.minimum_funds_basis)

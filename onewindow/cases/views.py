@@ -29,7 +29,7 @@ from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
 from onewindow.workdays import services as workdays
 
-from . import selectors, services
+from . import corrections, selectors, services
 from .actions import ACTIONS, Action
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
@@ -248,8 +248,9 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
                                                          if services.pause_basis(case.item_version, k[0])],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
-        "form_rows": [(f.label, _choice_label(case.form_data.get(f.key, "")))
+        "form_rows": [(f.label, corrections.masked(f.key, _choice_label(case.form_data.get(f.key, ""))))
                       for f in case.item_version.form_fields.all()],
+        **_corrections_context(case, request.user, grants, errors or {}, (posted or {}) if action == "correct" else {}),
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
@@ -268,6 +269,20 @@ def _offered(allowed: list[str]) -> tuple[list[Offer], list[Offer]]:
     common = sorted((ACTIONS[name] for name in allowed if not ACTIONS[name].rare), key=lambda action: action.rank)
     rare = [Offer(name, ACTIONS[name]) for name in allowed if ACTIONS[name].rare]
     return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(common)], rare
+
+
+def _corrections_context(case, user, grants, errors: dict, posted: dict) -> dict:
+    """The case page's corrections of the form data: the history, and the form when this user may correct."""
+    fields = list(case.item_version.form_fields.all())
+    labels = {f.key: f.label for f in fields}
+    history = [(c, [(labels.get(key, key), corrections.masked(key, str(c.before.get(key, ""))),
+                      corrections.masked(key, str(value))) for key, value in c.after.items()])
+               for c in case.form_corrections.select_related("actor")]
+    # An ID number or mobile is not prefilled: the input shows it masked and stays blank unless retyped.
+    rows = [(f, posted.get(f"form_{f.key}", "" if corrections.personal(f.key) else (case.form_data or {}).get(f.key, "")),
+             corrections.masked(f.key, str((case.form_data or {}).get(f.key, ""))) if corrections.personal(f.key) else "",
+             errors.get(f"form.{f.key}", "")) for f in fields] if corrections.correctable(case, user, grants) else []
+    return {"corrections": history, "correct_rows": rows}
 
 
 def _documents_and_printing(user, case) -> dict:
@@ -324,6 +339,25 @@ def case_act(request, case_no, action):
         return _case_page(request, case, error=str(exc.message), errors=exc.details, posted=request.POST.dict(),
                           action=action, status=exc.status)
     messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": CaseState(case.state).label})
+    return redirect("cases:case", case_no=case.case_no)
+
+
+@require_POST
+@staff_required(*ALL_STAFF)
+def case_correct(request, case_no):
+    """Correct the form data of an accepted case before the decision, with a reason (clerks and chief
+    approvers with authority on the item; `corrections.case_form_correct` decides)."""
+    case = _case_or_404(request, case_no)
+    form_data = {f.key: request.POST[f"form_{f.key}"] for f in case.item_version.form_fields.all()
+                 if f"form_{f.key}" in request.POST
+                 and not (corrections.personal(f.key) and not request.POST[f"form_{f.key}"].strip())}
+    try:
+        corrections.case_form_correct(case=case, actor=request.user, form_data=form_data,
+                                      reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        return _case_page(request, _case_or_404(request, case_no), error=str(exc.message), errors=exc.details,
+                          posted=request.POST.dict(), action="correct", status=exc.status)
+    messages.success(request, _("The form data has been corrected."))
     return redirect("cases:case", case_no=case.case_no)
 
 

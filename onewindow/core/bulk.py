@@ -24,7 +24,9 @@ real services would have written for it, step by step, with the clock moved:
 - CaseMaterial rows for every material of the item version (paper seen at the window: no files),
   CaseStep rows exactly as the services write them (no step for submit, suspend, resume, issue,
   complete), numbered CaseDocument rows (acceptance, 容缺, correction, non-acceptance, decision, proof
-  of service; no PDF: it renders on first download), CasePause rows;
+  of service, and the 特别程序告知书 of each special procedure; no PDF: it renders on first download),
+  CasePause rows with their expected duration, only of the kinds the item allows (Art. 45, or a provision
+  its configuration names, as `case_suspend` checks);
 - organisations, their first OrganisationVersion and charter, and signed certificates with gap-free
   serials, built as `certificates.services.certificate_issue` builds them (so `/verify/<token>` works);
   tokens come from the seeded generator so a load is reproducible (benchmark data, not for production);
@@ -95,7 +97,7 @@ from onewindow.cases.models import (
     ResultKind,
     Sequence,
 )
-from onewindow.cases.services import DOCUMENT_WORDS, STEP_ACTIONS, STEP_NAMES
+from onewindow.cases.services import DOCUMENT_WORDS, PAUSE_NAMES, STEP_ACTIONS, STEP_NAMES, pause_basis
 from onewindow.catalog.models import Channel, Item, ItemVersion, LimitUnit, RegistryAction, Route
 from onewindow.certificates import services as cert_services
 from onewindow.certificates import signing
@@ -579,6 +581,17 @@ class _Loader:
         self.docs.append({"id": self._id("case_document"), "case_id": c["id"], "kind": kind, "number": number,
                           "data": data, "created_at": at, "created_by_id": actor.pk if actor else None})
 
+    def _special_procedure_notice(self, c: dict, info: _ItemInfo, at: datetime.datetime, actor, pause: dict) -> None:
+        """The 特别程序告知书 `cases.services.case_suspend` issues with each pause (行政许可法 Art. 45)."""
+        v = info.version
+        end = workdays.add_working_days(pause["started_on"], pause["expected_days"])
+        self._doc(c, info, CaseDocument.Kind.SPECIAL_PROCEDURE, at, actor, {
+            "due_provisional": c["due_provisional"], "received_on": c["received_on"].isoformat(),
+            "complaint_phone": v.complaint_phone, "consult_phone": v.consult_phone,
+            "procedure": PAUSE_NAMES[pause["kind"]], "reason": pause["reason"], "basis": pause_basis(v, pause["kind"]),
+            "started_on": pause["started_on"].isoformat(), "expected_days": pause["expected_days"],
+            "expected_end": end.date.isoformat(), "expected_end_provisional": end.provisional})
+
     # ---- the clock
     def _due(self, c: dict, info: _ItemInfo, pauses: list) -> None:
         """`cases.services.recompute_deadlines`, with the in-memory calendar."""
@@ -638,7 +651,8 @@ class _Loader:
                     break
             data = {"name": name, "address": c["address"], "purpose": f"促进{name[3:7]}事业发展",
                     "business_scope": "开展交流、培训、咨询服务", "activity_area": "湖南省",
-                    "legal_representative": c["applicant_name"], "registered_capital": str(rng.choice((30000, 100000, 500000, 2000000))),
+                    "legal_representative": c["applicant_name"], "legal_representative_id_number": c["id_number"],
+                    "legal_representative_mobile": c["contact_mobile"], "registered_capital": str(rng.choice((30000, 100000, 500000, 2000000))),
                     "supervisor_unit": "", "foundation_type": "非公募基金会" if kind == "foundation" else "",
                     "charter": f"{name}章程（全文）"}
             return {k: val for k, val in data.items() if k in {f[0] for f in info.fields} and val}
@@ -724,10 +738,12 @@ class _Loader:
             plan.append((t, "withdraw", clerk, {"reason": rng.choice(WITHDRAW_REASONS)}))
             return plan
         if rng.random() < 0.12:
-            kind, reason, result = rng.choice(PAUSE_KINDS)
+            # Only the procedures `case_suspend` allows for this item (Art. 45, or a provision it names).
+            kind, reason, result = rng.choice([p for p in PAUSE_KINDS if pause_basis(v, p[0])])
             t = self._office_time(self._next_wd(self._local(t), rng.randint(1, 3)))
-            plan.append((t, "suspend", reviewer, {"kind": kind, "reason": reason}))
-            t = self._office_time(self._next_wd(self._local(t), rng.randint(3, 10)))
+            days = rng.randint(3, 10)
+            plan.append((t, "suspend", reviewer, {"kind": kind, "reason": reason, "expected_days": days}))
+            t = self._office_time(self._next_wd(self._local(t), days))
             plan.append((t, "resume", reviewer, {"result": result}))
         t = self._office_time(self._next_wd(self._local(t), rng.randint(1, 5)))
         plan.append((t, "review", reviewer, {"opinion": "材料齐全，符合条件，拟同意报批"}))
@@ -924,7 +940,9 @@ class _Loader:
             elif action == "suspend":
                 c.update(state=S.SUSPENDED, state_before_pause=before)
                 pauses.append({"kind": params["kind"], "started_on": day, "ended_on": None,
-                               "reason": params["reason"], "result": "", "started_by_id": actor.pk})
+                               "reason": params["reason"], "result": "", "started_by_id": actor.pk,
+                               "expected_days": params["expected_days"]})
+                self._special_procedure_notice(c, info, at, actor, pauses[-1])
             elif action == "resume":
                 c.update(state=c["state_before_pause"], state_before_pause="")
                 pauses[-1].update(ended_on=day, result=params["result"])
@@ -994,7 +1012,9 @@ class _Loader:
         data = c["form_data"]
         items = {k: str(data.get(k) or "").strip() for k in ("name", "address", "purpose", "business_scope",
                                                             "activity_area", "legal_representative",
-                                                            "supervisor_unit", "foundation_type")}
+                                                            "supervisor_unit", "foundation_type",
+                                                            "legal_representative_id_number",
+                                                            "legal_representative_mobile")}
         capital = data.get("registered_capital")
         org = Organisation(id=self._id("organisation"), kind=kind, credit_code=code, established_on=day,
                            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME,

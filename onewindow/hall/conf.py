@@ -24,6 +24,11 @@ def pad_minutes() -> int:
     return _int("ONEWINDOW_HALL_PAD_MINUTES", 30)
 
 
+def auto_standby() -> bool:
+    """Hall-wide: when a business names no standby window of its own, its waiting warning opens any closed
+    standby window serving it (and closes it again when the wait falls back). Off by default (0)."""
+    return bool(_int("ONEWINDOW_HALL_AUTO_STANDBY", 0))
+
 
 def takes_per_minute() -> int:
     """Tickets and bookings one address may ask for per minute through the public API and kiosk page. A hall's

@@ -52,6 +52,12 @@ class Organisation(models.Model):
                                              null=True, blank=True)
     supervisor_unit = models.CharField(_("supervising unit"), max_length=200, blank=True)
     foundation_type = models.CharField(_("foundation type"), max_length=50, blank=True)
+    # The legal representative's ID number and mobile as given on the registration or change form: not
+    # registered items (never printed, public or versioned), but what proves a handler acts for the
+    # organisation (portal/binding.py: an SMS code to this mobile).
+    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=18,
+                                                      blank=True)
+    legal_representative_mobile = models.CharField(_("legal representative's mobile"), max_length=11, blank=True)
 
     registration_authority = models.CharField(_("registration authority"), max_length=100)
     established_on = models.DateField(_("established on"), null=True, blank=True)
