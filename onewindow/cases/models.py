@@ -351,17 +351,3 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
-
-
-class Sequence(models.Model):
-    """A named counter (case numbers, document numbers); advanced under a row lock, never reused."""
-
-    key = models.CharField(_("key"), max_length=80, unique=True)
-    last = models.PositiveIntegerField(_("last value"), default=0)
-
-    class Meta:
-        verbose_name = _("sequence")
-        verbose_name_plural = _("sequences")
-
-    def __str__(self):
-        return f"{self.key}={self.last}"

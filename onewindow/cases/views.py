@@ -23,6 +23,7 @@ from onewindow.catalog.models import Channel, Item, RegistryAction
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.selectors import certificates_of_case
 from onewindow.certificates.services import PRINT_ROLES
+from onewindow.core.choices import choice_label, choice_labels
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.hall.selectors import serving_id_number
 from onewindow.hall.services import ticket_link_case
@@ -40,12 +41,11 @@ COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
 INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
 INTAKE_DONE_KEY = "intake_done"  # session: one-time intake token → the case it filed
 INTAKE_TOKENS_KEPT = 20
-# Catalog choice fields store values the register reads (e.g. `lost`); people see their labels.
-CHOICE_LABELS = dict(ReplacementReason.choices)
 
 
 def _choice_label(value):
-    return CHOICE_LABELS.get(value, value) if isinstance(value, str) else value
+    """Catalog choice fields store values the register reads (e.g. `lost`); people see their labels."""
+    return choice_label(ReplacementReason, value)
 
 
 def _date(value: str) -> datetime.date | None:
@@ -79,7 +79,7 @@ def queue(request):
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
         date_from=_date(get.get("from", "")), date_to=_date(get.get("to", "")), q=get.get("q", "")[:60])
     result = selectors.case_queue(request.user, filters, page=_int(get.get("page", "")) or 1)
-    states, channels = _labels(CaseState.choices), _labels(Channel.choices)
+    states, channels = choice_labels(CaseState), choice_labels(Channel)
     case_url = reverse("cases:case", args=["-"])[:-2]  # once, not per row
     today = services.today()
     for case in result.rows:
@@ -91,11 +91,6 @@ def queue(request):
         "items": _staff_items(request.user).values_list("pk", "current_version__name"),
         "may_intake": request.user.has_role(*COUNTER), "may_search_all": "all" in tabs,
     })
-
-
-def _labels(choices) -> dict[str, str]:
-    """Value → label, translated once per page rather than once per row."""
-    return {value: str(label) for value, label in choices}
 
 
 # --- intake ------------------------------------------------------------------------------------------------

@@ -95,22 +95,21 @@ from onewindow.cases.models import (
     CaseState,
     CaseStep,
     ResultKind,
-    Sequence,
 )
 from onewindow.cases.services import DOCUMENT_WORDS, PAUSE_NAMES, STEP_ACTIONS, STEP_NAMES, pause_basis
 from onewindow.catalog.models import Channel, Item, ItemVersion, LimitUnit, RegistryAction, Route
 from onewindow.certificates import services as cert_services
 from onewindow.certificates import signing
-from onewindow.certificates.models import Certificate, NumberSequence
+from onewindow.certificates.models import Certificate
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.models import Sequence
 from onewindow.ratings import conf as ratings_conf
 from onewindow.ratings.models import Level, Rating, RatingChannel, RatingWindow, Rectification
 from onewindow.registry.identifiers import id_number_check_char, org_code_check_char, uscc_check_char
 from onewindow.registry.models import (
     KIND_DIGIT,
     CharterVersion,
-    CodeSequence,
     Organisation,
     OrganisationVersion,
 )
@@ -480,11 +479,11 @@ class _Loader:
         self.t_rect, self.t_fact = w.table(Rectification, "rectification"), w.table(CaseFact, "case_fact")
         self.ids = {name: _next_id(t.model) for name, t in w.tables.items()}
         # counters, continued from the database
-        self.case_seq = {s.key: s.last for s in Sequence.objects.filter(key__startswith="case:")}
-        self.doc_seq = {s.key: s.last for s in Sequence.objects.filter(key__startswith="doc:")}
-        self.cert_seq = {s.kind: s.next_value for s in NumberSequence.objects.all()}
-        code_seq = CodeSequence.objects.filter(name=ORG_CODE_SEQUENCE).first()
-        self.code_next = code_seq.next_value if code_seq else 1
+        series = dict(Sequence.objects.values_list("name", "last"))
+        self.case_seq = {k: v for k, v in series.items() if k.startswith("case:")}
+        self.doc_seq = {k: v for k, v in series.items() if k.startswith("doc:")}
+        self.cert_seq = {k.removeprefix("certificate:"): v + 1 for k, v in series.items() if k.startswith("certificate:")}
+        self.code_next = series.get(ORG_CODE_SEQUENCE, 0) + 1
         self.org_codes = set(Organisation.objects.values_list("credit_code", flat=True))
         self.org_names = set(Organisation.objects.filter(status=Organisation.Status.REGISTERED)
                              .values_list("name", flat=True))
@@ -594,7 +593,7 @@ class _Loader:
 
     # ---- the clock
     def _due(self, c: dict, info: _ItemInfo, pauses: list) -> None:
-        """`cases.services.recompute_deadlines`, with the in-memory calendar."""
+        """`cases.services.deadlines_compute`, with the in-memory calendar."""
         v = info.version
         closed = [(p["started_on"], p["ended_on"]) for p in pauses]
         c["paused_days"] = sum(workdays.count_working_days(a, b or self.today).days for a, b in closed)
@@ -1231,12 +1230,11 @@ class _Loader:
 
     def _counters(self) -> None:
         t = time.monotonic()
-        rows = [Sequence(key=k, last=v) for k, v in {**self.case_seq, **self.doc_seq}.items()]
-        Sequence.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["key"],
+        certificates = {f"certificate:{kind}": value - 1 for kind, value in self.cert_seq.items()}
+        series = {**self.case_seq, **self.doc_seq, **certificates, ORG_CODE_SEQUENCE: self.code_next - 1}
+        rows = [Sequence(name=k, last=v) for k, v in series.items()]
+        Sequence.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["name"],
                                      update_fields=["last"])
-        for kind, value in self.cert_seq.items():
-            NumberSequence.objects.update_or_create(kind=kind, defaults={"next_value": value})
-        CodeSequence.objects.update_or_create(name=ORG_CODE_SEQUENCE, defaults={"next_value": self.code_next})
         self.report.rows["sequence"] += len(rows)
         self.report.table_seconds["sequence"] += time.monotonic() - t
 
@@ -1264,8 +1262,7 @@ def bulk_load(*, cases: int = 1_000_000, years: int = 3, seed: int = 20200506, u
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 # The counters are read now and written at the end: services that number a case, a notice,
                 # a certificate or an organisation meanwhile wait for the load instead of colliding.
-                for model in (Sequence, NumberSequence, CodeSequence):
-                    cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Sequence._meta.db_table)} IN EXCLUSIVE MODE")
         loader = _Loader(cases=cases, years=years, seed=seed, until=until, now=now, batch=batch, progress=progress,
                          rollup=rollup)
         try:

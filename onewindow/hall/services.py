@@ -15,6 +15,7 @@ from onewindow.accounts.models import Role, Window
 from onewindow.audit.services import audit_log
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.mobile import mobile_ok
 from onewindow.registry.identifiers import check_id_number
 
 from . import conf, hours
@@ -162,7 +163,7 @@ def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, acto
     result = check_id_number(id_number)
     errors = {} if result.ok else {"id_number": str(result.message)}
     mobile = (mobile or "").strip()
-    if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+    if not mobile_ok(mobile):
         errors["mobile"] = str(_("Enter an 11-digit mobile number starting with 1."))
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), code="bad_booking", details=errors)

@@ -41,9 +41,7 @@ from onewindow.ratings.selectors import complaint_for_proof, complaint_public, i
 
 from . import binding, selectors, services
 from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
-from .sms import config
 
-SESSION_SECONDS = int(config("PORTAL_SESSION_SECONDS", "1800"))
 PROOF_KEY = "portal_progress_cases"
 COMPLAINT_PROOF_KEY = "portal_progress_complaints"
 
@@ -114,7 +112,7 @@ def _send_code(request, mobile: str, purpose: str, *, quiet: bool = False) -> tu
 
 def _sign_in(request, user: User, method: str):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session.set_expiry(SESSION_SECONDS)
+    request.session.set_expiry(settings.PORTAL_SESSION_SECONDS)
     services.signin_record(user=user, method=method, address=client_ip_of(request))
 
 

@@ -155,20 +155,6 @@ class CharterVersion(models.Model):
         return f"{self.organisation} charter v{self.number}"
 
 
-class CodeSequence(models.Model):
-    """The next organisation-code serial; locked while a code is allocated so no two cases share one."""
-
-    name = models.CharField(_("name"), max_length=30, unique=True)
-    next_value = models.PositiveBigIntegerField(_("next value"), default=1)
-
-    class Meta:
-        verbose_name = _("code sequence")
-        verbose_name_plural = _("code sequences")
-
-    def __str__(self):
-        return f"{self.name}: {self.next_value}"
-
-
 class UsccOverride(models.Model):
     """An administrator's record that a real credit code failing its check character is accepted."""
 

@@ -18,13 +18,13 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log, field_changes
 from onewindow.core.errors import Conflict, ValidationFailed
+from onewindow.core.sequences import sequence_next
 
 from .identifiers import USCC_ALPHABET, CheckResult, check_uscc, org_code_check_char, uscc_check_char
 from .importer import validate_rows
 from .models import (
     KIND_DIGIT,
     CharterVersion,
-    CodeSequence,
     Organisation,
     OrganisationVersion,
     UsccOverride,
@@ -80,15 +80,12 @@ def credit_code_allocate(*, kind: str) -> str:
     never reused, and an organisation code already in the register (e.g. imported) is skipped."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("credit_code_allocate runs inside the caller's transaction")
-    sequence = CodeSequence.objects.select_for_update().get(name=ORG_CODE_SEQUENCE)
     while True:
-        body = f"{ORG_CODE_PREFIX}{sequence.next_value:06d}"
-        sequence.next_value += 1
+        body = f"{ORG_CODE_PREFIX}{sequence_next(ORG_CODE_SEQUENCE):06d}"
         # The organisation code must be free under every kind digit, not only this kind's (unique index).
         candidates = {digit: _credit_code(digit, body) for digit in (*KIND_DIGIT.values(), "9")}
         if not Organisation.objects.filter(credit_code__in=candidates.values()).exists():
             break
-    sequence.save(update_fields=["next_value"])
     return candidates[KIND_DIGIT[kind]]
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import OrgKind
 from onewindow.core.errors import ValidationFailed
+from onewindow.core.mobile import mobile_ok
 
 from .identifiers import check_id_number
 from .models import ITEMS_BY_KIND, REGISTERED_ITEMS, Organisation
@@ -92,7 +93,7 @@ def clean_representative_contact(data: dict) -> dict:
     if not result.ok:
         errors["legal_representative_id_number"] = gettext("The legal representative's ID number: %(problem)s") % {
             "problem": result.message}
-    if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+    if not mobile_ok(mobile):
         errors["legal_representative_mobile"] = gettext(
             "The legal representative's mobile must be 11 digits starting with 1.")
     if errors:

@@ -49,6 +49,7 @@ def test_a_reason_is_required_and_only_the_forms_fields_and_a_real_change(accept
         ({"nope": "x"}, "核实", "unknown_field"),
         ({"name": "湖南康养职业培训学校"}, "核实", "no_change"),
         ({"name": ""}, "核实", "registration_rules"),
+        ({"name": "名" * (corrections.VALUE_MAX + 1)}, "核实", "value_too_long"),
     ):  # a required field stays required
         with pytest.raises(ValidationFailed) as refused:
             corrections.case_form_correct(case=accepted, actor=clerk, form_data=data, reason=reason)

@@ -138,7 +138,7 @@ def test_cases_are_well_formed_and_open_cases_have_due_dates(demo):
                  .select_related("item_version").prefetch_related("pauses")):
         assert case.promised_due and case.statutory_due
         due = (case.promised_due, case.statutory_due, case.paused_days)
-        cases.recompute_deadlines(case)
+        cases.deadlines_compute(case)
         assert (case.promised_due, case.statutory_due, case.paused_days) == due
     # steps as the services write them: every accepted case has its acceptance step and notice
     accepted = Case.objects.exclude(accepted_at=None)

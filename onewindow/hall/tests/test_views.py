@@ -109,7 +109,8 @@ def test_api_public_businesses_and_tickets(api, hall, business):
     again = anonymous.post("/api/v1/hall/tickets", {"business": "shzz"}).json()
     assert again["people_ahead"] == 1
     assert anonymous.get(f"/api/v1/hall/tickets/{again['id']}").json()["state"] == "waiting"
-    assert anonymous.get("/api/v1/hall/tickets/1").status_code == 404
+    unknown = anonymous.get("/api/v1/hall/tickets/1")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"  # the API's generic 404
 
 
 def test_api_taking_is_throttled_per_address(api, business, settings):

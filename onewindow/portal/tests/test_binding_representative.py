@@ -142,10 +142,11 @@ def test_attempts_are_throttled_per_account(handler, django_capture_on_commit_ca
 def test_only_the_account_itself_may_bind(handler, person, django_capture_on_commit_callbacks):
     from onewindow.core.errors import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         binding.representative_code_send(
             profile=handler.portal_profile, actor=person, id_number=REP_ID, mobile=REP_MOBILE
         )
+    assert refused.value.code == "binding_not_own"
 
 
 # --- the page ----------------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from .factories import make_applicant, make_item, make_organisation
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_bookings_never_exceed_the_slot_capacity(monkeypatch):
-    monkeypatch.setattr(services, "SLOT_CAPACITY", 2)
+def test_concurrent_bookings_never_exceed_the_slot_capacity(settings):
+    settings.PORTAL_SLOT_CAPACITY = 2
     item, organisation = make_item(), make_organisation()
     day = cases.today() + datetime.timedelta(days=1)
     while not services.workdays.is_working_day(day):

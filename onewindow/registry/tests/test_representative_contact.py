@@ -42,6 +42,7 @@ def test_a_bad_contact_is_refused_with_the_field_named():
             case_no="",
             actor=None,
         )
+    assert refused.value.code == "representative_contact"
     assert "legal_representative_mobile" in refused.value.details
     assert not Organisation.objects.exists()
 
