@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import create_model
 
 from onewindow.accounts.auth import TokenAuth
 from onewindow.catalog.models import Channel, Item
@@ -22,8 +23,9 @@ from onewindow.core.openapi import ErrorOut
 from onewindow.exchange.clients import idempotent
 
 from . import corrections, selectors, services
+from .actions import ACTIONS, Action
 from .documents import document_pdf
-from .models import CaseDocument, CaseMaterial, CasePause, CaseState, Delivery, Outcome
+from .models import CaseDocument, CaseMaterial, CaseState
 
 router = Router(auth=TokenAuth(scopes={"GET": "cases:read", "POST": "cases:create"}), tags=["cases"])
 
@@ -331,96 +333,27 @@ def case_form_correct(request, case_no: str, payload: FormCorrectionIn):
 
 # --- one endpoint per action --------------------------------------------------------------------------------
 
-class OpinionIn(Schema):
-    opinion: str = ""
+def _body(action: Action) -> type[Schema]:
+    """The action's API body, from its declared inputs (the workbench form has the same fields)."""
+    fields = {i.name: (i.type, Field(... if i.required else i.default, ge=i.ge, le=i.le)) for i in action.inputs}
+    name = "".join(part.title() for part in action.name.split("_"))
+    return create_model(f"Case{name}In", __base__=Schema, **fields)
 
 
-class ReasonIn(Schema):
-    reason: str
+def _register(action: Action):
+    if action.inputs:
+        def endpoint(request, case_no: str, payload: _body(action)):  # type: ignore[valid-type]
+            services.case_act(case=_case(request, case_no), actor=request.auth, action=action.name, **payload.dict())
+            return _detail(request, case_no)
+    else:  # no body (a draft's submit)
+        def endpoint(request, case_no: str):
+            services.case_act(case=_case(request, case_no), actor=request.auth, action=action.name)
+            return _detail(request, case_no)
+
+    endpoint.__name__ = f"case_action_{action.name}"
+    router.post(f"/{{case_no}}/actions/{action.name}", response={200: CaseOut, **ERRORS},
+                operation_id=endpoint.__name__, summary=f"Case action: {action.name}")(endpoint)
 
 
-class DeficiencyIn(Schema):
-    supplement_due: datetime.date | None = None  # None: the item's maximum (default 10 working days)
-    commitment_signed: bool
-    bad_credit: bool = False
-    opinion: str = ""
-
-
-class ForwardIn(Schema):
-    authority: str
-    opinion: str = ""
-
-
-class DecideIn(Schema):
-    outcome: Outcome
-    reason: str = ""
-
-
-class ExternalDecisionIn(DecideIn):
-    document_no: str
-
-
-class SuspendIn(Schema):
-    kind: Literal[tuple(k for k in CasePause.Kind.values if k != CasePause.Kind.CORRECTION)]  # type: ignore[valid-type]
-    reason: str
-    expected_days: int = Field(ge=1, le=365)  # Art. 45: the notice states the expected duration
-
-
-class ResumeIn(Schema):
-    result: str = ""
-
-
-class ExtendIn(Schema):
-    days: int = Field(ge=1, le=60)
-    reason: str
-
-
-class IssueIn(Schema):
-    delivery: Delivery
-    collector_name: str = ""
-    collector_id_number: str = ""
-    tracking_no: str = ""
-
-
-class CompleteIn(Schema):
-    note: str = ""
-
-
-ACTION_SCHEMAS = {
-    "submit": (OpinionIn, services.case_submit, False),
-    "accept": (OpinionIn, services.case_accept, True),
-    "accept_with_deficiency": (DeficiencyIn, services.case_accept_with_deficiency, True),
-    "request_correction": (OpinionIn, services.case_request_correction, True),
-    "resubmit": (OpinionIn, services.case_resubmit, True),
-    "supplement": (OpinionIn, services.case_supplement, True),
-    "reject": (ReasonIn, services.case_reject, True),
-    "review": (OpinionIn, services.case_review, True),
-    "propose_refusal": (ReasonIn, services.case_propose_refusal, True),
-    "sign_off": (OpinionIn, services.case_sign_off, True),
-    "forward": (ForwardIn, services.case_forward, True),
-    "record_external_decision": (ExternalDecisionIn, services.case_record_external_decision, True),
-    "decide": (DecideIn, services.case_decide, True),
-    "suspend": (SuspendIn, services.case_suspend, True),
-    "resume": (ResumeIn, services.case_resume, True),
-    "extend": (ExtendIn, services.case_extend, True),
-    "withdraw": (ReasonIn, services.case_withdraw, True),
-    "terminate": (ReasonIn, services.case_terminate, True),
-    "issue": (IssueIn, services.case_issue, True),
-    "complete": (CompleteIn, services.case_complete, True),
-}
-
-
-def _register(action: str, schema: type[Schema], service, takes_payload: bool):
-    def endpoint(request, case_no: str, payload: schema):  # type: ignore[valid-type]
-        case = _case(request, case_no)
-        fields = payload.dict() if takes_payload else {}
-        service(case=case, actor=request.auth, **fields)
-        return _detail(request, case_no)
-
-    endpoint.__name__ = f"case_action_{action}"
-    router.post(f"/{{case_no}}/actions/{action}", response={200: CaseOut, **ERRORS}, operation_id=endpoint.__name__,
-                summary=f"Case action: {action}")(endpoint)
-
-
-for _action, (_schema, _service, _takes) in ACTION_SCHEMAS.items():
-    _register(_action, _schema, _service, _takes)
+for _action in ACTIONS.values():
+    _register(_action)

@@ -21,12 +21,13 @@ from django.db.models import (
 from django.utils import timezone
 
 from onewindow.accounts.models import AuthorityGrant, Role, User
-from onewindow.catalog.models import ItemVersion, LimitUnit, Route
+from onewindow.catalog.models import ItemVersion, LimitUnit
 from onewindow.registry.models import Organisation
 from onewindow.workdays import services as workdays
 from onewindow.workdays.services import Light
 
 from . import services
+from .actions import ACTIONS, actions_from
 from .models import (
     GUIDE_COLUMNS,
     OPEN_STATES,
@@ -37,8 +38,6 @@ from .models import (
     CaseStep,
     MaterialFile,
 )
-from .services import APPLICANT_ACTIONS, AUTHORITY
-from .transitions import ACTIONS, TRANSITIONS, actions_from
 
 OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)  # see every case, act on none by default
 
@@ -67,36 +66,17 @@ def user_grants(user: User, item_id: int) -> set[str]:
 
 
 def allowed_actions(case: Case, user: User, grants: set[str], *, art32: bool = True) -> list[str]:
-    """The actions this user may take on this case now: state, authority and the guards that need no
-    query (`art32=False` skips the Art. 32 window, which reads the case's pauses)."""
-    version = case.item_version
+    """The actions this user may take on this case now: state, authority and guards, as the actions'
+    declaration says and the services check (`art32=False` skips the Art. 32 rules, which read the
+    case's pauses)."""
     own = case.owner_id is not None and case.owner_id == user.pk
     result = []
-    for action in actions_from(case.state):
-        if not (set(AUTHORITY[action]) & grants or (own and action in APPLICANT_ACTIONS)):
+    for name in actions_from(case.state):
+        action = ACTIONS[name]
+        if not (set(action.authority) & grants or (own and action.applicant)):
             continue
-        if action in ("review", "propose_refusal", "sign_off") and version.route != Route.BACK_OFFICE:
-            continue
-        if action == "sign_off" and not version.sign_off_required:
-            continue
-        if action == "forward" and services.sign_off_pending(case.state, version):
-            continue  # 签发 first
-        if action == "decide" and version.route != Route.ON_SITE:
-            continue
-        if action == "accept_with_deficiency" and not version.allows_deficiency:
-            continue
-        if action == "supplement" and not case.deficiency_pending:
-            continue
-        if action == "issue" and case.deficiency_pending:
-            continue
-        if action == "extend" and case.extension_days:
-            continue  # Art. 42: one extension per case
-        if action == "request_correction" and art32 and (services.correction_notified(case)
-                                                        or services.correction_window_passed(case)):
-            continue  # Art. 32: one notice, within 5 working days; afterwards the case counts as accepted
-        if action == "reject" and art32 and services.deemed_accepted_now(case):
-            continue
-        result.append(action)
+        if all(guard.holds(case) for guard in action.all_guards if art32 or guard.rule is None):
+            result.append(name)
     return result
 
 
@@ -123,27 +103,6 @@ def deficiency_light(case: Case, today: datetime.date) -> str | None:
     return workdays.light_for(kind="deficiency", due=case.supplement_due, today=today, limit_days=limit).value
 
 
-# The query-free guards of `allowed_actions` as conditions on a case row, for the queue's "to do" filter
-# (`tests/test_queue.py` checks that both forms select the same cases).
-# Conditions on the item version are subqueries over the (small) version table, so that the case rows
-# need no join to it.
-_BACK_OFFICE = Q(item_version__in=ItemVersion.objects.filter(route=Route.BACK_OFFICE).values("pk"))
-_SIGN_OFF = Q(item_version__in=ItemVersion.objects.filter(route=Route.BACK_OFFICE, sign_off_required=True)
-              .values("pk"))
-GUARDS = {
-    "review": _BACK_OFFICE,
-    "propose_refusal": _BACK_OFFICE,
-    "sign_off": _SIGN_OFF,
-    # From REVIEWED only where the chain has no sign-off step (`services.sign_off_pending`).
-    "forward": Q(state=CaseState.SIGNED_OFF) | ~_SIGN_OFF,
-    "decide": Q(item_version__in=ItemVersion.objects.filter(route=Route.ON_SITE).values("pk")),
-    "accept_with_deficiency": Q(item_version__in=ItemVersion.objects.filter(allows_deficiency=True).values("pk")),
-    "supplement": Q(deficiency_pending=True),
-    "issue": Q(deficiency_pending=False),
-    "extend": Q(extension_days=0),
-}
-
-
 def actionable(user: User, grants: dict[str, set[int]]) -> Q | None:
     """Cases on which `user` can act now, as one SQL condition: per action, the states it leaves from,
     the items granted for it (`grants`: authority-list action → item ids) or the user's own case, and its
@@ -151,14 +110,17 @@ def actionable(user: User, grants: dict[str, set[int]]) -> Q | None:
     the same items, owner clause and guard share one branch (their states united), which keeps the SQL
     short: most actions need the same line of the authority list."""
     states_by_branch: dict[tuple, set[str]] = {}
-    for action in ACTIONS:
-        items = frozenset().union(*(grants.get(grant, ()) for grant in AUTHORITY[action]))
-        own = action in APPLICANT_ACTIONS and bool(user.pk)
+    for action in ACTIONS.values():
+        items = frozenset().union(*(grants.get(grant, ()) for grant in action.authority))
+        own = action.applicant and bool(user.pk)
         if items or own:
-            branch = states_by_branch.setdefault((items, own, GUARDS.get(action, Q())), set())
-            branch.update(state for state, name in TRANSITIONS if name == action)
+            # The guards the row alone decides (the Art. 32 rules are left to the case page), by their data.
+            guards = tuple(guard for guard in action.all_guards if guard.rule is None)
+            branch = states_by_branch.setdefault((items, own, guards), set())
+            branch.update(action.moves)
     parts = []
-    for (items, own, guard), states in states_by_branch.items():
+    for (items, own, guards), states in states_by_branch.items():
+        guard = reduce(operator.and_, (g.q() for g in guards), Q())
         who = [Q(item_id__in=sorted(items))] if items else []
         if own:
             who.append(Q(owner_id=user.pk))

@@ -1,7 +1,7 @@
-"""Every write to a case. One function per state-machine action, all built the same way:
-
-atomic → lock the row → authority for the item (授权清单) → state via `transitions.TRANSITIONS` → guards
-→ conditional update → handling step (GB/T 39046 Table 7) → audit event → side effects on commit.
+"""Every write to a case. One function per declared action (`actions.ACTIONS`), `case_<action>`, all built
+the same way: atomic → lock the row → what the declaration says: authority for the item (授权清单), state
+(`actions.TRANSITIONS`), guards (`_begin`) → the service's checks of its inputs → conditional update →
+handling step (GB/T 39046 Table 7) → audit event of the action's `CaseEvent` → side effects on commit.
 """
 
 import datetime
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from onewindow.accounts.models import AuthorityGrant, User
 from onewindow.accounts.services import may_act
 from onewindow.audit.services import audit_log
-from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
+from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.mobile import mobile_ok
@@ -27,6 +27,7 @@ from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
 from . import conf, notices
+from .actions import ACTIONS, MATERIALS_AUTHORITY, PREVIOUS, STEP_ACTIONS, STEP_NAMES, next_state
 from .models import (
     GUIDE_COLUMNS,
     OPEN_STATES,
@@ -44,38 +45,10 @@ from .models import (
     ResultKind,
 )
 from .reuse import may_act_for, reuse_allowed
+from .routes import ROUTES
 from .signals import case_transitioned
-from .transitions import PREVIOUS, next_state
 from .uploads import atomic_files, check_upload, store
 
-A = AuthorityGrant.Action
-# Which line of the authority list each action needs.
-AUTHORITY = {
-    "submit": (A.ACCEPT,), "accept": (A.ACCEPT,), "accept_with_deficiency": (A.ACCEPT,),
-    "request_correction": (A.ACCEPT,), "resubmit": (A.ACCEPT,), "supplement": (A.ACCEPT,),
-    "reject": (A.ACCEPT,), "withdraw": (A.ACCEPT,), "materials": (A.ACCEPT,),
-    "review": (A.REVIEW,), "propose_refusal": (A.REVIEW,), "forward": (A.REVIEW,), "record_external_decision": (A.REVIEW,),
-    "sign_off": (A.DECIDE,),  # 签发: the leader's line of the authority list (审批决定人)
-    "decide": (A.DECIDE,), "extend": (A.DECIDE,), "terminate": (A.DECIDE,),
-    "suspend": (A.DECIDE, A.REVIEW), "resume": (A.DECIDE, A.REVIEW),
-    "issue": (A.ISSUE,), "complete": (A.ISSUE,),
-}
-# What the applicant may do on their own case (online channel).
-APPLICANT_ACTIONS = {"submit", "resubmit", "withdraw", "materials"}
-
-# Step names (环节名称) are data printed on the record, so they are stored in Chinese.
-STEP_NAMES = {
-    "accept": "受理", "accept_with_deficiency": "容缺受理", "request_correction": "补正告知",
-    "resubmit": "补正材料提交", "supplement": "容缺材料补齐", "reject": "不予受理", "review": "初审",
-    "propose_refusal": "初审", "sign_off": "签发",
-    "forward": "转报", "record_external_decision": "上级决定", "decide": "决定", "extend": "延长审批",
-    "withdraw": "撤回", "terminate": "终止", "deemed_accept": "视为受理",
-}
-STEP_ACTIONS = {"request_correction": CaseStep.Action.RETURN, "reject": CaseStep.Action.RETURN,
-                "propose_refusal": CaseStep.Action.OTHER,  # not 退回: the case goes on up, not back
-                "resubmit": CaseStep.Action.OTHER, "supplement": CaseStep.Action.OTHER,
-                "extend": CaseStep.Action.OTHER, "withdraw": CaseStep.Action.OTHER,
-                "terminate": CaseStep.Action.OTHER}
 DOCUMENT_WORDS = {
     CaseDocument.Kind.ACCEPTANCE: "受", CaseDocument.Kind.NON_ACCEPTANCE: "不受",
     CaseDocument.Kind.CORRECTION: "补", CaseDocument.Kind.DEFICIENCY: "容", CaseDocument.Kind.GRANT: "许",
@@ -123,9 +96,12 @@ def _lock(case: Case) -> Case:
 
 
 def _authorise(actor: User, case: Case, action: str) -> None:
-    if action in APPLICANT_ACTIONS and case.owner_id and case.owner_id == getattr(actor, "pk", None):
+    """Authority for a declared action, or for recording materials (`action="materials"`)."""
+    declared = ACTIONS.get(action)
+    applicant = declared.applicant if declared else action == "materials"
+    if applicant and case.owner_id and case.owner_id == getattr(actor, "pk", None):
         return
-    if not any(may_act(actor, case.item, grant) for grant in AUTHORITY[action]):
+    if not any(may_act(actor, case.item, grant) for grant in (declared.authority if declared else MATERIALS_AUTHORITY)):
         raise PermissionDenied(_("You do not hold the authority for this action on this item."),
                                code="no_authority", details={"action": action})
 
@@ -161,10 +137,12 @@ def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = ""
 
 def _finish(case: Case, actor: User, action: str, from_state: str, changes: dict | None = None,
             step: CaseStep | None = None) -> None:
-    audit_log(action=f"case.{action}", actor=actor, obj=case,
+    """Audit, report and announce the event the action emits."""
+    event = ACTIONS[action].event
+    audit_log(action=f"case.{event}", actor=actor, obj=case,
               changes={"state": [from_state, case.state], **(changes or {})})
-    case_event_record(case=case, event=action, from_state=from_state, step=step, actor=actor)
-    transaction.on_commit(lambda: case_transitioned.send(sender=Case, case=case, action=action,
+    case_event_record(case=case, event=event, from_state=from_state, step=step, actor=actor)
+    transaction.on_commit(lambda: case_transitioned.send(sender=Case, case=case, action=event,
                                                          from_state=from_state, to_state=case.state))
 
 
@@ -360,7 +338,7 @@ def case_create(*, actor: User, item, applicant: Applicant, form_data: dict | No
                                code="item_not_published")
     is_staff = getattr(actor, "is_staff_member", False)
     if is_staff:
-        if not may_act(actor, item, A.ACCEPT):
+        if not may_act(actor, item, AuthorityGrant.Action.ACCEPT):
             raise PermissionDenied(_("You do not hold the authority for this action on this item."),
                                    code="no_authority", details={"action": "create"})
     elif getattr(actor, "kind", None) not in (User.Kind.APPLICANT, User.Kind.PLATFORM):
@@ -509,10 +487,21 @@ def _material_row(case: Case, material: Material) -> CaseMaterial:
 # --- the state machine ------------------------------------------------------------------------------------
 
 def _begin(case: Case, actor: User, action: str) -> tuple[Case, str, str]:
+    """Lock the case, then check what the action's declaration says: authority, state, guards."""
     case = _lock(case)
     _authorise(actor, case, action)
     target = _target(case, action)
+    for guard in ACTIONS[action].all_guards:
+        if not guard.holds(case):
+            raise guard.refusal(case)
     return case, case.state, target
+
+
+def case_act(*, case: Case, actor: User, action: str, **inputs) -> Case:
+    """Run the declared `action` (`actions.ACTIONS`) through its service, `case_<action>`, with its inputs."""
+    if action not in ACTIONS:
+        raise NotFound(_("No such action."), code="action_not_found")
+    return globals()[f"case_{action}"](case=case, actor=actor, **inputs)
 
 
 def case_submit(*, case: Case, actor: User) -> Case:
@@ -527,7 +516,7 @@ def case_submit(*, case: Case, actor: User) -> Case:
         case.submitted_at = timezone.now()
         case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
-        _finish(case, actor, "submitted", before)
+        _finish(case, actor, "submit", before)
     return case
 
 
@@ -573,7 +562,7 @@ def _accept(case: Case, actor: User | None, before: str, code: str, opinion: str
     _document(case, actor, CaseDocument.Kind.ACCEPTANCE,
               {"deemed": case.deemed_accepted, "accepted_on": case.accepted_on.isoformat(),
                "received_on": case.received_on.isoformat() if case.received_on else None})
-    _finish(case, actor, "accepted", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted},
+    _finish(case, actor, "accept", before, {"promised_due": case.promised_due, "deemed": case.deemed_accepted},
             step=step)
 
 
@@ -615,9 +604,6 @@ def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: date
     item's maximum (None: the maximum). Nothing of the case takes effect until the last material is in."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "accept_with_deficiency")
-        if not case.item_version.allows_deficiency:
-            raise ValidationFailed(_("This item does not allow acceptance with missing materials."),
-                                   code="deficiency_not_allowed")
         missing = _missing(case)
         if not missing:
             raise ValidationFailed(_("Nothing is missing: accept the case normally."), code="nothing_missing")
@@ -649,7 +635,7 @@ def case_accept_with_deficiency(*, case: Case, actor: User, supplement_due: date
             "supplement_working_days": workdays.count_working_days(day + datetime.timedelta(days=1),
                                                                    supplement_due).days,
             "deficiency_basis": case.item_version.deficiency_basis})
-        _finish(case, actor, "accepted_with_deficiency", before, {"supplement_due": supplement_due}, step=step)
+        _finish(case, actor, "accept_with_deficiency", before, {"supplement_due": supplement_due}, step=step)
     return case
 
 
@@ -658,14 +644,6 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "request_correction")
         day = today()
-        if correction_notified(case):
-            raise Conflict(_("A one-time correction notice has already been issued for this application "
-                             "(Art. 32): accept it or issue a non-acceptance notice."),
-                           code="correction_already_notified", details={"state": before})
-        if correction_window_passed(case, day):
-            raise Conflict(_("More than 5 working days have passed since receipt: the application counts as "
-                             "accepted from receipt (Art. 32) and must be accepted."), code="correction_too_late",
-                           details={"state": before, "received_on": str(case.received_on)})
         missing = _missing(case)
         if not missing:
             raise ValidationFailed(_("Mark the missing or faulty materials first."), code="nothing_missing")
@@ -676,7 +654,7 @@ def case_request_correction(*, case: Case, actor: User, opinion: str = "") -> Ca
         step = _step(case, actor, "request_correction", before, opinion)
         _document(case, actor, CaseDocument.Kind.CORRECTION,
                   {"missing": [{"name": m.material.name, "note": m.note or m.get_mode_display()} for m in missing]})
-        _finish(case, actor, "correction_requested", before, {"materials": [m.material.key for m in missing]},
+        _finish(case, actor, "request_correction", before, {"materials": [m.material.key for m in missing]},
                 step=step)
     return case
 
@@ -689,7 +667,7 @@ def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
         deadlines_compute(case)
         _save(case, before, ["paused_days"])
         step = _step(case, actor, "resubmit", before, opinion)
-        _finish(case, actor, "resubmitted", before, step=step)
+        _finish(case, actor, "resubmit", before, step=step)
     return case
 
 
@@ -697,9 +675,6 @@ def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
     """容缺: the missing materials have arrived and are in order; the result may now be handed out."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "supplement")
-        if not case.deficiency_pending:
-            raise Conflict(_("No materials are outstanding on this case."), code="no_deficiency",
-                           details={"state": before})
         missing = _missing(case)
         if missing:
             raise ValidationFailed(_("Still missing: %(names)s.") % {"names": "、".join(m.material.name for m in missing)},
@@ -710,7 +685,7 @@ def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
             changes = _grant_effect(case, actor)
         _save(case, before, ["deficiency_pending", *DECISION_FIELDS])
         step = _step(case, actor, "supplement", before, opinion)
-        _finish(case, actor, "supplemented", before, changes, step=step)
+        _finish(case, actor, "supplement", before, changes, step=step)
     return case
 
 
@@ -732,35 +707,24 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     """不予受理, with reasons and a numbered 不予受理通知书."""
     with transaction.atomic():
         case, before, _next = _begin(case, actor, "reject")
-        if deemed_accepted_now(case):
-            raise Conflict(_("No correction notice was issued within 5 working days of receipt: the application "
-                             "counts as accepted from receipt (Art. 32) and can no longer be refused acceptance."),
-                           code="deemed_accepted", details={"state": before, "received_on": str(case.received_on)})
         reason = _require(reason, "reason")
         _close_correction(case, today())
         _complete(case, ResultKind.NOT_ACCEPTED, reason)
         _save(case, before, COMPLETE_FIELDS)
         step = _step(case, actor, "reject", before, reason)
         _document(case, actor, CaseDocument.Kind.NON_ACCEPTANCE, {"reason": reason})
-        _finish(case, actor, "rejected", before, {"reason": reason}, step=step)
+        _finish(case, actor, "reject", before, {"reason": reason}, step=step)
     return case
-
-
-def _back_office(case: Case, before: str) -> None:
-    if case.item_version.route != Route.BACK_OFFICE:
-        raise Conflict(_("This item is decided on the spot; it has no preliminary review."),
-                       code="wrong_route", details={"state": before})
 
 
 def case_review(*, case: Case, actor: User, opinion: str) -> Case:
     """初审 passed, by the division, for items the department only reviews (back_office route)."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "review")
-        _back_office(case, before)
         opinion = _require(opinion, "opinion")
         _save(case, before, [])
         step = _step(case, actor, "review", before, opinion)
-        _finish(case, actor, "reviewed", before, step=step)
+        _finish(case, actor, "review", before, step=step)
     return case
 
 
@@ -772,17 +736,11 @@ def case_propose_refusal(*, case: Case, actor: User, reason: str) -> Case:
     Art. 32 (一次性告知) rules out."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "propose_refusal")
-        _back_office(case, before)
         reason = _require(reason, "reason")
         _save(case, before, [])
         step = _step(case, actor, "propose_refusal", before, f"拟不予许可：{reason}")
-        _finish(case, actor, "refusal_proposed", before, {"reason": reason}, step=step)
+        _finish(case, actor, "propose_refusal", before, {"reason": reason}, step=step)
     return case
-
-
-def sign_off_pending(state: str, version: ItemVersion) -> bool:
-    """Does a case in `state` still wait for the leader's signature (签发) before it may go up?"""
-    return state == CaseState.REVIEWED and version.route == Route.BACK_OFFICE and version.sign_off_required
 
 
 def case_sign_off(*, case: Case, actor: User, opinion: str) -> Case:
@@ -790,14 +748,10 @@ def case_sign_off(*, case: Case, actor: User, opinion: str) -> Case:
     or refusal proposed) before it is forwarded; the basis is the item's `sign_off_basis`."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "sign_off")
-        _back_office(case, before)
-        if not case.item_version.sign_off_required:
-            raise Conflict(_("This item's chain has no sign-off step; forward the case."),
-                           code="no_sign_off_step", details={"state": before})
         opinion = _require(opinion, "opinion")
         _save(case, before, [])
         step = _step(case, actor, "sign_off", before, opinion)
-        _finish(case, actor, "signed_off", before, {"basis": case.item_version.sign_off_basis}, step=step)
+        _finish(case, actor, "sign_off", before, {"basis": case.item_version.sign_off_basis}, step=step)
     return case
 
 
@@ -805,14 +759,10 @@ def case_forward(*, case: Case, actor: User, authority: str, opinion: str = "") 
     """转报: send the reviewed (and, where the chain has the step, signed-off) case to the higher authority."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "forward")
-        if sign_off_pending(before, case.item_version):
-            raise Conflict(_("The preliminary-review opinion must be signed off by a holder of decision "
-                             "authority before the case is forwarded."), code="sign_off_required",
-                           details={"state": before, "basis": case.item_version.sign_off_basis})
         authority = _require(authority, "authority")
         _save(case, before, [])
         step = _step(case, actor, "forward", before, f"{authority}：{opinion}" if opinion else authority)
-        _finish(case, actor, "forwarded", before, {"authority": authority}, step=step)
+        _finish(case, actor, "forward", before, {"authority": authority}, step=step)
     return case
 
 
@@ -859,9 +809,6 @@ def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> C
     """决定 (on-site items): grant or refuse, by a holder of decision authority; a numbered decision."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "decide")
-        if case.item_version.route != Route.ON_SITE:
-            raise Conflict(_("The department only reviews this item; record the higher authority's decision."),
-                           code="wrong_route", details={"state": before})
         changes = _decision(case, actor, outcome, reason)
         _save(case, before, DECISION_FIELDS)
         step = _step(case, actor, "decide", before, reason or ("准予许可" if outcome == Outcome.GRANT else ""),
@@ -872,7 +819,7 @@ def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> C
                                       "effect_deferred": bool(changes.get("effect_deferred")),
                                       "supplement_due": case.supplement_due.isoformat()
                                       if changes.get("effect_deferred") else None})
-        _finish(case, actor, "decided", before, changes, step=step)
+        _finish(case, actor, "decide", before, changes, step=step)
     return case
 
 
@@ -896,7 +843,7 @@ def case_record_external_decision(*, case: Case, actor: User, outcome: str, docu
         changes = _decision(case, actor, outcome, reason)
         _save(case, before, DECISION_FIELDS + ["external_doc_no"])
         step = _step(case, actor, "record_external_decision", before, f"{case.external_doc_no} {reason}".strip())
-        _finish(case, actor, "external_decision_recorded", before,
+        _finish(case, actor, "record_external_decision", before,
                 changes | {"document_no": case.external_doc_no}, step=step)
     return case
 
@@ -944,7 +891,7 @@ def case_suspend(*, case: Case, actor: User, kind: str, reason: str, expected_da
             "procedure": PAUSE_NAMES[kind], "reason": reason, "basis": basis, "started_on": day.isoformat(),
             "expected_days": expected_days, "expected_end": expected_end.date.isoformat(),
             "expected_end_provisional": expected_end.provisional})
-        _finish(case, actor, "suspended", before, {"kind": kind, "reason": reason, "expected_days": expected_days})
+        _finish(case, actor, "suspend", before, {"kind": kind, "reason": reason, "expected_days": expected_days})
     return case
 
 
@@ -961,7 +908,7 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
         case.state_before_pause = ""
         deadlines_compute(case)
         _save(case, before, ["state_before_pause", *DUE_FIELDS])
-        _finish(case, actor, "resumed", before, {"promised_due": case.promised_due})
+        _finish(case, actor, "resume", before, {"promised_due": case.promised_due})
     return case
 
 
@@ -972,9 +919,6 @@ def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "extend")
         version = case.item_version
-        if case.extension_days:
-            raise Conflict(_("The time limit of this case has already been extended once (Art. 42)."),
-                           code="already_extended", details={"state": before, "extension_days": case.extension_days})
         if version.statutory_limit_unit == LimitUnit.CALENDAR_DAYS and not version.calendar_limit_extendable:
             raise Conflict(_("This item's time limit is set in calendar days by its own regulation, which "
                              "Art. 42 does not extend."), code="extension_not_allowed", details={"state": before})
@@ -995,7 +939,7 @@ def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
         _document(case, actor, CaseDocument.Kind.EXTENSION, {
             "reason": reason, "days": days, "basis": version.extension_basis,
             "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None})
-        _finish(case, actor, "extended", before, {"days": days, "promised_due": case.promised_due}, step=step)
+        _finish(case, actor, "extend", before, {"days": days, "promised_due": case.promised_due}, step=step)
     return case
 
 
@@ -1008,7 +952,7 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
         _complete(case, ResultKind.WITHDRAWN, reason)
         _save(case, before, COMPLETE_FIELDS)
         step = _step(case, actor, "withdraw", before, reason)
-        _finish(case, actor, "withdrawn", before, {"reason": reason}, step=step)
+        _finish(case, actor, "withdraw", before, {"reason": reason}, step=step)
     return case
 
 
@@ -1037,7 +981,7 @@ def _terminate(case: Case, actor: User | None, before: str, reason: str) -> None
         "reason": reason, "deficiency": kind == ResultKind.DEFICIENCY_TERMINATED,
         "supplement_due": case.supplement_due.isoformat() if case.supplement_due else None,
         "decision_void": case.outcome == Outcome.GRANT and kind == ResultKind.DEFICIENCY_TERMINATED})
-    _finish(case, actor, "terminated", before, {"reason": reason, "result": kind}, step=step)
+    _finish(case, actor, "terminate", before, {"reason": reason, "result": kind}, step=step)
 
 
 def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = "",
@@ -1046,10 +990,6 @@ def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = 
     On-site items complete at once; back-office items complete with `case_complete`."""
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "issue")
-        if case.deficiency_pending:
-            raise Conflict(_("Deficient materials are still outstanding; the result cannot be handed out yet."),
-                           code="deficiency_pending", details={"state": before,
-                                                               "supplement_due": str(case.supplement_due)})
         if delivery == Delivery.WINDOW:
             if not collector_name.strip():
                 raise ValidationFailed(_("Enter who collected the result."), code="collector_required",
@@ -1068,7 +1008,7 @@ def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = 
         case.collector_name, case.collector_id_number = collector_name.strip(), collector_id_number.strip().upper()
         case.tracking_no = tracking_no.strip()
         fields = ["delivery", "issued_at", "collector_name", "collector_id_number", "tracking_no"]
-        if case.item_version.route == Route.ON_SITE:
+        if ROUTES[case.item_version.route].issue_completes:
             _complete(case, _result_of(case))
             fields += COMPLETE_FIELDS
         _save(case, before, fields)
@@ -1076,7 +1016,7 @@ def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = 
             "delivery": delivery, "collector_name": case.collector_name,
             "collector_id_masked": mask_id_number(case.collector_id_number), "tracking_no": case.tracking_no,
             "certificates": [c["number"] for c in case.result_certificates]})
-        _finish(case, actor, "issued", before, {"delivery": delivery, "tracking_no": case.tracking_no})
+        _finish(case, actor, "issue", before, {"delivery": delivery, "tracking_no": case.tracking_no})
     return case
 
 
@@ -1091,7 +1031,7 @@ def case_complete(*, case: Case, actor: User, note: str = "") -> Case:
         kind = ResultKind.FORWARDED if before == CaseState.FORWARDED else _result_of(case)
         _complete(case, kind, note)
         _save(case, before, COMPLETE_FIELDS)
-        _finish(case, actor, "completed", before, {"result": kind})
+        _finish(case, actor, "complete", before, {"result": kind})
     return case
 
 

@@ -6,6 +6,7 @@ Every view is for signed-in staff (`staff_required`); what a person may see and 
 
 import datetime
 import secrets
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -29,7 +30,8 @@ from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
 from onewindow.workdays import services as workdays
 
-from . import action_forms, corrections, selectors, services
+from . import corrections, selectors, services
+from .actions import ACTIONS, Action
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
 from .uploads import atomic_files
@@ -121,20 +123,8 @@ def _record_materials(case, user, materials, post, files) -> None:
 
 
 def _intake_action(case, user, action: str, post):
-    if action == "accept":
-        return services.case_accept(case=case, actor=user, opinion=post.get("opinion", ""))
-    if action == "request_correction":
-        return services.case_request_correction(case=case, actor=user, opinion=post.get("opinion", ""))
-    if action == "accept_with_deficiency":
-        raw = post.get("supplement_due", "").strip()
-        due = _date(raw)
-        if raw and due is None:  # empty: the item's maximum
-            raise ValidationFailed(_("Enter the supplement deadline."), details={"supplement_due": "required"})
-        return services.case_accept_with_deficiency(
-            case=case, actor=user, supplement_due=due, commitment_signed=post.get("commitment_signed") == "on",
-            bad_credit=post.get("bad_credit") == "on", opinion=post.get("opinion", ""))
-    if action == "reject":
-        return services.case_reject(case=case, actor=user, reason=post.get("reason", ""))
+    if action != "accept_decide":
+        return _call(action, case, user, post)
     # 即办: the chief approver accepts and decides in one sitting.
     case = services.case_accept(case=case, actor=user, opinion=post.get("opinion", ""))
     return services.case_decide(case=case, actor=user, outcome=post.get("outcome", Outcome.GRANT),
@@ -239,7 +229,7 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
     today = services.today()
     grants = selectors.user_grants(request.user, case.item_id)
     allowed = selectors.allowed_actions(case, request.user, grants)
-    common, rare = action_forms.offered(allowed)
+    common, rare = _offered(allowed)
     materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
         case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
         or (case.deficiency_pending and case.is_open)))
@@ -259,6 +249,21 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An action on the case page: its declaration, and whether it is the one most likely next."""
+    name: str
+    action: Action
+    primary: bool = False
+
+
+def _offered(allowed: list[str]) -> tuple[list[Offer], list[Offer]]:
+    """(common actions with the most likely one first and marked primary, rare actions folded away)."""
+    common = sorted((ACTIONS[name] for name in allowed if not ACTIONS[name].rare), key=lambda action: action.rank)
+    rare = [Offer(name, ACTIONS[name]) for name in allowed if ACTIONS[name].rare]
+    return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(common)], rare
 
 
 def _corrections_context(case, user, grants, errors: dict, posted: dict) -> dict:
@@ -291,7 +296,8 @@ def _provisional_dates(case) -> dict[str, bool]:
 def _register_preview(case, allowed) -> list[tuple[str, str, str]]:
     """For the person deciding a registration: the register's current items against the applied ones."""
     version = case.item_version
-    if not {"decide", "record_external_decision"} & set(allowed) or version.registry_action not in (
+    deciding = any("outcome" in ACTIONS[name].fields for name in allowed)  # decide, record the higher decision
+    if not deciding or version.registry_action not in (
             RegistryAction.CHANGE, RegistryAction.ESTABLISH):
         return []
     kinds = list(version.org_kinds or [])
@@ -307,44 +313,12 @@ def case_page(request, case_no):
     return _case_page(request, _case_or_404(request, case_no))
 
 
-def _call(action: str, case, user, post):
-    text = {name: post.get(name, "").strip() for name in ("opinion", "reason", "authority", "document_no",
-                                                            "result", "note", "collector_name",
-                                                            "collector_id_number", "tracking_no", "kind")}
-    calls = {
-        "submit": lambda: services.case_submit(case=case, actor=user),
-        "accept": lambda: services.case_accept(case=case, actor=user, opinion=text["opinion"]),
-        "accept_with_deficiency": lambda: _intake_action(case, user, "accept_with_deficiency", post),
-        "request_correction": lambda: services.case_request_correction(case=case, actor=user, opinion=text["opinion"]),
-        "resubmit": lambda: services.case_resubmit(case=case, actor=user, opinion=text["opinion"]),
-        "supplement": lambda: services.case_supplement(case=case, actor=user, opinion=text["opinion"]),
-        "reject": lambda: services.case_reject(case=case, actor=user, reason=text["reason"]),
-        "review": lambda: services.case_review(case=case, actor=user, opinion=text["opinion"]),
-        "propose_refusal": lambda: services.case_propose_refusal(case=case, actor=user, reason=text["reason"]),
-        "sign_off": lambda: services.case_sign_off(case=case, actor=user, opinion=text["opinion"]),
-        "forward": lambda: services.case_forward(case=case, actor=user, authority=text["authority"],
-                                                 opinion=text["opinion"]),
-        "record_external_decision": lambda: services.case_record_external_decision(
-            case=case, actor=user, outcome=post.get("outcome", ""), document_no=text["document_no"],
-            reason=text["reason"]),
-        "decide": lambda: services.case_decide(case=case, actor=user, outcome=post.get("outcome", ""),
-                                               reason=text["reason"]),
-        "suspend": lambda: services.case_suspend(case=case, actor=user, kind=text["kind"], reason=text["reason"],
-                                                 expected_days=_int(post.get("expected_days", "")) or 0),
-        "resume": lambda: services.case_resume(case=case, actor=user, result=text["result"]),
-        "extend": lambda: services.case_extend(case=case, actor=user, days=_int(post.get("days", "")) or 0,
-                                               reason=text["reason"]),
-        "withdraw": lambda: services.case_withdraw(case=case, actor=user, reason=text["reason"]),
-        "terminate": lambda: services.case_terminate(case=case, actor=user, reason=text["reason"]),
-        "issue": lambda: services.case_issue(case=case, actor=user, delivery=post.get("delivery", ""),
-                                             collector_name=text["collector_name"],
-                                             collector_id_number=text["collector_id_number"],
-                                             tracking_no=text["tracking_no"]),
-        "complete": lambda: services.case_complete(case=case, actor=user, note=text["note"]),
-    }
-    if action not in calls:
+def _call(name: str, case, user, post):
+    """Run a declared action with the inputs its declaration names, read from the posted form."""
+    action = ACTIONS.get(name)
+    if action is None:
         raise Http404
-    return calls[action]()
+    return services.case_act(case=case, actor=user, action=name, **{i.name: i.read(post) for i in action.inputs})
 
 
 @require_POST

@@ -4,13 +4,15 @@
 committed action always has its outbox rows and a rolled-back one has none.
 """
 
+from onewindow.cases.actions import CaseEvent
+
 from .models import OutboxRow, PlatformProfile
 from .services import outbox_enqueue
 from .subscriptions import callback_profiles
 
-# Case events (the names the case engine audits as "case.<event>") that the platform hears about.
-ACCEPTING_EVENTS = {"accepted", "accepted_with_deficiency"}
-SPECIAL_START_EVENTS = {"suspended", "extended"}
+# Case events (`cases.actions.CaseEvent`, audited as "case.<event>") that the platform hears about.
+ACCEPTING_EVENTS = {CaseEvent.ACCEPTED, CaseEvent.ACCEPTED_WITH_DEFICIENCY}
+SPECIAL_START_EVENTS = {CaseEvent.SUSPENDED, CaseEvent.EXTENDED}
 
 
 def _iso(value):
@@ -80,8 +82,8 @@ def process_row(case, step) -> dict:
     }
 
 
-def special_row(case, event: str, step) -> dict:
-    if event == "extended":
+def special_row(case, event: CaseEvent, step) -> dict:
+    if event == CaseEvent.EXTENDED:
         return {**_base(case), "special_type": "extension", "special_reason": step.opinion if step else "",
                 "special_start_time": _iso(step.started_at if step else None),
                 "extension_days": case.extension_days}
@@ -110,7 +112,7 @@ def status_row(case, event: str, from_state: str) -> dict:
             "result_type": case.result_kind or None, "promise_date": _iso(case.promised_due)}
 
 
-def case_event_record(*, case, event: str, from_state: str, step, actor) -> None:
+def case_event_record(*, case, event: CaseEvent, from_state: str, step, actor) -> None:
     """Queue what `event` (just applied to `case` in this transaction, with its handling `step` if it
     made one) must report: to subscribed callbacks, and to every active reporting platform."""
     Kind = OutboxRow.Kind
@@ -126,7 +128,7 @@ def case_event_record(*, case, event: str, from_state: str, step, actor) -> None
         outbox_enqueue(kind=Kind.PROCESS, case_no=case.case_no, payload=process_row(case, step))
     if event in SPECIAL_START_EVENTS:
         outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, event, step))
-    elif event == "resumed":
+    elif event == CaseEvent.RESUMED:
         outbox_enqueue(kind=Kind.SPECIAL, case_no=case.case_no, payload=special_row(case, event, step),
                        operation=OutboxRow.Operation.UPDATE)
     if case.state == "completed":

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from onewindow.cases.actions import CaseEvent
 from onewindow.cases.models import Delivery, Outcome
 from onewindow.cases.signals import case_transitioned
 
@@ -14,32 +15,32 @@ from .services import notification_send
 logger = logging.getLogger(__name__)
 
 
-def _text(case, action: str) -> str | None:
-    """The message for an action, or None when the applicant need not be told."""
+def _text(case, action: CaseEvent) -> str | None:
+    """The message for the event a case action emitted, or None when the applicant need not be told."""
     values = {"no": case.case_no, "item": case.item_version.name}
-    if action == "submitted":
+    if action == CaseEvent.SUBMITTED:
         return _("Application %(no)s (%(item)s) received; we will check it and tell you.") % values
-    if action in ("accepted", "accepted_with_deficiency"):
+    if action in (CaseEvent.ACCEPTED, CaseEvent.ACCEPTED_WITH_DEFICIENCY):
         return _("Application %(no)s (%(item)s) has been accepted.") % values
-    if action == "correction_requested":
+    if action == CaseEvent.CORRECTION_REQUESTED:
         return _("Application %(no)s needs corrections: sign in and upload the listed materials.") % values
-    if action == "resubmitted":
+    if action == CaseEvent.RESUBMITTED:
         return _("Corrections to %(no)s received.") % values
-    if action in ("decided", "external_decision_recorded"):
+    if action in (CaseEvent.DECIDED, CaseEvent.EXTERNAL_DECISION_RECORDED):
         if case.outcome == Outcome.GRANT:
             choice = getattr(case, "portal_delivery", None)
             if choice is not None and choice.method == "post":
                 return _("Application %(no)s has been granted; the result will be posted to you.") % values
             return _("Application %(no)s has been granted; the result is ready to collect at the window.") % values
         return _("Application %(no)s has been decided: not granted. See the decision for the reasons.") % values
-    if action == "issued":
+    if action == CaseEvent.ISSUED:
         if case.delivery == Delivery.POST:
             return _("The result of %(no)s has been posted, tracking number %(tracking)s.") % (
                 values | {"tracking": case.tracking_no})
         return _("The result of %(no)s has been collected at the window.") % values
-    if action == "rejected":
+    if action == CaseEvent.REJECTED:
         return _("Application %(no)s was not accepted. See the notice for the reasons.") % values
-    if action in ("withdrawn", "terminated"):
+    if action in (CaseEvent.WITHDRAWN, CaseEvent.TERMINATED):
         return _("Application %(no)s has been closed.") % values
     return None
 

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from onewindow.accounts.models import Role, RoleMembership
+from onewindow.cases.actions import ACTIONS
 from onewindow.cases.models import Case, CasePause, CaseState, Delivery, ResultKind
 from onewindow.catalog.models import Channel, Route
 from onewindow.workdays import services as workdays
@@ -16,9 +17,9 @@ from onewindow.workdays import services as workdays
 from . import monthcache
 from .models import CaseFact, DailyFigure
 
-ACCEPT_CODES = ("accept", "accept_with_deficiency")
-# Steps that need the applicant at the counter (a visit, 跑一次).
-COUNTER_CODES = ("accept", "accept_with_deficiency", "request_correction", "resubmit", "supplement", "reject")
+# Steps of the actions that accept a case, and of those that need the applicant at the counter (a visit, 跑一次).
+ACCEPT_CODES = tuple(name for name, action in ACTIONS.items() if action.moves.get(CaseState.SUBMITTED) == CaseState.ACCEPTED)
+COUNTER_CODES = tuple(name for name, action in ACTIONS.items() if action.visit)
 FACT_FIELDS = ["item", "item_type", "route", "channel", "window", "handler", "received_on", "accepted_on",
                "completed_on", "result_kind", "counted", "on_time", "on_the_spot", "handling_days",
                "handling_minutes", "steps", "visits", "deficiency"]

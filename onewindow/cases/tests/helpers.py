@@ -1,9 +1,7 @@
 """Drive a case into any state through the services, for table-driven tests."""
 
-import datetime
-
 from onewindow.cases import services
-from onewindow.cases.models import Case, CaseState
+from onewindow.cases.models import Case, CaseMaterial, CaseState
 
 from .factories import make_case, mark
 
@@ -47,36 +45,22 @@ def drive(item, actor, state: str) -> Case:
     return services.case_issue(case=case, actor=actor, **COLLECTOR)
 
 
-def run_action(case: Case, actor, action: str, today: datetime.date) -> Case:
-    """Call the service for `action` with valid arguments (and the preconditions its guards need)."""
-    if action == "accept_with_deficiency":
-        mark(case, actor, "resolution")
-        return services.case_accept_with_deficiency(case=case, actor=actor, supplement_due=today,
-                                                    commitment_signed=True)
-    if action == "request_correction":
-        mark(case, actor, "application")
-        return services.case_request_correction(case=case, actor=actor)
-    if action == "supplement":
-        Case.objects.filter(pk=case.pk).update(deficiency_pending=True)  # as if accepted with deficiency
-    calls = {
-        "submit": lambda: services.case_submit(case=case, actor=actor),
-        "accept": lambda: services.case_accept(case=case, actor=actor),
-        "resubmit": lambda: services.case_resubmit(case=case, actor=actor),
-        "supplement": lambda: services.case_supplement(case=case, actor=actor),
-        "reject": lambda: services.case_reject(case=case, actor=actor, reason="不符合条件"),
-        "review": lambda: services.case_review(case=case, actor=actor, opinion="同意"),
-        "propose_refusal": lambda: services.case_propose_refusal(case=case, actor=actor, reason="不符合命名规则"),
-        "sign_off": lambda: services.case_sign_off(case=case, actor=actor, opinion="同意"),
-        "forward": lambda: services.case_forward(case=case, actor=actor, authority="湖南省人民政府"),
-        "record_external_decision": lambda: services.case_record_external_decision(
-            case=case, actor=actor, outcome="grant", document_no="湘政函〔2026〕2号"),
-        "decide": lambda: services.case_decide(case=case, actor=actor, outcome="grant"),
-        "suspend": lambda: services.case_suspend(case=case, actor=actor, kind="hearing", reason="听证", expected_days=5),
-        "resume": lambda: services.case_resume(case=case, actor=actor, result="听证结束"),
-        "extend": lambda: services.case_extend(case=case, actor=actor, days=5, reason="情况复杂"),
-        "withdraw": lambda: services.case_withdraw(case=case, actor=actor, reason="申请人撤回"),
-        "terminate": lambda: services.case_terminate(case=case, actor=actor, reason="终止"),
-        "issue": lambda: services.case_issue(case=case, actor=actor, **COLLECTOR),
-        "complete": lambda: services.case_complete(case=case, actor=actor),
-    }
-    return calls[action]()
+# Valid inputs of each action that needs any (an action missing here is called without inputs).
+INPUTS = {
+    "accept_with_deficiency": {"supplement_due": None, "commitment_signed": True},
+    "reject": {"reason": "不符合条件"}, "review": {"opinion": "同意"}, "propose_refusal": {"reason": "不符合命名规则"},
+    "sign_off": {"opinion": "同意"}, "forward": {"authority": "湖南省人民政府"},
+    "record_external_decision": {"outcome": "grant", "document_no": "湘政函〔2026〕2号"},
+    "decide": {"outcome": "grant"}, "suspend": {"kind": "hearing", "reason": "听证", "expected_days": 5},
+    "resume": {"result": "听证结束"}, "extend": {"days": 5, "reason": "情况复杂"}, "withdraw": {"reason": "申请人撤回"},
+    "terminate": {"reason": "终止"}, "issue": COLLECTOR,
+}
+# The material an action's guard needs missing (marked without the services, so any person may try it).
+MISSING_FIRST = {"accept_with_deficiency": "resolution", "request_correction": "application"}
+
+
+def run_action(case: Case, actor, action: str) -> Case:
+    """Call the service for `action` with valid inputs and the materials its guards need."""
+    if action in MISSING_FIRST:
+        case.materials.filter(material__key=MISSING_FIRST[action]).update(mode=CaseMaterial.Mode.MISSING, note="未提供")
+    return services.case_act(case=case, actor=actor, action=action, **INPUTS.get(action, {}))
