@@ -120,7 +120,9 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DataError):
+        # PostgreSQL refuses an integer beyond its column with a DataError; SQLite's driver cannot even bind one
+        # beyond 64 bits (OverflowError) — e.g. a huge id in a URL.
+        if isinstance(exception, (DataError, OverflowError)):
             return _refusal(request, 422, "value_out_of_range",
                             _("A value is too long or out of range for what can be stored."), {})
         return None

@@ -118,3 +118,11 @@ def test_every_declared_action_has_its_service_and_every_chain_step_its_route():
         assert set(route.chain) <= set(ACTIONS) and set(route.own_actions) <= set(route.chain) | {"propose_refusal"}
         assert all(route.route in ACTIONS[name].routes for name in route.chain), route.route
         assert set(route.optional) <= set(route.chain)
+
+
+@pytest.mark.django_db
+def test_an_undeclared_action_is_not_found(chief):
+    case = Case(case_no="X")
+    with pytest.raises(ServiceError) as refused:
+        services.case_act(case=case, actor=chief, action="approve_everything")
+    assert refused.value.code == "action_not_found"

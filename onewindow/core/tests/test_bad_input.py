@@ -2,6 +2,7 @@
 refuses — 400/422 naming the field where it can, on SQLite and PostgreSQL alike."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -31,3 +32,13 @@ def test_a_page_number_beyond_any_queue_is_a_422_naming_it(api, clerk):
     response = api(clerk).get("/api/v1/cases", page="2432902008176640001")
     assert response.status_code == 422 and "page" in response.content.decode()
     assert api(clerk).get("/api/v1/cases", page="100000").status_code == 200
+
+
+def test_an_id_beyond_any_column_is_a_422_not_a_500(api, administrator):
+    """Found by the schemathesis run: /evaluations/evidence/{huge id}/versions/{n} was a 500 on SQLite
+    (OverflowError binding the id); PostgreSQL compares it as a numeric and finds nothing."""
+    response = api(administrator).get(f"/api/v1/evaluations/evidence/{2**70}/versions/1")
+    if connection.vendor == "sqlite":
+        assert response.status_code == 422 and response.json()["code"] == "value_out_of_range"
+    else:
+        assert response.status_code == 404 and response.json()["code"] == "not_found"

@@ -104,7 +104,6 @@ UNTESTED = frozenset(
         "no_certificate",
         "no_confirmed_hours",
         "no_current_ticket",
-        "no_deficiency",
         "no_desk",
         "no_hall",
         "no_volunteer",
