@@ -276,6 +276,9 @@ def case_list(request, state: CaseState | None = None, item: str | None = None, 
     queue = selectors.case_queue(request.auth, selectors.QueueFilters(
         tab="done" if done else "todo", item=item_id, state=state or "", light=light or "", channel=channel or "",
         date_from=created_from, date_to=created_to, q=q), page=page, per_page=API_PAGE_SIZE)
+    if page > 1 and not queue.rows:
+        raise ValidationFailed(_("There is no such page: the list ends before it."), code="beyond_last_page",
+                               details={"page": "beyond_last_page"})
     today = services.today()
     return [_summary(case, today) for case in queue.rows]
 

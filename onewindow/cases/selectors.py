@@ -180,7 +180,6 @@ class QueueFilters:
 
 PAGE_SIZE = 50
 LISTS_WITH_CLOSED = ("done", "all")
-MAX_PAGE = 100_000
 SEARCH_ALL_ROLES = (Role.SUPERVISOR, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 # Counting a long "done" list exactly costs a scan of everything the person ever handled; this many
 # beyond the current page are counted, past that the page says "more than".

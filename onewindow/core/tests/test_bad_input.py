@@ -31,7 +31,10 @@ def test_a_page_number_beyond_any_queue_is_a_422_naming_it(api, clerk):
     """Found by the schemathesis run: page=2432902008176640001 overflowed SQLite's OFFSET (a 500)."""
     response = api(clerk).get("/api/v1/cases", page="2432902008176640001")
     assert response.status_code == 422 and "page" in response.content.decode()
-    assert api(clerk).get("/api/v1/cases", page="100000").status_code == 200
+    beyond = api(clerk).get("/api/v1/cases", page="100000")  # within bounds, but after the last page
+    assert beyond.status_code == 422 and beyond.json()["code"] == "beyond_last_page"
+    assert beyond.json()["details"] == {"page": "beyond_last_page"}
+    assert api(clerk).get("/api/v1/cases", page="1").status_code == 200  # an empty list's first page
 
 
 def test_an_id_beyond_any_column_is_a_422_not_a_500(api, administrator):
