@@ -155,7 +155,6 @@ UNTESTED = frozenset(
         "team_exists",
         "team_not_staff",
         "throttled",
-        "too_long",
         "tracking_required",
         "unknown_slot",
         "unknown_user",
