@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "onewindow.evaluations",
     "onewindow.operations",
     "onewindow.volunteers",
+    "onewindow.demo",  # demo data and benchmark loaders, above the domain apps
 ]
 
 MIDDLEWARE = [

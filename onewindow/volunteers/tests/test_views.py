@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from onewindow.demo.volunteers import demo_volunteers_setup
 from onewindow.portal.tests.factories import PDF, PNG
 from onewindow.volunteers import services
-from onewindow.volunteers.demo import demo_volunteers_setup
 from onewindow.volunteers.models import Participation
 
 from .conftest import make_volunteer_user, publish

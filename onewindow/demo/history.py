@@ -24,10 +24,9 @@ from onewindow.core.errors import ValidationFailed
 from onewindow.ratings import services as ratings
 from onewindow.ratings.models import Level, RatingChannel
 from onewindow.registry.identifiers import org_code_check_char, uscc_check_char
+from onewindow.stats.receivers import facts_deferred
+from onewindow.stats.services import case_facts_rebuild
 from onewindow.workdays import services as workdays
-
-from .receivers import facts_deferred
-from .services import case_facts_rebuild
 
 ORG_KINDS = (("1", "湖南省{}协会"), ("2", "湖南{}职业培训学校"), ("3", "湖南省{}基金会"))
 WORDS = ("康养", "教育", "慈善", "文化", "科技", "体育", "助老", "青少年", "乡村振兴", "环保", "社工", "医疗救助")

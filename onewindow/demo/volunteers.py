@@ -1,6 +1,6 @@
 """The article's volunteer team and its 22 October street activity, for `onewindow demo setup`.
 
-Everything is written through the services, on a moved clock (as `stats.history` does): the manager
+Everything is written through the services, on a moved clock (as `demo.history` does): the manager
 publishes the activity two days before, the volunteers register, join and sign up, check in and out by
 the QR code at 4 pm in the rain, the manager writes the record and confirms the hours that evening, and
 a volunteer asks for a 志愿服务记录证明 the next morning. Idempotent: nothing is added once the activity
@@ -18,9 +18,8 @@ from onewindow.accounts.models import User
 from onewindow.accounts.services import staff_upsert
 from onewindow.portal.models import ApplicantProfile
 from onewindow.registry.identifiers import id_number_check_char
-
-from . import services
-from .models import Activity, ActivityKind, Participation, RecordCertificate, Team
+from onewindow.volunteers import services
+from onewindow.volunteers.models import Activity, ActivityKind, Participation, RecordCertificate, Team
 
 TEAM_NAME = "“衡阳群众”学雷锋志愿服务队"
 UNIT_NAME = "耒阳市民政局救助管理站"

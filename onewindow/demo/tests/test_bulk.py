@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from onewindow.accounts.demo import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.accounts.models import User
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import audit_verify
@@ -31,9 +30,10 @@ from onewindow.catalog.models import Item, RegistryAction
 from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate
 from onewindow.certificates.services import certificate_record
-from onewindow.core.bulk import BulkError, bulk_load, rollup_all_sql
+from onewindow.demo.applicant import demo_applicant_setup
+from onewindow.demo.bulk import BulkError, bulk_load, rollup_all_sql
+from onewindow.demo.staff import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.exchange.models import OutboxRow
-from onewindow.portal.demo import demo_applicant_setup
 from onewindow.ratings.models import Rating, Rectification
 from onewindow.registry.identifiers import check_id_number, check_uscc
 from onewindow.stats.models import CaseFact, DailyFigure

@@ -1,7 +1,7 @@
 """Benchmark: recompute deadlines for a million open cases with `recompute_due_dates`.
 
-    DEBUG=1 DATABASE_URL=sqlite:////tmp/wd_bench.sqlite3 .venv/bin/python -m onewindow.workdays.bench
-    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/wd_bench .venv/bin/python -m onewindow.workdays.bench
+    DEBUG=1 DATABASE_URL=sqlite:////tmp/wd_bench.sqlite3 .venv/bin/python -m onewindow.demo.deadlinebench
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/wd_bench .venv/bin/python -m onewindow.demo.deadlinebench
 
 Migrates the database when needed, fills a scratch table (dropped afterwards unless --keep), times
 the bulk UPDATE (first run, no-op refresh, after a calendar change) and checks a sample of rows against the Python calendar. Prints numbers; it is
