@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +16,7 @@ from onewindow.accounts.models import AuthorityGrant, User
 from onewindow.accounts.services import may_act
 from onewindow.audit.services import audit_log
 from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction, Route
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.exchange.events import case_event_record
@@ -126,7 +126,7 @@ def _document_number(kind: str, on: datetime.date) -> str:
 
 def today() -> datetime.date:
     """The local date every case rule uses (one seam for tests)."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def _lock(case: Case) -> Case:
@@ -165,7 +165,7 @@ def _save(case: Case, from_state: str, fields: list[str]) -> None:
 
 def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = "",
           action: str | None = None) -> CaseStep:
-    now = timezone.now()
+    now = clock.now()
     handler_name = str(actor)[:50] if actor else "系统"  # no actor: a rule acted (e.g. an expired 容缺 deadline)
     return CaseStep.objects.create(
         case=case, code=code, name=STEP_NAMES[code], action=action or STEP_ACTIONS.get(code, CaseStep.Action.PASS),
@@ -448,7 +448,7 @@ def case_materials_record(*, case: Case, actor: User, receipts: list[MaterialRec
         _authorise(actor, case, "materials")
         _material_editable(case)
         rows = {row.material_id: row for row in case.materials.filter(material__in=[r.material for r in receipts])}
-        now, changed, changes = timezone.now(), [], []
+        now, changed, changes = clock.now(), [], []
         for receipt in receipts:
             row = rows.get(receipt.material.pk)
             if row is None:
@@ -531,7 +531,7 @@ def case_submit(*, case: Case, actor: User) -> Case:
         errors = register_errors(case.item_version, case.form_data, case.organisation)
         if errors:
             raise ValidationFailed(_("Please correct the marked fields."), code="registration_rules", details=errors)
-        case.submitted_at = timezone.now()
+        case.submitted_at = clock.now()
         case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
         _finish(case, actor, "submitted", before)
@@ -544,7 +544,7 @@ def _close_correction(case: Case, day: datetime.date) -> None:
 
 
 def _start_clock(case: Case, day: datetime.date) -> None:
-    case.accepted_at = timezone.now()
+    case.accepted_at = clock.now()
     if correction_window_passed(case, day):
         # Art. 32: no correction notice within 5 working days, so acceptance dates from receipt.
         case.deemed_accepted, case.accepted_on = True, case.received_on
@@ -723,7 +723,7 @@ def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
 
 def _complete(case: Case, kind: str, note: str = "") -> None:
     case.state, case.result_kind, case.result_note, case.completed_at = (CaseState.COMPLETED, kind, note,
-                                                                         timezone.now())
+                                                                         clock.now())
 
 
 COMPLETE_FIELDS = ["result_kind", "result_note", "completed_at"]
@@ -832,7 +832,7 @@ def _decision(case: Case, actor: User, outcome: str, reason: str) -> dict:
         errors = register_errors(case.item_version, case.form_data, case.organisation)
         if errors:
             raise ValidationFailed("；".join(errors.values()), code="registration_rules", details=errors)
-    case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), timezone.now()
+    case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), clock.now()
     changes = {"outcome": outcome}
     if outcome == Outcome.GRANT:
         if case.deficiency_pending:
@@ -1071,7 +1071,7 @@ def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = 
                                        details={"tracking_no": "required"})
         else:
             raise ValidationFailed(_("Choose how the result is delivered."), code="bad_delivery")
-        case.delivery, case.issued_at = delivery, timezone.now()
+        case.delivery, case.issued_at = delivery, clock.now()
         case.collector_name, case.collector_id_number = collector_name.strip(), collector_id_number.strip().upper()
         case.tracking_no = tracking_no.strip()
         fields = ["delivery", "issued_at", "collector_name", "collector_id_number", "tracking_no"]

@@ -20,6 +20,7 @@ from onewindow.accounts.models import Department, Role, User
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case, CaseState, CaseStep, ResultKind
 from onewindow.cases.services import sequence_next
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.exchange.services import outbox_enqueue
 from onewindow.stats.services import rollup_days
@@ -48,7 +49,7 @@ TRACKING_PREFIX = {Complaint.Kind.COMPLAINT: "TS", Complaint.Kind.REPORT: "JB"}
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # --- QR codes and the rating window ----------------------------------------------------------------------
@@ -93,7 +94,7 @@ def rating_window_open(*, case: Case) -> RatingWindow:
 
 def pad_case(window) -> Case | None:
     """The case just handled at `window`: the latest step by its staff within the pad period."""
-    now = timezone.now()
+    now = clock.now()
     step = (CaseStep.objects.filter(handler__window=window, ended_at__gte=now - datetime.timedelta(minutes=conf.pad_minutes()),
                                     ended_at__lte=now).select_related("case__item_version")
             .order_by("-ended_at", "-id").first())
@@ -154,7 +155,7 @@ def rating_submit(*, case: Case, actor, channel: str, level: str, scores: dict |
         if case is None:
             raise NotFound(_("No such case."))
         _authorise_rater(case, actor, channel, token)
-        now = timezone.now()
+        now = clock.now()
         if channel == RatingChannel.WINDOW_PAD:
             visit = timezone.localdate(now).isoformat()
         else:
@@ -191,7 +192,7 @@ def rating_submit(*, case: Case, actor, channel: str, level: str, scores: dict |
 def rating_defaults_record(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Record the default rating for every case whose rating period has ended without a rating; settle
     the window either way. Safe to run concurrently (rows are locked and skipped). Returns defaults made."""
-    now = now or timezone.now()
+    now = now or clock.now()
     made = 0
     level = conf.default_level()
     while True:
@@ -283,7 +284,7 @@ def rectification_visit(*, rectification: Rectification, actor, note: str) -> Re
         _unit_only(actor, rect)
         if rect.state != Rectification.State.OPEN:
             raise Conflict(_("The return visit has already been recorded."), code="invalid_state")
-        rect.state, rect.visited_at, rect.visit_note = Rectification.State.VISITED, timezone.now(), note
+        rect.state, rect.visited_at, rect.visit_note = Rectification.State.VISITED, clock.now(), note
         rect.save(update_fields=["state", "visited_at", "visit_note"])
         audit_log(action="rectification.visited", actor=actor, obj=rect, changes={"note": note})
     return rect
@@ -305,7 +306,7 @@ def rectification_record(*, rectification: Rectification, actor, outcome: str, n
             raise Conflict(_("Record the return visit before the outcome."), code="invalid_state",
                            details={"state": rect.state})
         rect.state, rect.outcome, rect.outcome_note = Rectification.State.RECTIFIED, outcome, note
-        rect.rectified_at = timezone.now()
+        rect.rectified_at = clock.now()
         rect.save(update_fields=["state", "outcome", "outcome_note", "rectified_at"])
         audit_log(action="rectification.recorded", actor=actor, obj=rect, changes={"outcome": outcome, "note": note})
     return rect
@@ -323,7 +324,7 @@ def rectification_rate_fix(*, rectification: Rectification, actor, level: str, t
             raise PermissionDenied(_("Only the applicant of this case can rate it."), code="not_applicant")
         if rect.state != Rectification.State.RECTIFIED:
             raise Conflict(_("There is no rectification to rate yet."), code="invalid_state")
-        rect.state, rect.fix_level, rect.fix_rated_at = Rectification.State.CLOSED, level, timezone.now()
+        rect.state, rect.fix_level, rect.fix_rated_at = Rectification.State.CLOSED, level, clock.now()
         rect.save(update_fields=["state", "fix_level", "fix_rated_at"])
         audit_log(action="rectification.fix_rated", actor=actor if own else None, obj=rect, changes={"level": level})
     return rect
@@ -362,7 +363,7 @@ def appeal_decide(*, appeal: Appeal, actor, uphold: bool, note: str) -> Appeal:
             raise Conflict(_("This appeal has already been decided."), code="invalid_state")
         rect = _lock_rect(locked.rectification)
         locked.state = Appeal.State.UPHELD if uphold else Appeal.State.REJECTED
-        locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note
+        locked.decided_by, locked.decided_at, locked.decision_note = actor, clock.now(), note
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         if uphold:
             rating = Rating.objects.select_for_update().get(pk=rect.rating_id)
@@ -432,7 +433,7 @@ def complaint_create(*, kind: str, source: str, subject: str, content: str, acto
         complaint = Complaint.objects.create(
             kind=kind, tracking_no=tracking, source=source, category=category, subject=subject[:200],
             content=content, case=case, anonymous=anonymous, person_name=person_name[:50],
-            person_mobile=person_mobile, created_at=timezone.now(),
+            person_mobile=person_mobile, created_at=clock.now(),
             submitted_by=actor if getattr(actor, "kind", None) == User.Kind.APPLICANT else None,
             due_on=workdays.add_working_days(day, conf.complaint_days()).date,
             query_code_hash=query_code_hash(tracking, code) if code else "")
@@ -497,7 +498,7 @@ def complaint_reply(*, complaint: Complaint, actor, reply: str) -> Complaint:
             raise PermissionDenied(_("Only the assigned unit or a supervisor can reply."), code="not_assigned")
         if c.state != Complaint.State.ASSIGNED:
             raise Conflict(_("Only an assigned, unanswered complaint can be replied to."), code="invalid_state")
-        c.state, c.reply, c.replied_at = Complaint.State.REPLIED, reply, timezone.now()
+        c.state, c.reply, c.replied_at = Complaint.State.REPLIED, reply, clock.now()
         c.save(update_fields=["state", "reply", "replied_at"])
         audit_log(action=f"{c.kind}.replied", actor=actor, obj=c, changes={"reply": reply})
     return c
@@ -527,7 +528,7 @@ def complaints_escalate_overdue(*, on: datetime.date | None = None) -> int:
         overdue = list(Complaint.objects.select_for_update(skip_locked=True)
                        .filter(state__in=[Complaint.State.RECEIVED, Complaint.State.ASSIGNED], due_on__lt=on,
                                escalated_at__isnull=True))
-        now = timezone.now()
+        now = clock.now()
         for c in overdue:
             c.escalated_at = now
             c.save(update_fields=["escalated_at"])
@@ -605,7 +606,7 @@ def urging_acknowledge(*, urging: Urging, actor) -> Urging:
         if locked.to_user_id != getattr(actor, "pk", None):
             raise PermissionDenied()
         if locked.acknowledged_at is None:
-            locked.acknowledged_at = timezone.now()
+            locked.acknowledged_at = clock.now()
             locked.save(update_fields=["acknowledged_at"])
             audit_log(action="supervision.acknowledged", actor=actor, obj=locked)
     return locked
