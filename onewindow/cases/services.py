@@ -125,7 +125,7 @@ def _document_number(kind: str, on: datetime.date) -> str:
 
 
 def today() -> datetime.date:
-    """The local date every case rule uses (one seam for tests)."""
+    """The local date every case rule uses."""
     return clock.today()
 
 

@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -172,7 +173,8 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
     applicant = cases.Applicant(kind=ApplicantKind.PERSON, name="张三", id_type=IdType.RESIDENT_ID,
                                 id_number=PERSON_ID, contact_name="张三", contact_mobile="13900000000")
     before_numbers = set(Case.objects.values_list("case_no", flat=True))
-    with _today(day):  # the day of the item's latest loaded case: its counter is in use
+    late_that_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 30)))
+    with time_machine.travel(late_that_day, tick=False):  # the latest loaded case's day: its counter is in use
         case = cases.case_create(actor=chief, item=item, applicant=applicant,
                                  form_data={k: v for k, v in form.items() if k in keys})
         for row in case.materials.select_related("material"):
@@ -185,22 +187,6 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
     new = Certificate.objects.get(case_no=case.case_no)
     assert new.serial == max(c.serial for c in certificates if c.kind == new.kind) + 1
     assert CaseDocument.objects.filter(case=case).count() == 2  # acceptance notice and decision, fresh numbers
-
-
-class _today:
-    """Move the services' clock to late on `day`."""
-
-    def __init__(self, day):
-        from unittest import mock
-
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 30)))
-        self.patch = mock.patch("django.utils.timezone.now", lambda: moment)
-
-    def __enter__(self):
-        self.patch.start()
-
-    def __exit__(self, *exc):
-        self.patch.stop()
 
 
 def _digest():
