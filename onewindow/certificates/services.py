@@ -16,11 +16,10 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.catalog.models import OrgKind
-from onewindow.core import clock
+from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, ValidationFailed
 from onewindow.core.tokens import printable_token
 
-from . import signing
 from .models import CERTIFICATE_TITLES, Certificate, CertificateKind, NumberSequence
 
 VALID_YEARS = 5

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
+from onewindow.core import signing
 from onewindow.core.errors import ServiceError
 from onewindow.registry.ratelimit import rate_limited
 from onewindow.volunteers.views import render_verification as volunteer_verify_page
 
-from . import signing
 from .models import Certificate
 from .printing import COPIES, certificate_pdf
 from .selectors import certificate_by_token, verification

@@ -97,8 +97,8 @@ from onewindow.cases.models import (
 from onewindow.cases.services import DOCUMENT_WORDS, STEP_ACTIONS, STEP_NAMES
 from onewindow.catalog.models import Channel, Item, ItemVersion, LimitUnit, RegistryAction, Route
 from onewindow.certificates import services as cert_services
-from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate, NumberSequence
+from onewindow.core import signing
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.ratings import conf as ratings_conf

@@ -23,9 +23,8 @@ from onewindow.audit.services import audit_log
 from onewindow.cases.conf import document_prefix
 from onewindow.cases.services import sequence_next
 from onewindow.cases.uploads import atomic_files, check_upload
-from onewindow.certificates import signing
 from onewindow.certificates.services import verify_url
-from onewindow.core import clock
+from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.tokens import printable_token

@@ -28,9 +28,9 @@ from onewindow.cases.models import (
 from onewindow.cases.tests.factories import PERSON_ID
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.catalog.models import Item, RegistryAction
-from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate
 from onewindow.certificates.services import certificate_record
+from onewindow.core import signing
 from onewindow.demo.applicant import demo_applicant_setup
 from onewindow.demo.bulk import BulkError, bulk_load, rollup_all_sql
 from onewindow.demo.staff import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
