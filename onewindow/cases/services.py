@@ -19,6 +19,7 @@ from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, 
 from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.uploads import atomic_files, check_upload, store
 from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.services import uscc_accept
@@ -45,7 +46,6 @@ from .models import (
 from .reuse import may_act_for, reuse_allowed
 from .signals import case_transitioned
 from .transitions import PREVIOUS, next_state
-from .uploads import atomic_files, check_upload, store
 
 A = AuthorityGrant.Action
 # Which line of the authority list each action needs.

@@ -23,6 +23,7 @@ from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.selectors import certificates_of_case
 from onewindow.certificates.services import PRINT_ROLES
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.core.uploads import atomic_files
 from onewindow.hall.selectors import serving_id_number
 from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
@@ -31,7 +32,6 @@ from onewindow.workdays import services as workdays
 from . import action_forms, selectors, services
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
-from .uploads import atomic_files
 
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)

@@ -22,12 +22,12 @@ from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.cases.conf import document_prefix
 from onewindow.cases.services import sequence_next
-from onewindow.cases.uploads import atomic_files, check_upload
 from onewindow.certificates.services import verify_url
 from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.tokens import printable_token
+from onewindow.core.uploads import atomic_files, check_upload
 from onewindow.portal.services import mobile_ok
 from onewindow.registry.identifiers import check_id_number
 from onewindow.workdays.services import add_working_days
