@@ -69,10 +69,10 @@ def demo_volunteers_setup(*, password: str) -> RecordCertificate | None:
     if Activity.objects.filter(team__name=TEAM_NAME, title=ACTIVITY_TITLE).exists():
         return RecordCertificate.objects.filter(team__name=TEAM_NAME).order_by("id").first()
     administrator = User.objects.get(username="admin")
-    manager = staff_upsert(username=MANAGER_USERNAME, full_name="谢军（救助管理站志愿服务队负责人）", roles=[],
-                           password=password)
     day = _activity_day()
     with clock.frozen_at(_at(day - datetime.timedelta(days=2), 9)) as frozen:
+        manager = staff_upsert(username=MANAGER_USERNAME, full_name="谢军（救助管理站志愿服务队负责人）", roles=[],
+                               password=password)
         team = Team.objects.filter(name=TEAM_NAME).first() or services.team_create(
             name=TEAM_NAME, unit_name=UNIT_NAME, contact="耒阳市民政局救助管理站", actor=administrator,
             description="耒阳市民政局救助管理站组建的学雷锋志愿服务队", managers=[manager])
