@@ -164,6 +164,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Each uploaded file is counted as it streams; past ONEWINDOW_UPLOAD_MAX_BYTES + 1 byte it is dropped (core/limits.py).
+FILE_UPLOAD_HANDLERS = [
+    "onewindow.core.limits.StreamingSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A database cache so that rate limits and throttles hold across web processes without another server
@@ -252,3 +258,46 @@ ONEWINDOW_METRICS_TOKEN = os.environ.get("ONEWINDOW_METRICS_TOKEN", "")
 ONEWINDOW_METRICS_ADDRESSES = env_list("ONEWINDOW_METRICS_ADDRESSES", "127.0.0.1,::1" if DEBUG else "")
 # /readyz: not ready when a due task has waited, or the oldest pending outbox row is, older than this.
 ONEWINDOW_READY_MAX_LAG_SECONDS = int(os.environ.get("ONEWINDOW_READY_MAX_LAG_SECONDS", "600"))
+# Set by the systemd unit for gunicorn's worker processes (prometheus_client reads it too; operations/metrics.py).
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+# The Ed25519 key that signs certificates and volunteer records (core/signing.py).
+ONEWINDOW_SIGNING_KEY_FILE = os.environ.get("ONEWINDOW_SIGNING_KEY_FILE", str(VAR_DIR / "signing_key.pem"))
+
+# --- Local rules of each app. This is the only place that reads the environment: each app's conf module reads
+# these settings when it is called, so a test changes one with pytest-django's `settings` fixture.
+# Cases (cases/conf.py): the case-number format (fields item_code, date, seq; default 实施编码 + YYYYMMDD +
+# 4-digit daily sequence) and the issuing organ's abbreviation at the head of notice numbers.
+ONEWINDOW_CASE_NO_FORMAT = os.environ.get("ONEWINDOW_CASE_NO_FORMAT", "{item_code}{date:%Y%m%d}{seq:04d}")
+ONEWINDOW_DOCUMENT_PREFIX = os.environ.get("ONEWINDOW_DOCUMENT_PREFIX", "湘民")
+# Ratings (ratings/conf.py): local practice differs, so every period is configuration.
+ONEWINDOW_RATING_PERIOD_DAYS = int(os.environ.get("ONEWINDOW_RATING_PERIOD_DAYS", "15"))
+ONEWINDOW_RATING_PAD_MINUTES = int(os.environ.get("ONEWINDOW_RATING_PAD_MINUTES", "30"))
+ONEWINDOW_RATING_DEFAULT_LEVEL = os.environ.get("ONEWINDOW_RATING_DEFAULT_LEVEL", "satisfied")
+ONEWINDOW_RECTIFICATION_VISIT_DAYS = int(os.environ.get("ONEWINDOW_RECTIFICATION_VISIT_DAYS", "2"))
+ONEWINDOW_RECTIFICATION_DAYS = int(os.environ.get("ONEWINDOW_RECTIFICATION_DAYS", "5"))
+ONEWINDOW_COMPLAINT_REPLY_DAYS = int(os.environ.get("ONEWINDOW_COMPLAINT_REPLY_DAYS", "15"))
+# Hall queue (hall/conf.py).
+ONEWINDOW_HALL_ELDERLY_AGE = int(os.environ.get("ONEWINDOW_HALL_ELDERLY_AGE", "65"))
+ONEWINDOW_HALL_PAD_MINUTES = int(os.environ.get("ONEWINDOW_HALL_PAD_MINUTES", "30"))
+ONEWINDOW_HALL_TAKES_PER_MINUTE = int(os.environ.get("ONEWINDOW_HALL_TAKES_PER_MINUTE", "0"))
+# Evaluations (evaluations/conf.py): points out of 100 at which evaluators disagree on an indicator.
+ONEWINDOW_EVALUATION_DISAGREEMENT = os.environ.get("ONEWINDOW_EVALUATION_DISAGREEMENT", "20")
+# Volunteers (volunteers/conf.py).
+VOLUNTEER_RECORD_DEADLINE_WORKDAYS = int(os.environ.get("VOLUNTEER_RECORD_DEADLINE_WORKDAYS", "20"))
+VOLUNTEER_CHECKIN_EARLY_MINUTES = int(os.environ.get("VOLUNTEER_CHECKIN_EARLY_MINUTES", "60"))
+VOLUNTEER_CHECKOUT_GRACE_HOURS = int(os.environ.get("VOLUNTEER_CHECKOUT_GRACE_HOURS", "12"))
+VOLUNTEER_CERTIFICATE_WORD = os.environ.get("VOLUNTEER_CERTIFICATE_WORD", "志证")
+# Portal: SMS delivery (portal/sms.py: console, file, memory or http), collection-slot capacity, and the
+# applicants' idle session length.
+PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "console")
+PORTAL_SMS_FILE = os.environ.get("PORTAL_SMS_FILE", str(VAR_DIR / "sms.jsonl"))
+PORTAL_SMS_HTTP_URL = os.environ.get("PORTAL_SMS_HTTP_URL", "")
+PORTAL_SMS_HTTP_TOKEN = os.environ.get("PORTAL_SMS_HTTP_TOKEN", "")
+PORTAL_SMS_HTTP_TIMEOUT = float(os.environ.get("PORTAL_SMS_HTTP_TIMEOUT", "5"))
+PORTAL_SLOT_CAPACITY = int(os.environ.get("PORTAL_SLOT_CAPACITY", "20"))
+PORTAL_SESSION_SECONDS = int(os.environ.get("PORTAL_SESSION_SECONDS", "1800"))
+# Limits of the rate limiter's policies that an installation may change (core/ratelimit.py).
+ONEWINDOW_PUBLIC_RATE_LIMIT = int(os.environ.get("ONEWINDOW_PUBLIC_RATE_LIMIT", "60"))
+ONEWINDOW_STAFF_SIGNIN_ACCOUNT_LIMIT = int(os.environ.get("ONEWINDOW_STAFF_SIGNIN_ACCOUNT_LIMIT", "5"))
+ONEWINDOW_STAFF_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("ONEWINDOW_STAFF_SIGNIN_ADDRESS_LIMIT", "20"))
+ONEWINDOW_SMS_ADDRESS_LIMIT = int(os.environ.get("ONEWINDOW_SMS_ADDRESS_LIMIT", "20"))

@@ -15,7 +15,10 @@ WORKER=$!
 # acceptance and lapsed 容缺 supplements, abandoned hall tickets, an audit anchor.
 ( while true; do $OW ratings sweep; $OW cases_daily; $OW hall sweep; $OW audit anchor; sleep 3600; done ) &
 SWEEP=$!
-trap 'kill $WORKER $SWEEP 2>/dev/null' EXIT INT TERM
+# Every minute: the waiting warning opens (and later closes) standby windows.
+( while true; do $OW hall standby >/dev/null; sleep 60; done ) &
+STANDBY=$!
+trap 'kill $WORKER $SWEEP $STANDBY 2>/dev/null' EXIT INT TERM
 echo
 echo "OneWindow is at http://127.0.0.1:$PORT/  (workbench /workbench/, admin /admin/, API /api/v1/docs)"
 echo "Demo logins (password onewindow-demo): staff clerk, chief, reviewer, leader, supervisor, admin at /accounts/login/;"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.admin import secret_state
+
 from .models import ApiToken, AuthorityGrant, Department, Hall, RoleMembership, User, Window
 from .signin import AdminSignInForm
 
@@ -52,5 +54,13 @@ class AuthorityGrantAdmin(admin.ModelAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    exclude = ["key_hash"]
+    readonly_fields = ["prefix", "key_state", "created_at", "last_used_at"]
     list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False  # `onewindow token create` makes tokens and shows the key once
+
+    @admin.display(description=_("token secret"))
+    def key_state(self, obj):
+        return secret_state(obj.key_hash)

@@ -21,7 +21,7 @@ from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.core.openapi import ErrorOut
 from onewindow.exchange.clients import idempotent
 
-from . import selectors, services
+from . import corrections, selectors, services
 from .documents import document_pdf
 from .models import CaseDocument, CaseMaterial, CasePause, CaseState, Delivery, Outcome
 
@@ -312,6 +312,21 @@ def case_document(request, case_no: str, document_id: int):
     response = HttpResponse(document_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.pk}.pdf"'
     return response
+
+
+class FormCorrectionIn(Schema):
+    form_data: dict[str, str] = Field(..., description="The fields to correct (keys of the item's form)")
+    reason: str = Field(..., description="Why the form data is corrected (kept with the case and audited)")
+
+
+@router.post("/{case_no}/form-corrections", response={200: CaseOut, **ERRORS},
+             summary="Correct the form data of an accepted case before the decision")
+def case_form_correct(request, case_no: str, payload: FormCorrectionIn):
+    """Who may call: a clerk or chief approver with accept or decide authority on the item, after acceptance
+    and before the decision (409 `not_correctable` otherwise); the reason is required."""
+    case = _case(request, case_no)
+    corrections.case_form_correct(case=case, actor=request.auth, form_data=payload.form_data, reason=payload.reason)
+    return _detail(request, case_no)
 
 
 # --- one endpoint per action --------------------------------------------------------------------------------

@@ -1,6 +1,4 @@
-"""Settings of the cases app, overridable in Django settings or the environment."""
-
-import os
+"""Settings of the cases app, read from Django settings (settings.py reads the environment) at call time."""
 
 from django.conf import settings
 
@@ -10,14 +8,12 @@ def case_no_format() -> str:
 
     Default: 实施编码 + YYYYMMDD + 4-digit daily sequence (the format observed in provincial systems).
     """
-    return getattr(settings, "ONEWINDOW_CASE_NO_FORMAT", None) or os.environ.get(
-        "ONEWINDOW_CASE_NO_FORMAT", "{item_code}{date:%Y%m%d}{seq:04d}")
+    return settings.ONEWINDOW_CASE_NO_FORMAT
 
 
 def document_prefix() -> str:
     """Issuing-organ abbreviation at the head of notice numbers, e.g. 湘民受字〔2026〕0001号."""
-    return getattr(settings, "ONEWINDOW_DOCUMENT_PREFIX", None) or os.environ.get(
-        "ONEWINDOW_DOCUMENT_PREFIX", "湘民")
+    return settings.ONEWINDOW_DOCUMENT_PREFIX
 
 
 def public_progress_url(case_no: str) -> str:

@@ -258,6 +258,27 @@ class CaseStep(models.Model):
         return f"{self.case} · {self.name}"
 
 
+class CaseFormCorrection(models.Model):
+    """Staff corrected the form data of an accepted case before the decision (cases/corrections.py): who,
+    when, why, and the changed fields before and after."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="form_corrections", verbose_name=_("case"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("corrected by"))
+    reason = models.CharField(_("reason"), max_length=500)
+    before = models.JSONField(_("form data before"))
+    after = models.JSONField(_("form data after"))
+    state = models.CharField(_("state"), max_length=12, choices=CaseState.choices)
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form data correction")
+        verbose_name_plural = _("form data corrections")
+        ordering = ["case", "corrected_at", "id"]
+
+    def __str__(self):
+        return f"{self.case} · {self.corrected_at:%Y-%m-%d %H:%M}"
+
+
 class CasePause(models.Model):
     """A stretch of time the clock does not count: correction waits and special procedures."""
 
@@ -331,17 +352,3 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
-
-
-class Sequence(models.Model):
-    """A named counter (case numbers, document numbers); advanced under a row lock, never reused."""
-
-    key = models.CharField(_("key"), max_length=80, unique=True)
-    last = models.PositiveIntegerField(_("last value"), default=0)
-
-    class Meta:
-        verbose_name = _("sequence")
-        verbose_name_plural = _("sequences")
-
-    def __str__(self):
-        return f"{self.key}={self.last}"

@@ -4,11 +4,11 @@ from django.dispatch import receiver
 
 from onewindow.workdays.signals import calendar_changed
 
-from .tasks import recompute_deadlines_task
+from .tasks import deadlines_refresh_task
 
 
-@receiver(calendar_changed, dispatch_uid="cases.recompute_deadlines")
+@receiver(calendar_changed, dispatch_uid="cases.deadlines_refresh")
 def on_calendar_changed(sender, first, last, **kwargs):
     # The signal is sent after the calendar change commits; the refresh runs on the worker, not in the
     # administrator's request.
-    recompute_deadlines_task.enqueue(first.isoformat(), last.isoformat())
+    deadlines_refresh_task.enqueue(first.isoformat(), last.isoformat())

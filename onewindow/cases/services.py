@@ -7,8 +7,8 @@ atomic → lock the row → authority for the item (授权清单) → state via 
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +19,8 @@ from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, 
 from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.mobile import mobile_ok
+from onewindow.core.sequences import sequence_next
 from onewindow.core.uploads import atomic_files, check_upload, store
 from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
@@ -41,7 +43,6 @@ from .models import (
     MaterialFile,
     Outcome,
     ResultKind,
-    Sequence,
 )
 from .reuse import may_act_for, reuse_allowed
 from .signals import case_transitioned
@@ -96,22 +97,6 @@ DELIVERY_DAYS = 10
 
 # --- plumbing ----------------------------------------------------------------------------------------------
 
-def sequence_next(key: str) -> int:
-    """Advance the counter `key` and return its new value. The UPDATE takes the row lock, so concurrent
-    callers queue; a counter is created on first use (a lost creation race retries the update)."""
-    with transaction.atomic():
-        for _attempt in range(2):
-            if Sequence.objects.filter(key=key).update(last=F("last") + 1):
-                return Sequence.objects.get(key=key).last
-            try:
-                with transaction.atomic():
-                    Sequence.objects.create(key=key, last=1)
-                return 1
-            except IntegrityError:
-                continue
-    raise Conflict(_("Could not assign a number; please try again."), code="sequence_busy")
-
-
 def case_number_next(*, item_code: str, on: datetime.date) -> str:
     fmt = conf.case_no_format()
     # Numbers that render alike apart from the sequence share one counter.
@@ -125,7 +110,7 @@ def _document_number(kind: str, on: datetime.date) -> str:
 
 
 def today() -> datetime.date:
-    """The local date every case rule uses."""
+    """The local date every case rule uses (one seam for tests)."""
     return clock.today()
 
 
@@ -203,7 +188,7 @@ def _missing(case: Case) -> list[CaseMaterial]:
 
 
 def _pauses(case: Case, *, correction: bool) -> list[tuple[datetime.date, datetime.date | None]]:
-    # The case's pauses are read once (or come from a prefetch: bulk recompute); writes call `_pauses_changed`.
+    # The case's pauses are read once (or come from a prefetch: the calendar refresh); writes call `_pauses_changed`.
     prefetch_related_objects([case], "pauses")
     return [(p.started_on, p.ended_on) for p in case.pauses.all()
             if (p.kind == CasePause.Kind.CORRECTION) == correction]
@@ -221,7 +206,7 @@ def _due(case: Case, limit: int, unit: str):
                               extension=case.extension_days)
 
 
-def recompute_deadlines(case: Case) -> None:
+def deadlines_compute(case: Case) -> None:
     """Set due dates (from acceptance, pauses and extension) and the paused working days (no save)."""
     day = today()
     case.paused_days = sum(workdays.count_working_days(a, b or day).days for a, b in _pauses(case, correction=True)
@@ -305,7 +290,7 @@ def validate_applicant(applicant: Applicant) -> dict[str, str]:
         errors.setdefault("id_type", _("An organisation is identified by its unified social credit code."))
     if not applicant.contact_name.strip():
         errors["contact_name"] = _("Enter the contact's name.")
-    if not _mobile_ok(applicant.contact_mobile):
+    if not mobile_ok(applicant.contact_mobile):
         errors["contact_mobile"] = _("Enter an 11-digit mobile number starting with 1.")
     if applicant.agent_name or applicant.agent_id_number:
         result = check_id_number(applicant.agent_id_number)
@@ -313,13 +298,9 @@ def validate_applicant(applicant: Applicant) -> dict[str, str]:
             errors["agent_id_number"] = result.message
         if not applicant.agent_name.strip():
             errors["agent_name"] = _("Enter the agent's name.")
-        if applicant.agent_mobile and not _mobile_ok(applicant.agent_mobile):
+        if applicant.agent_mobile and not mobile_ok(applicant.agent_mobile):
             errors["agent_mobile"] = _("Enter an 11-digit mobile number starting with 1.")
     return errors
-
-
-def _mobile_ok(value: str) -> bool:
-    return len(value) == 11 and value.isdigit() and value.startswith("1")
 
 
 def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:
@@ -334,18 +315,30 @@ def validate_form_data(version: ItemVersion, data: dict) -> dict[str, str]:
 
 
 def register_errors(version: ItemVersion, data: dict, organisation=None) -> dict[str, str]:
-    """Rules of the registration regulations checked at intake and again at decision: the statutory (or
-    configured) minimum funds, with the article in the message, and a name already in the register."""
+    """Rules of the registration regulations checked at intake and again at decision: values the register's
+    columns can hold, the statutory (or configured) minimum funds, with the article in the message, and a name
+    already in the register."""
     from onewindow.registry.services import name_taken
-    from onewindow.registry.validation import funds_error
+    from onewindow.registry.validation import clean_representative_contact, column_errors, funds_error
 
     action = version.registry_action
     if action not in (RegistryAction.ESTABLISH, RegistryAction.CHANGE):
         return {}
+    # What the register's columns cannot hold, and a malformed representative's contact, are refused here at
+    # intake, not first at the decision.
+    errors = column_errors(data)
+    if errors:  # name the fields as the item's form does (read only when something is refused)
+        errors = column_errors(data, {f.key: f.label for f in version.form_fields.all()})
+    errors = {f"form.{key}": message for key, message in errors.items()}
+    try:
+        clean_representative_contact(data)
+    except ValidationFailed as exc:
+        errors |= {f"form.{key}": message for key, message in exc.details.items()}
+    if errors:
+        return errors
     kinds = list(version.org_kinds or [])
     kind = (organisation.kind if organisation is not None and action == RegistryAction.CHANGE
             else data.get("org_kind") or (kinds[0] if len(kinds) == 1 else ""))
-    errors = {}
     if action == RegistryAction.CHANGE and organisation is not None:
         data = organisation.registered_items() | {k: v for k, v in data.items() if str(v or "").strip()}
     funds = funds_error(kind=kind, data=data, configured=version.minimum_funds, basis=version.minimum_funds_basis)
@@ -550,7 +543,7 @@ def _start_clock(case: Case, day: datetime.date) -> None:
         case.deemed_accepted, case.accepted_on = True, case.received_on
     else:
         case.accepted_on = day
-    recompute_deadlines(case)
+    deadlines_compute(case)
 
 
 DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional", "paused_days"]
@@ -693,7 +686,7 @@ def case_resubmit(*, case: Case, actor: User, opinion: str = "") -> Case:
     with transaction.atomic():
         case, before, case.state = _begin(case, actor, "resubmit")
         _close_correction(case, today())
-        recompute_deadlines(case)
+        deadlines_compute(case)
         _save(case, before, ["paused_days"])
         step = _step(case, actor, "resubmit", before, opinion)
         _finish(case, actor, "resubmitted", before, step=step)
@@ -966,7 +959,7 @@ def case_resume(*, case: Case, actor: User, result: str = "") -> Case:
             pause.save(update_fields=["ended_on", "result"])
             _pauses_changed(case)
         case.state_before_pause = ""
-        recompute_deadlines(case)
+        deadlines_compute(case)
         _save(case, before, ["state_before_pause", *DUE_FIELDS])
         _finish(case, actor, "resumed", before, {"promised_due": case.promised_due})
     return case
@@ -996,7 +989,7 @@ def case_extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
                                    details={"days": f"1-{version.extension_max_days}"})
         reason = _require(reason, "reason")
         case.extension_days = days
-        recompute_deadlines(case)
+        deadlines_compute(case)
         _save(case, before, ["extension_days", *DUE_FIELDS])
         step = _step(case, actor, "extend", before, reason)
         _document(case, actor, CaseDocument.Kind.EXTENSION, {
@@ -1104,17 +1097,26 @@ def case_complete(*, case: Case, actor: User, note: str = "") -> Case:
 
 # --- calendar changes ------------------------------------------------------------------------------------
 
-def deadlines_recompute(*, first: datetime.date, last: datetime.date) -> int:
-    """Recompute the due dates of open, accepted cases whose clock spans the changed days. Returns the count."""
-    cases = list(Case.objects.select_related("item_version").prefetch_related("pauses")
-                 .filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED, CaseState.SIGNED_OFF,
-                                    CaseState.FORWARDED, CaseState.DECIDED, CaseState.ISSUED],
-                         accepted_on__lte=last)
-                 .exclude(promised_due__lt=first, statutory_due__lt=first))
-    for case in cases:
-        recompute_deadlines(case)
-    Case.objects.bulk_update(cases, DUE_FIELDS, batch_size=500)
-    return len(cases)
+def deadlines_refresh(*, first: datetime.date, last: datetime.date, batch: int = 500) -> int:
+    """After a calendar change: recompute the due dates of open, accepted cases whose clock spans the changed
+    days [first, last]. Each batch of cases is locked while it is recomputed and written, so an action on one
+    of them (an extension, a pause) either commits first and is read, or waits and recomputes afterwards;
+    a due date a clerk has just changed is never overwritten. Returns the count."""
+    scope = (Case.objects.filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED, CaseState.REVIEWED,
+                                            CaseState.SIGNED_OFF, CaseState.FORWARDED, CaseState.DECIDED,
+                                            CaseState.ISSUED], accepted_on__lte=last)
+             .exclude(promised_due__lt=first, statutory_due__lt=first))
+    done, after = 0, 0
+    while True:
+        with transaction.atomic():
+            cases = list(scope.filter(pk__gt=after).order_by("pk").select_for_update(of=("self",))
+                         .select_related("item_version").prefetch_related("pauses")[:batch])
+            if not cases:
+                return done
+            for case in cases:
+                deadlines_compute(case)
+            Case.objects.bulk_update(cases, DUE_FIELDS)
+        done, after = done + len(cases), cases[-1].pk
 
 
 def deficiencies_expire(*, actor: User | None = None) -> list[str]:

@@ -2,13 +2,13 @@ import datetime
 
 from django.tasks import task
 
-from .services import deadlines_recompute
+from .services import deadlines_refresh
 
 
 @task()
-def recompute_deadlines_task(first: str, last: str) -> int:
+def deadlines_refresh_task(first: str, last: str) -> int:
     """Worker job: refresh the due dates of open cases after a calendar change (can touch many cases)."""
-    return deadlines_recompute(first=datetime.date.fromisoformat(first), last=datetime.date.fromisoformat(last))
+    return deadlines_refresh(first=datetime.date.fromisoformat(first), last=datetime.date.fromisoformat(last))
 
 
 @task()

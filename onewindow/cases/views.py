@@ -22,6 +22,7 @@ from onewindow.catalog.models import Channel, Item, RegistryAction
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.selectors import certificates_of_case
 from onewindow.certificates.services import PRINT_ROLES
+from onewindow.core.choices import choice_label, choice_labels
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.core.uploads import atomic_files
 from onewindow.hall.selectors import serving_id_number
@@ -29,7 +30,7 @@ from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
 from onewindow.workdays import services as workdays
 
-from . import action_forms, selectors, services
+from . import action_forms, corrections, selectors, services
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
 
@@ -38,12 +39,11 @@ COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
 INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
 INTAKE_DONE_KEY = "intake_done"  # session: one-time intake token → the case it filed
 INTAKE_TOKENS_KEPT = 20
-# Catalog choice fields store values the register reads (e.g. `lost`); people see their labels.
-CHOICE_LABELS = dict(ReplacementReason.choices)
 
 
 def _choice_label(value):
-    return CHOICE_LABELS.get(value, value) if isinstance(value, str) else value
+    """Catalog choice fields store values the register reads (e.g. `lost`); people see their labels."""
+    return choice_label(ReplacementReason, value)
 
 
 def _date(value: str) -> datetime.date | None:
@@ -77,7 +77,7 @@ def queue(request):
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
         date_from=_date(get.get("from", "")), date_to=_date(get.get("to", "")), q=get.get("q", "")[:60])
     result = selectors.case_queue(request.user, filters, page=_int(get.get("page", "")) or 1)
-    states, channels = _labels(CaseState.choices), _labels(Channel.choices)
+    states, channels = choice_labels(CaseState), choice_labels(Channel)
     case_url = reverse("cases:case", args=["-"])[:-2]  # once, not per row
     today = services.today()
     for case in result.rows:
@@ -89,11 +89,6 @@ def queue(request):
         "items": _staff_items(request.user).values_list("pk", "current_version__name"),
         "may_intake": request.user.has_role(*COUNTER), "may_search_all": "all" in tabs,
     })
-
-
-def _labels(choices) -> dict[str, str]:
-    """Value → label, translated once per page rather than once per row."""
-    return {value: str(label) for value, label in choices}
 
 
 # --- intake ------------------------------------------------------------------------------------------------
@@ -258,11 +253,26 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
                                                          if services.pause_basis(case.item_version, k[0])],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
-        "form_rows": [(f.label, _choice_label(case.form_data.get(f.key, "")))
+        "form_rows": [(f.label, corrections.masked(f.key, _choice_label(case.form_data.get(f.key, ""))))
                       for f in case.item_version.form_fields.all()],
+        **_corrections_context(case, request.user, grants, errors or {}, (posted or {}) if action == "correct" else {}),
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
+
+
+def _corrections_context(case, user, grants, errors: dict, posted: dict) -> dict:
+    """The case page's corrections of the form data: the history, and the form when this user may correct."""
+    fields = list(case.item_version.form_fields.all())
+    labels = {f.key: f.label for f in fields}
+    history = [(c, [(labels.get(key, key), corrections.masked(key, str(c.before.get(key, ""))),
+                      corrections.masked(key, str(value))) for key, value in c.after.items()])
+               for c in case.form_corrections.select_related("actor")]
+    # An ID number or mobile is not prefilled: the input shows it masked and stays blank unless retyped.
+    rows = [(f, posted.get(f"form_{f.key}", "" if corrections.personal(f.key) else (case.form_data or {}).get(f.key, "")),
+             corrections.masked(f.key, str((case.form_data or {}).get(f.key, ""))) if corrections.personal(f.key) else "",
+             errors.get(f"form.{f.key}", "")) for f in fields] if corrections.correctable(case, user, grants) else []
+    return {"corrections": history, "correct_rows": rows}
 
 
 def _documents_and_printing(user, case) -> dict:
@@ -350,6 +360,25 @@ def case_act(request, case_no, action):
         return _case_page(request, case, error=str(exc.message), errors=exc.details, posted=request.POST.dict(),
                           action=action, status=exc.status)
     messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": CaseState(case.state).label})
+    return redirect("cases:case", case_no=case.case_no)
+
+
+@require_POST
+@staff_required(*ALL_STAFF)
+def case_correct(request, case_no):
+    """Correct the form data of an accepted case before the decision, with a reason (clerks and chief
+    approvers with authority on the item; `corrections.case_form_correct` decides)."""
+    case = _case_or_404(request, case_no)
+    form_data = {f.key: request.POST[f"form_{f.key}"] for f in case.item_version.form_fields.all()
+                 if f"form_{f.key}" in request.POST
+                 and not (corrections.personal(f.key) and not request.POST[f"form_{f.key}"].strip())}
+    try:
+        corrections.case_form_correct(case=case, actor=request.user, form_data=form_data,
+                                      reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        return _case_page(request, _case_or_404(request, case_no), error=str(exc.message), errors=exc.details,
+                          posted=request.POST.dict(), action="correct", status=exc.status)
+    messages.success(request, _("The form data has been corrected."))
     return redirect("cases:case", case_no=case.case_no)
 
 

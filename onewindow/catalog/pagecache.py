@@ -1,10 +1,8 @@
 """Whole public guide pages, kept for anonymous visitors until the catalog changes.
 
 Guides are the most-read pages and change only when an administrator edits or publishes. A page is stored
-in this process's memory (the `pages` cache) under the catalog's *generation*, a number in the shared
-default cache that any saved or deleted catalog row replaces, at once and again when its transaction
-commits (a page rendered in between, from the old rows, is filed under a generation no one asks for
-again). Each web process reads the shared generation at most every `LOCAL_SECONDS` (a read per request cost
+in this process's memory (the `pages` cache) under the catalog's *generation* (core/generations.py), which
+any saved or deleted catalog row replaces, at once and again when its transaction commits. Each web process reads the shared generation at most every `LOCAL_SECONDS` (a read per request cost
 as much as serving the page), so another process shows a change within that time; the process that made
 the change shows it at once. Nothing is ever purged by hand. Signed-in people get the page rendered as
 usual: it shows their name and menu.
@@ -15,10 +13,11 @@ import time
 from functools import wraps
 
 from django.apps import apps
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
+
+from onewindow.core import generations
 
 GENERATION_KEY = "catalog:generation"
 PAGE_SECONDS = 3600
@@ -30,24 +29,17 @@ def generation() -> int:
     now = time.monotonic()
     if _seen["value"] is not None and now < _seen["until"]:
         return _seen["value"]
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = time.time_ns()
-        cache.add(GENERATION_KEY, value, timeout=None)  # another process may have set it first
-        value = cache.get(GENERATION_KEY, value)
+    value = generations.current([GENERATION_KEY])[GENERATION_KEY]
     _seen.update(value=value, until=now + LOCAL_SECONDS)
     return value
 
 
-def _bump() -> None:
-    value = time.time_ns()
-    cache.set(GENERATION_KEY, value, timeout=None)
-    _seen.update(value=value, until=time.monotonic() + LOCAL_SECONDS)
+def _forget() -> None:
+    _seen.update(value=None, until=0.0)  # this process reads the new generation at once
 
 
 def catalog_changed(**kwargs) -> None:
-    _bump()
-    transaction.on_commit(_bump)
+    generations.replace([GENERATION_KEY], then=_forget)
 
 
 def connect_signals() -> None:

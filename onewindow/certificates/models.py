@@ -92,17 +92,3 @@ class Certificate(models.Model):
     @property
     def effective_status_label(self) -> str:
         return str(self.Status(self.effective_status()).label)
-
-
-class NumberSequence(models.Model):
-    """Gap-free certificate serials per kind: the row is locked while a number is taken."""
-
-    kind = models.CharField(_("kind"), max_length=30, choices=CertificateKind.choices, unique=True)
-    next_value = models.PositiveIntegerField(_("next value"), default=1)
-
-    class Meta:
-        verbose_name = _("certificate number sequence")
-        verbose_name_plural = _("certificate number sequences")
-
-    def __str__(self):
-        return f"{self.kind}: {self.next_value}"

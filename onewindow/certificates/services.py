@@ -18,9 +18,10 @@ from onewindow.audit.services import audit_log
 from onewindow.catalog.models import OrgKind
 from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, ValidationFailed
+from onewindow.core.sequences import sequence_next
 from onewindow.core.tokens import printable_token
 
-from .models import CERTIFICATE_TITLES, Certificate, CertificateKind, NumberSequence
+from .models import CERTIFICATE_TITLES, Certificate, CertificateKind
 
 VALID_YEARS = 5
 # Staff who hand out, download or reprint certificates; supervisors only oversee and do not print.
@@ -74,10 +75,12 @@ def printed_fields(organisation, kind: str) -> list[list[str]]:
         rows = [("名称", o.name), ("住所", o.address), ("类型", o.foundation_type), ("宗旨", o.purpose),
                 ("公益活动的业务范围", o.business_scope), ("原始基金数额", capital),
                 ("法定代表人", o.legal_representative), ("业务主管单位", o.supervisor_unit)]
-    else:
+    elif kind == CertificateKind.FUNDRAISING:
         recognised = o.charity_recognised_on.isoformat() if o.charity_recognised_on else ""
         rows = [("慈善组织名称", o.name), ("住所", o.address), ("法定代表人", o.legal_representative),
                 ("慈善组织认定日期", recognised)]
+    else:  # a new kind needs its own layout: never print another kind's fields
+        raise ValueError(f"no printed layout for certificate kind {kind!r}")
     return [[label, value or ""] for label, value in rows]
 
 
@@ -92,14 +95,6 @@ def valid_until_for(issued_on: datetime.date) -> datetime.date:
 
 def verify_url(token: str) -> str:
     return settings.ONEWINDOW_PUBLIC_URL.rstrip("/") + f"/verify/{token}"
-
-
-def _next_serial(kind: str) -> int:
-    sequence = NumberSequence.objects.select_for_update().get(kind=kind)
-    serial = sequence.next_value
-    sequence.next_value = serial + 1
-    sequence.save(update_fields=["next_value"])
-    return serial
 
 
 def _number(kind: str, serial: int) -> str:
@@ -121,7 +116,7 @@ def certificate_issue(*, organisation, kind: str, case_no: str, actor) -> Certif
     if organisation.status != organisation.Status.REGISTERED:
         raise Conflict(_("Only a registered organisation can be issued a certificate."), code="not_registered")
     today = clock.today()
-    serial = _next_serial(kind)
+    serial = sequence_next(f"certificate:{kind}")
     token = printable_token()
     payload = {
         "title": CERTIFICATE_TITLES[kind],

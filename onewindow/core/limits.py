@@ -1,11 +1,17 @@
 """Request bodies are refused by their declared size before any of them is read: a body larger than the
 largest allowed upload plus room for the form fields gets 413 at once, so nobody can stream gigabytes into
 temporary files (Django only caps non-file fields, DATA_UPLOAD_MAX_MEMORY_SIZE). A body without a valid
-Content-Length is read as empty by Django, so the declared length is the one that counts."""
+Content-Length is read as empty by Django, so the declared length is the one that counts.
+
+Within that length, each file is also counted as it streams (`StreamingSizeLimitHandler`, the first of
+FILE_UPLOAD_HANDLERS): no more than the per-file limit plus one byte of a file is ever handed on to be kept
+(memory or temporary file); the rest of it is dropped chunk by chunk as it arrives. The view then sees a file
+over the limit and refuses it with its own message (`core.uploads.check_upload`), keeping what was typed."""
 
 import json
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DataError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -39,6 +45,23 @@ class BodySizeLimitMiddleware:
                                     content_type="application/json")
             return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class StreamingSizeLimitHandler(FileUploadHandler):
+    """Hands on at most ONEWINDOW_UPLOAD_MAX_BYTES + 1 bytes of each file and drops the rest as it streams, so
+    no file is ever held whole; one byte over the limit is enough for the view to refuse it by size."""
+
+    def new_file(self, field_name, *args, **kwargs):
+        super().new_file(field_name, *args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        room = settings.ONEWINDOW_UPLOAD_MAX_BYTES + 1 - self.received
+        self.received += len(raw_data)
+        return raw_data[:room] if room > 0 else None  # None: later handlers never see the chunk
+
+    def file_complete(self, file_size):
+        return None
 
 
 def _nul_field(value, path: str = "") -> str | None:

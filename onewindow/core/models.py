@@ -1,4 +1,5 @@
-"""Shared tables of the plumbing: the rate limiter's counters (core/ratelimit.py)."""
+"""Shared tables of the plumbing: the rate limiter's counters (core/ratelimit.py) and the number series
+(core/sequences.py)."""
 
 from django.db import models
 
@@ -18,3 +19,14 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}@{self.window}: {self.count}"
+
+
+class Sequence(models.Model):
+    """A named number series (case numbers, document numbers, certificate serials, organisation codes):
+    advanced only through `core.sequences.sequence_next`, under a row lock, never reused."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}={self.last}"

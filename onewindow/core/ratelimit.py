@@ -45,6 +45,8 @@ POLICIES = {
     "sms.address": Policy(20, 3600, "ONEWINDOW_SMS_ADDRESS_LIMIT"),
     # Wrong SMS codes on the residents' satisfaction survey (evaluations), per address.
     "survey.address": Policy(20, 900),
+    # Binding by the legal representative (portal/binding.py): attempts per account, matched or not.
+    "binding.account": Policy(5, 3600),
     # Anonymous uploads (sign-up authorisation letters) per address.
     "upload.address": Policy(20, 3600),
     # Platform token endpoint, per client id and address.

@@ -21,7 +21,7 @@ ALGORITHM = "Ed25519"
 
 
 def key_path() -> Path:
-    return Path(os.environ.get("ONEWINDOW_SIGNING_KEY_FILE") or Path(settings.VAR_DIR) / "signing_key.pem")
+    return Path(settings.ONEWINDOW_SIGNING_KEY_FILE)
 
 
 def signing_key() -> Ed25519PrivateKey:

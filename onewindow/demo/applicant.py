@@ -15,6 +15,8 @@ DEMO_ORGANISATION = {
     "name": "湖南康养职业技能培训中心", "address": "长沙市岳麓区麓山南路1号", "purpose": "服务社会，培养康养人才",
     "business_scope": "养老护理员职业技能培训", "legal_representative": "赵晓红", "registered_capital": "300000",
     "supervisor_unit": "湖南省人力资源和社会保障厅",
+    # Recorded in the register (not public): the representative can bind an account by an SMS code.
+    "legal_representative_id_number": "430102199003076545", "legal_representative_mobile": "13800000000",
 }
 
 

@@ -24,7 +24,9 @@ real services would have written for it, step by step, with the clock moved:
 - CaseMaterial rows for every material of the item version (paper seen at the window: no files),
   CaseStep rows exactly as the services write them (no step for submit, suspend, resume, issue,
   complete), numbered CaseDocument rows (acceptance, 容缺, correction, non-acceptance, decision, proof
-  of service; no PDF: it renders on first download), CasePause rows;
+  of service, and the 特别程序告知书 of each special procedure; no PDF: it renders on first download),
+  CasePause rows with their expected duration, only of the kinds the item allows (Art. 45, or a provision
+  its configuration names, as `case_suspend` checks);
 - organisations, their first OrganisationVersion and charter, and signed certificates with gap-free
   serials, built as `certificates.services.certificate_issue` builds them (so `/verify/<token>` works);
   tokens come from the seeded generator so a load is reproducible (benchmark data, not for production);
@@ -92,22 +94,21 @@ from onewindow.cases.models import (
     CaseState,
     CaseStep,
     ResultKind,
-    Sequence,
 )
-from onewindow.cases.services import DOCUMENT_WORDS, STEP_ACTIONS, STEP_NAMES
+from onewindow.cases.services import DOCUMENT_WORDS, PAUSE_NAMES, STEP_ACTIONS, STEP_NAMES, pause_basis
 from onewindow.catalog.models import Channel, Item, ItemVersion, LimitUnit, RegistryAction, Route
 from onewindow.certificates import services as cert_services
-from onewindow.certificates.models import Certificate, NumberSequence
+from onewindow.certificates.models import Certificate
 from onewindow.core import signing
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.models import Sequence
 from onewindow.ratings import conf as ratings_conf
 from onewindow.ratings.models import Level, Rating, RatingChannel, RatingWindow, Rectification
 from onewindow.registry.identifiers import id_number_check_char, org_code_check_char, uscc_check_char
 from onewindow.registry.models import (
     KIND_DIGIT,
     CharterVersion,
-    CodeSequence,
     Organisation,
     OrganisationVersion,
 )
@@ -477,11 +478,11 @@ class _Loader:
         self.t_rect, self.t_fact = w.table(Rectification, "rectification"), w.table(CaseFact, "case_fact")
         self.ids = {name: _next_id(t.model) for name, t in w.tables.items()}
         # counters, continued from the database
-        self.case_seq = {s.key: s.last for s in Sequence.objects.filter(key__startswith="case:")}
-        self.doc_seq = {s.key: s.last for s in Sequence.objects.filter(key__startswith="doc:")}
-        self.cert_seq = {s.kind: s.next_value for s in NumberSequence.objects.all()}
-        code_seq = CodeSequence.objects.filter(name=ORG_CODE_SEQUENCE).first()
-        self.code_next = code_seq.next_value if code_seq else 1
+        series = dict(Sequence.objects.values_list("name", "last"))
+        self.case_seq = {k: v for k, v in series.items() if k.startswith("case:")}
+        self.doc_seq = {k: v for k, v in series.items() if k.startswith("doc:")}
+        self.cert_seq = {k.removeprefix("certificate:"): v + 1 for k, v in series.items() if k.startswith("certificate:")}
+        self.code_next = series.get(ORG_CODE_SEQUENCE, 0) + 1
         self.org_codes = set(Organisation.objects.values_list("credit_code", flat=True))
         self.org_names = set(Organisation.objects.filter(status=Organisation.Status.REGISTERED)
                              .values_list("name", flat=True))
@@ -578,9 +579,20 @@ class _Loader:
         self.docs.append({"id": self._id("case_document"), "case_id": c["id"], "kind": kind, "number": number,
                           "data": data, "created_at": at, "created_by_id": actor.pk if actor else None})
 
+    def _special_procedure_notice(self, c: dict, info: _ItemInfo, at: datetime.datetime, actor, pause: dict) -> None:
+        """The 特别程序告知书 `cases.services.case_suspend` issues with each pause (行政许可法 Art. 45)."""
+        v = info.version
+        end = workdays.add_working_days(pause["started_on"], pause["expected_days"])
+        self._doc(c, info, CaseDocument.Kind.SPECIAL_PROCEDURE, at, actor, {
+            "due_provisional": c["due_provisional"], "received_on": c["received_on"].isoformat(),
+            "complaint_phone": v.complaint_phone, "consult_phone": v.consult_phone,
+            "procedure": PAUSE_NAMES[pause["kind"]], "reason": pause["reason"], "basis": pause_basis(v, pause["kind"]),
+            "started_on": pause["started_on"].isoformat(), "expected_days": pause["expected_days"],
+            "expected_end": end.date.isoformat(), "expected_end_provisional": end.provisional})
+
     # ---- the clock
     def _due(self, c: dict, info: _ItemInfo, pauses: list) -> None:
-        """`cases.services.recompute_deadlines`, with the in-memory calendar."""
+        """`cases.services.deadlines_compute`, with the in-memory calendar."""
         v = info.version
         closed = [(p["started_on"], p["ended_on"]) for p in pauses]
         c["paused_days"] = sum(workdays.count_working_days(a, b or self.today).days for a, b in closed)
@@ -637,7 +649,8 @@ class _Loader:
                     break
             data = {"name": name, "address": c["address"], "purpose": f"促进{name[3:7]}事业发展",
                     "business_scope": "开展交流、培训、咨询服务", "activity_area": "湖南省",
-                    "legal_representative": c["applicant_name"], "registered_capital": str(rng.choice((30000, 100000, 500000, 2000000))),
+                    "legal_representative": c["applicant_name"], "legal_representative_id_number": c["id_number"],
+                    "legal_representative_mobile": c["contact_mobile"], "registered_capital": str(rng.choice((30000, 100000, 500000, 2000000))),
                     "supervisor_unit": "", "foundation_type": "非公募基金会" if kind == "foundation" else "",
                     "charter": f"{name}章程（全文）"}
             return {k: val for k, val in data.items() if k in {f[0] for f in info.fields} and val}
@@ -723,10 +736,12 @@ class _Loader:
             plan.append((t, "withdraw", clerk, {"reason": rng.choice(WITHDRAW_REASONS)}))
             return plan
         if rng.random() < 0.12:
-            kind, reason, result = rng.choice(PAUSE_KINDS)
+            # Only the procedures `case_suspend` allows for this item (Art. 45, or a provision it names).
+            kind, reason, result = rng.choice([p for p in PAUSE_KINDS if pause_basis(v, p[0])])
             t = self._office_time(self._next_wd(self._local(t), rng.randint(1, 3)))
-            plan.append((t, "suspend", reviewer, {"kind": kind, "reason": reason}))
-            t = self._office_time(self._next_wd(self._local(t), rng.randint(3, 10)))
+            days = rng.randint(3, 10)
+            plan.append((t, "suspend", reviewer, {"kind": kind, "reason": reason, "expected_days": days}))
+            t = self._office_time(self._next_wd(self._local(t), days))
             plan.append((t, "resume", reviewer, {"result": result}))
         t = self._office_time(self._next_wd(self._local(t), rng.randint(1, 5)))
         plan.append((t, "review", reviewer, {"opinion": "材料齐全，符合条件，拟同意报批"}))
@@ -923,7 +938,9 @@ class _Loader:
             elif action == "suspend":
                 c.update(state=S.SUSPENDED, state_before_pause=before)
                 pauses.append({"kind": params["kind"], "started_on": day, "ended_on": None,
-                               "reason": params["reason"], "result": "", "started_by_id": actor.pk})
+                               "reason": params["reason"], "result": "", "started_by_id": actor.pk,
+                               "expected_days": params["expected_days"]})
+                self._special_procedure_notice(c, info, at, actor, pauses[-1])
             elif action == "resume":
                 c.update(state=c["state_before_pause"], state_before_pause="")
                 pauses[-1].update(ended_on=day, result=params["result"])
@@ -993,7 +1010,9 @@ class _Loader:
         data = c["form_data"]
         items = {k: str(data.get(k) or "").strip() for k in ("name", "address", "purpose", "business_scope",
                                                             "activity_area", "legal_representative",
-                                                            "supervisor_unit", "foundation_type")}
+                                                            "supervisor_unit", "foundation_type",
+                                                            "legal_representative_id_number",
+                                                            "legal_representative_mobile")}
         capital = data.get("registered_capital")
         org = Organisation(id=self._id("organisation"), kind=kind, credit_code=code, established_on=day,
                            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME,
@@ -1210,12 +1229,11 @@ class _Loader:
 
     def _counters(self) -> None:
         t = time.monotonic()
-        rows = [Sequence(key=k, last=v) for k, v in {**self.case_seq, **self.doc_seq}.items()]
-        Sequence.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["key"],
+        certificates = {f"certificate:{kind}": value - 1 for kind, value in self.cert_seq.items()}
+        series = {**self.case_seq, **self.doc_seq, **certificates, ORG_CODE_SEQUENCE: self.code_next - 1}
+        rows = [Sequence(name=k, last=v) for k, v in series.items()]
+        Sequence.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["name"],
                                      update_fields=["last"])
-        for kind, value in self.cert_seq.items():
-            NumberSequence.objects.update_or_create(kind=kind, defaults={"next_value": value})
-        CodeSequence.objects.update_or_create(name=ORG_CODE_SEQUENCE, defaults={"next_value": self.code_next})
         self.report.rows["sequence"] += len(rows)
         self.report.table_seconds["sequence"] += time.monotonic() - t
 
@@ -1243,8 +1261,7 @@ def bulk_load(*, cases: int = 1_000_000, years: int = 3, seed: int = 20200506, u
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 # The counters are read now and written at the end: services that number a case, a notice,
                 # a certificate or an organisation meanwhile wait for the load instead of colliding.
-                for model in (Sequence, NumberSequence, CodeSequence):
-                    cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Sequence._meta.db_table)} IN EXCLUSIVE MODE")
         loader = _Loader(cases=cases, years=years, seed=seed, until=until, now=now, batch=batch, progress=progress,
                          rollup=rollup)
         try:

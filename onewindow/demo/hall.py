@@ -42,6 +42,9 @@ def demo_hall_setup(hall: Hall | None = None) -> Hall:
             "standby": standby, "state": Desk.State.CLOSED if standby else Desk.State.OPEN})
         if created:
             desk.businesses.set([businesses[c] for c in codes])
+    # 社会组织登记's waiting warning opens window 4 by itself (`hall standby`).
+    Business.objects.filter(hall=hall, code="shzz", standby_window=None).update(
+        standby_window=Window.objects.get(hall=hall, number="4"))
     for window in Window.objects.filter(hall=hall, desk__isnull=True):  # the department's own windows (A12)
         Desk.objects.create(window=window).businesses.set(businesses.values())
     _slots(businesses, Window.objects.get(hall=hall, number="3"))

@@ -84,6 +84,13 @@ SNAPSHOTS = {
     "delivery": {"delivery": "post", "tracking_no": "SF1234567890123", "issued_at": "2026-11-27 15:20",
                  "delivered": ["准予登记决定书 湘民许字〔2026〕0001号"],
                  "certificate_list": [{"title": "社会团体法人登记证书", "number": "湘社证字第000123号"}]},
+    "extension": {"reason": "需要对拟变更住所进行实地核查。", "days": 10,
+                  "basis": "《中华人民共和国行政许可法》第四十二条", "statutory_due": "2027-01-11"},
+    "special": {"procedure": "专家评审", "reason": "业务范围涉及专业领域，需组织专家评审。",
+                "basis": "《中华人民共和国行政许可法》第四十五条", "started_on": "2026-11-27", "expected_days": 15,
+                "expected_end": "2026-12-18", "expected_end_provisional": False},
+    "termination": {"reason": "容缺材料未在承诺期限内补齐。", "deficiency": True, "supplement_due": "2026-12-11",
+                    "decision_void": True},
 }
 
 
@@ -112,7 +119,7 @@ def _monthly_report():
 
     from onewindow.stats.charts import bar_chart
     from onewindow.stats.selectors import DIMENSIONS, Row, summary
-    from onewindow.stats.tables import COLUMNS, table
+    from onewindow.stats.tables import REPORT_COLUMNS, table
     from onewindow.stats.views import _level_pairs
 
     rng = random.Random(1)
@@ -132,11 +139,11 @@ def _monthly_report():
         rows = [row(f"{DIMENSIONS[by]} {i + 1}") for i in range(n)]
         for r in rows:
             total.merge(r)
-        sections.append((DIMENSIONS[by], table(rows)))
+        sections.append((DIMENSIONS[by], table(rows, REPORT_COLUMNS)))
     return "stats/pdf/monthly.html", {
         "month": "2026-11", "first": datetime.date(2026, 11, 1), "last": datetime.date(2026, 11, 30),
-        "total": total, "summary": summary(total), "columns": COLUMNS, "sections": sections,
-        "total_row": table([total])[0], "department_name": "湖南省民政厅",
+        "total": total, "summary": summary(total), "columns": REPORT_COLUMNS, "sections": sections,
+        "total_row": table([total], REPORT_COLUMNS)[0], "department_name": "湖南省民政厅",
         "chart_levels": bar_chart(_level_pairs(total), title="Ratings by level")}
 
 

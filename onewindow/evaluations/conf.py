@@ -1,6 +1,5 @@
-"""Settings of the evaluations app: Django settings win, then the environment, then the defaults."""
+"""Settings of the evaluations app, read from Django settings (settings.py reads the environment) at call time."""
 
-import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,5 +8,4 @@ from django.conf import settings
 def disagreement_points() -> Decimal:
     """Evaluators disagree on an indicator when their highest and lowest scores differ by at least this many
     points out of 100 of the indicator's maximum (the leader is asked to look before recording consensus)."""
-    value = getattr(settings, "ONEWINDOW_EVALUATION_DISAGREEMENT", None)
-    return Decimal(str(value if value is not None else os.environ.get("ONEWINDOW_EVALUATION_DISAGREEMENT", "20")))
+    return Decimal(str(settings.ONEWINDOW_EVALUATION_DISAGREEMENT))

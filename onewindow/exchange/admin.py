@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log
-from onewindow.core.admin import ReadOnlyAdmin
+from onewindow.core.admin import ReadOnlyAdmin, WriteOnlySecretsForm, secret_state
 
 from .models import ApiRequestLog, CodeMapping, OutboxRow, PlatformClient, PlatformProfile
 from .services import outbox_replay
@@ -54,8 +54,13 @@ class CodeMappingInline(admin.TabularInline):
     extra = 0
 
 
+class PlatformProfileForm(WriteOnlySecretsForm):
+    secret_fields = ("secret",)
+
+
 @admin.register(PlatformProfile)
 class PlatformProfileAdmin(AuditedAdmin):
+    form = PlatformProfileForm
     list_display = ["name", "title", "endpoint_url", "active", "batch_size", "max_attempts"]
     inlines = [CodeMappingInline]
 
@@ -88,10 +93,15 @@ class PlatformClientAdmin(AuditedAdmin):
     """Clients are created with `onewindow platform client-create` (the secret is shown once)."""
 
     list_display = ["client_id", "name", "active", "rate_limit", "created_at"]
-    readonly_fields = ["client_id", "secret_hash", "user", "created_at"]
+    exclude = ["secret_hash"]
+    readonly_fields = ["client_id", "secret_state", "user", "created_at"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("client secret"))
+    def secret_state(self, obj):
+        return secret_state(obj.secret_hash)
 
 
 @admin.register(ApiRequestLog)

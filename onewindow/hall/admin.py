@@ -7,7 +7,17 @@ from django.utils.translation import pgettext_lazy
 
 from onewindow.core.masking import mask_id_number
 
-from .models import Appointment, AppointmentSlot, Business, Desk, QueueEvent, Ticket, TimeBand
+from .models import (
+    Appointment,
+    AppointmentSlot,
+    Business,
+    BusinessHours,
+    Desk,
+    ExtendedHours,
+    QueueEvent,
+    Ticket,
+    TimeBand,
+)
 
 
 class TimeBandInline(admin.TabularInline):
@@ -15,19 +25,31 @@ class TimeBandInline(admin.TabularInline):
     extra = 0
 
 
+class BusinessHoursInline(admin.TabularInline):
+    model = BusinessHours
+    extra = 0
+
+
+class ExtendedHoursInline(admin.TabularInline):
+    model = ExtendedHours
+    extra = 0
+
+
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
-    list_display = ("name", "hall", "prefix", "opens_at", "closes_at", "daily_cap", "warn_after_minutes", "active")
+    list_display = ("name", "hall", "prefix", "opens_at", "closes_at", "daily_cap", "warn_after_minutes",
+                    "standby_window", "active")
     list_filter = ("hall", "active")
-    inlines = [TimeBandInline]
+    inlines = [BusinessHoursInline, TimeBandInline]
 
 
 @admin.register(Desk)
 class DeskAdmin(admin.ModelAdmin):
-    list_display = ("window", "state", "standby")
+    list_display = ("window", "state", "standby", "opened_for")
     list_filter = ("state", "standby")
     filter_horizontal = ("businesses",)
-    exclude = ("current",)
+    exclude = ("current", "opened_for")
+    inlines = [ExtendedHoursInline]
 
 
 @admin.register(AppointmentSlot)

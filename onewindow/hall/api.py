@@ -83,7 +83,8 @@ def businesses(request, hall: int | None = None):
              auth=None)
 def ticket_take(request, payload: TicketIn):
     """Anyone (online 取号 when in the hall): take a ticket for a business by its code. Throttled per address;
-    409 outside the business's hours or when its caps are reached; 422 for an invalid ID number."""
+    409 `outside_hours` (with the day's hours) or `closed_day` (no hours that weekday, or a holiday) and when its
+    caps are reached; 422 for an invalid ID number."""
     if rate_limited(request, "hall_take", conf.takes_per_minute()):
         raise RateLimited()
     business = Business.objects.filter(hall=_hall(payload.hall), code=payload.business[:30]).first()
@@ -161,7 +162,8 @@ def slots(request, business: str, date: datetime.date, hall: int | None = None):
                           auth=None)
 def book(request, payload: AppointmentIn):
     """Anyone (the provincial app, the portal): book a place; the code checks in at the kiosk. Throttled per
-    address; 409 when the slot is full or over or the person already booked that business that day."""
+    address; 409 when the slot is full, over or outside the business's hours that day (`slot_closed`) or the person
+    already booked that business that day."""
     if rate_limited(request, "hall_book", conf.takes_per_minute()):
         raise RateLimited()
     slot = AppointmentSlot.objects.filter(pk=payload.slot).first()

@@ -19,6 +19,10 @@ class Business(models.Model):
     warn_after_minutes = models.PositiveIntegerField(
         _("waiting warning after (minutes)"), default=30,
         help_text=_("The hall manager's screen warns when someone has waited longer than this."))
+    standby_window = models.ForeignKey(
+        "accounts.Window", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("standby window"),
+        help_text=_("A standby window serving this business, opened automatically when someone has waited longer "
+                    "than the warning time and closed again when the wait falls back."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(pgettext_lazy("hall", "active"), default=True)
 
@@ -31,6 +35,37 @@ class Business(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessHours(models.Model):
+    """A business's hours on one weekday, replacing its daily range that day (see `hall.hours`)."""
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="hours", verbose_name=_("business"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("tickets from"))
+    closes_at = models.TimeField(_("tickets until"))
+
+    class Meta:
+        verbose_name = _("hours on a weekday")
+        verbose_name_plural = _("hours on weekdays")
+        ordering = ["weekday"]
+        constraints = [models.UniqueConstraint(fields=["business", "weekday"], name="hall_business_weekday"),
+                       models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                              name="hall_business_hours_order",
+                                              violation_error_message=_("The hours must end after they start."))]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
 
 
 class TimeBand(models.Model):
@@ -65,6 +100,10 @@ class Desk(models.Model):
                                   help_text=_("Opened by the hall manager when people wait too long."))
     current = models.OneToOneField("Ticket", models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("current ticket"))
+    # Set when the waiting warning of a business opened this standby window (standby_adjust), which closes it
+    # again when that wait falls back; empty when it was opened by hand (it then stays open).
+    opened_for = models.ForeignKey(Business, models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("opened automatically for"))
 
     class Meta:
         verbose_name = _("window desk")
@@ -72,6 +111,27 @@ class Desk(models.Model):
 
     def __str__(self):
         return str(self.window)
+
+
+class ExtendedHours(models.Model):
+    """Extra hours of one window (延时/错时服务: early, late, Saturday) in which it gives out tickets for the
+    businesses it serves outside their own hours; such a ticket is called at that window."""
+
+    desk = models.ForeignKey(Desk, models.CASCADE, related_name="extended_hours", verbose_name=_("window desk"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("from"))
+    closes_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("extended hours")
+        verbose_name_plural = _("extended hours")
+        ordering = ["weekday", "opens_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                              name="hall_extended_hours_order",
+                                              violation_error_message=_("The hours must end after they start."))]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
 
 
 class Ticket(models.Model):

@@ -38,6 +38,8 @@ def people_ahead(ticket: Ticket) -> int:
 
 def estimated_wait_minutes(ticket: Ticket, ahead: int) -> int:
     """People ahead × today's average service time, shared by the windows serving the business."""
+    if not ahead:
+        return 0
     served = [t.service_seconds for t in Ticket.objects.filter(
         business_id=ticket.business_id, day=ticket.day, state=Ticket.State.DONE).only(
         "state", "called_at", "finished_at").order_by("-finished_at")[:50]]
@@ -93,9 +95,10 @@ def pad_ticket(window: Window) -> Ticket | None:
             .select_related("business", "case__item_version").order_by("-finished_at", "-id").first())
 
 
-def waiting_warnings(hall: Hall) -> list[dict]:
-    """Businesses where the longest wait today passed the warning time (for the hall manager's screen)."""
-    now = timezone.now()
+def waiting_warnings(hall: Hall, now: datetime.datetime | None = None) -> list[dict]:
+    """Businesses where the longest wait today passed the warning time (for the hall manager's screen and the
+    automatic opening of standby windows)."""
+    now = now or timezone.now()
     rows = []
     for business in Business.objects.filter(hall=hall, active=True):
         oldest = (Ticket.objects.filter(business=business, day=timezone.localdate(now), state=Ticket.State.WAITING)
@@ -105,10 +108,14 @@ def waiting_warnings(hall: Hall) -> list[dict]:
     return rows
 
 
-def slots_open(business: Business, day: datetime.date):
-    """The bookable slots of a business on a day with the places left (one query)."""
+def slots_open(business: Business, day: datetime.date) -> list:
+    """The bookable slots of a business on a day with the places left: its regular slots within the day's
+    hours (`hall.hours`: a holiday has none), and the extended-hours slots of its windows."""
+    from .hours import business_hours, covers
     from .models import Appointment, AppointmentSlot
 
     active = Q(appointments__state__in=(Appointment.State.BOOKED, Appointment.State.CHECKED_IN))
-    return (AppointmentSlot.objects.filter(business=business, date=day).select_related("window")
-            .annotate(taken=Count("appointments", filter=active)).order_by("starts_at", "id"))
+    slots = (AppointmentSlot.objects.filter(business=business, date=day).select_related("window")
+             .annotate(taken=Count("appointments", filter=active)).order_by("starts_at", "id"))
+    span = business_hours(business, day)
+    return [s for s in slots if s.kind == AppointmentSlot.Kind.EXTENDED or covers(span, s.starts_at, s.ends_at)]

@@ -15,9 +15,10 @@ from onewindow.accounts.models import Role, Window
 from onewindow.audit.services import audit_log
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.mobile import mobile_ok
 from onewindow.registry.identifiers import check_id_number
 
-from . import conf
+from . import conf, hours
 from .models import Appointment, AppointmentSlot, Business, Desk, QueueEvent, Ticket
 
 COUNTER_ROLES = (Role.CLERK, Role.CHIEF_APPROVER)
@@ -40,12 +41,23 @@ def _event(kind, *, hall_id, ticket=None, window=None, actor=None, at=None):
                               actor=actor if getattr(actor, "pk", None) else None)
 
 
-def _check_hours(business: Business, now: datetime.datetime) -> None:
-    clock = timezone.localtime(now).time()
-    if not business.opens_at <= clock < business.closes_at:
-        raise Conflict(_("Tickets for %(business)s are given out from %(start)s to %(end)s.")
-                       % {"business": business.name, "start": f"{business.opens_at:%H:%M}",
-                          "end": f"{business.closes_at:%H:%M}"}, code="outside_hours")
+def _check_hours(business: Business, now: datetime.datetime) -> Window | None:
+    """Refuse a ticket outside the business's hours of the day (`hall.hours`), unless a window serving it has
+    extended hours now (延时/错时服务): then the ticket goes to that window, which is returned."""
+    local = timezone.localtime(now)
+    day, clock = local.date(), local.time()
+    span = hours.business_hours(business, day)
+    if span and span[0] <= clock < span[1]:
+        return None
+    window = hours.extended_window(business, day, clock)
+    if window is not None:
+        return window
+    if span is None:
+        raise Conflict(_("%(business)s gives out no tickets on %(day)s.")
+                       % {"business": business.name, "day": f"{day:%Y-%m-%d}"}, code="closed_day")
+    raise Conflict(_("Tickets for %(business)s are given out from %(start)s to %(end)s.")
+                   % {"business": business.name, "start": f"{span[0]:%H:%M}", "end": f"{span[1]:%H:%M}"},
+                   code="outside_hours")
 
 
 def _check_caps(business: Business, day: datetime.date, now: datetime.datetime) -> None:
@@ -87,8 +99,9 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         if business is None:
             raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
         appointment = _appointment_for(business, appointment_code, id_number, now)
+        extended = None
         if appointment is None:
-            _check_hours(business, now)
+            extended = _check_hours(business, now)
             _check_caps(business, day, now)
         if not priority and id_number and age_on(id_number, day) >= conf.elderly_age():
             priority = Ticket.Priority.ELDERLY
@@ -96,7 +109,7 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         ticket = Ticket.objects.create(
             business=business, day=day, seq=seq, number=f"{business.prefix}{seq:03d}", priority=priority,
             channel=channel, id_number=id_number, taken_at=now, token=secrets.token_urlsafe(16),
-            for_window=appointment.slot.window if appointment else None)  # extended hours: that window's
+            for_window=appointment.slot.window if appointment else extended)  # extended hours: that window's
         if appointment is not None:
             appointment.state, appointment.ticket = Appointment.State.CHECKED_IN, ticket
             appointment.save(update_fields=["state", "ticket"])
@@ -150,7 +163,7 @@ def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, acto
     result = check_id_number(id_number)
     errors = {} if result.ok else {"id_number": str(result.message)}
     mobile = (mobile or "").strip()
-    if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+    if not mobile_ok(mobile):
         errors["mobile"] = str(_("Enter an 11-digit mobile number starting with 1."))
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), code="bad_booking", details=errors)
@@ -162,6 +175,10 @@ def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, acto
             raise NotFound(_("This slot cannot be booked."), code="unknown_slot")
         if timezone.make_aware(datetime.datetime.combine(slot.date, slot.ends_at)) <= now:
             raise Conflict(_("This slot is over; choose a later one."), code="slot_over")
+        if slot.kind == AppointmentSlot.Kind.REGULAR and not hours.covers(
+                hours.business_hours(slot.business, slot.date), slot.starts_at, slot.ends_at):
+            raise Conflict(_("%(business)s is not open at that time; choose another slot.")
+                           % {"business": slot.business.name}, code="slot_closed")
         if Appointment.objects.filter(slot__business=slot.business, slot__date=slot.date, id_number=id_number,
                                       state__in=ACTIVE_BOOKINGS).exists():
             raise Conflict(_("You already have an appointment for this business on that day."), code="already_booked")
@@ -239,8 +256,8 @@ def desk_call_next(*, window: Window, actor) -> Ticket:
         desk = _desk(window, actor)
         if desk.state != Desk.State.OPEN:
             raise Conflict(_("The window is paused; resume service first."), code="window_paused")
-        if desk.current_id and desk.current.state == Ticket.State.CALLED:
-            _finish(desk, Ticket.objects.select_for_update().get(pk=desk.current_id), actor, now)
+        previous = (Ticket.objects.select_for_update().get(pk=desk.current_id)
+                    if desk.current_id and desk.current.state == Ticket.State.CALLED else None)
         # One row at a time: FOR UPDATE locks every row a query returns, so a LIMIT 5 would hide five tickets
         # from the other windows. The conditional update covers databases without row locks (SQLite).
         ticket, tried = None, []
@@ -255,13 +272,15 @@ def desk_call_next(*, window: Window, actor) -> Ticket:
                 ticket = candidate
                 break
             tried.append(candidate.pk)
-        if ticket is None:
-            desk.current = None
-            desk.save(update_fields=["current"])
         if ticket is not None:
             ticket.refresh_from_db()
-            desk.current = ticket
-            desk.save(update_fields=["current"])
+        desk.current = ticket
+        desk.save(update_fields=["current"])
+        # The audit rows last: the audit chain's head stays locked from the first one to the commit, and every
+        # audited write of the system waits for it.
+        if previous is not None:
+            _finish(desk, previous, actor, now)
+        if ticket is not None:
             _event(QueueEvent.Kind.CALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now)
             audit_log(action="hall.ticket_called", actor=actor, obj=ticket, changes={"window": window.number})
     if ticket is None:  # raised after the commit: the service that ended stays ended
@@ -373,11 +392,61 @@ def desk_open_standby(*, window: Window, actor) -> Desk:
         if desk is None:
             raise NotFound(_("This is not a standby window."), code="not_standby")
         if desk.state != Desk.State.OPEN:
-            desk.state = Desk.State.OPEN
-            desk.save(update_fields=["state"])
+            desk.state, desk.opened_for = Desk.State.OPEN, None  # opened by hand: it stays open
+            desk.save(update_fields=["state", "opened_for"])
             _event(QueueEvent.Kind.RESUME, hall_id=window.hall_id, window=window, actor=actor)
             audit_log(action="hall.standby_opened", actor=actor, obj=window)
     return desk
+
+
+def _standby_for(business: Business, desks: list[Desk]) -> Desk | None:
+    """The closed standby window to open for `business`: the one it names, else (hall-wide setting) any closed
+    standby window serving it. A window that does not serve the business would not help, so it is never chosen."""
+    serving = [d for d in desks if d.state == Desk.State.CLOSED and business in d.businesses.all()]
+    if business.standby_window_id:
+        return next((d for d in serving if d.window_id == business.standby_window_id), None)
+    if conf.auto_standby():
+        return next((d for d in serving if d.standby), None)
+    return None
+
+
+def standby_adjust(*, hall, now: datetime.datetime | None = None) -> tuple[list[Window], list[Window]]:
+    """The waiting warning at work: open a business's standby window when someone of it has waited longer than
+    its warning time, and close a window opened so once the wait of that business has fallen back and the
+    window serves nobody. Windows opened by hand are left alone. Returns (opened, closed) windows."""
+    from .selectors import waiting_warnings
+
+    now = now or timezone.now()
+    opened, closed = [], []
+    with transaction.atomic():
+        candidates = Business.objects.filter(hall=hall, standby_window__isnull=False).values("standby_window")
+        desks = list(Desk.objects.select_for_update(of=("self",)).select_related("window", "current")
+                     .prefetch_related("businesses").filter(window__hall=hall)
+                     .filter(Q(standby=True) | Q(window__in=candidates) | Q(opened_for__isnull=False))
+                     .order_by("window__number", "id"))
+        warned = {row["business"].pk: row for row in waiting_warnings(hall, now)}
+        for row in warned.values():
+            desk = _standby_for(row["business"], desks)
+            if desk is None:
+                continue
+            desk.state, desk.opened_for = Desk.State.OPEN, row["business"]
+            desk.save(update_fields=["state", "opened_for"])
+            _event(QueueEvent.Kind.RESUME, hall_id=hall.pk, window=desk.window, at=now)
+            audit_log(action="hall.standby_opened", obj=desk.window,
+                      changes={"automatic": True, "business": row["business"].code, "waited_minutes": row["minutes"]})
+            opened.append(desk.window)
+        for desk in desks:
+            serving = desk.current_id and desk.current.state == Ticket.State.CALLED
+            if not desk.opened_for_id or desk.opened_for_id in warned or serving:
+                continue
+            business = desk.opened_for
+            desk.state, desk.opened_for = Desk.State.CLOSED, None
+            desk.save(update_fields=["state", "opened_for"])
+            _event(QueueEvent.Kind.PAUSE, hall_id=hall.pk, window=desk.window, at=now)
+            audit_log(action="hall.standby_closed", obj=desk.window,
+                      changes={"automatic": True, "business": business.code})
+            closed.append(desk.window)
+    return opened, closed
 
 
 # --- the ticket ------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from . import views
 app_name = "hall"
 urlpatterns = [
     path("kiosk/", views.kiosk, name="kiosk"),
+    path("take/", views.kiosk, {"channel": "portal"}, name="take"),
     path("book/", views.book, name="book"),
     path("t/<str:token>/", views.ticket_page, name="ticket"),
     path("t/<str:token>/receipt.pdf", views.ticket_receipt, name="receipt"),

@@ -39,8 +39,9 @@ def _hall_or_404(request):
 # --- public: kiosk, ticket, displays ---------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
-def kiosk(request):
-    """Public: the touch screen at the door (取号机)."""
+def kiosk(request, channel: str = Ticket.Channel.KIOSK):
+    """Public: the touch screen at the door (取号机); at `/hall/take/` the same on a phone from the portal
+    (online 取号 when in the hall: channel portal)."""
     hall = _hall_or_404(request)
     values, error = {}, ""
     if request.method == "POST":
@@ -53,7 +54,7 @@ def kiosk(request):
             if business is None:
                 raise services.ValidationFailed(_("Choose a business."), code="no_business")
             ticket = services.ticket_take(business=business, id_number=values.get("id_number", "")[:18],
-                                          priority=values.get("priority", ""), channel=Ticket.Channel.KIOSK,
+                                          priority=values.get("priority", ""), channel=channel,
                                           appointment_code=values.get("appointment_code", "")[:8])
         except ServiceError as exc:
             error = str(exc.message)
@@ -61,7 +62,7 @@ def kiosk(request):
             return redirect("hall:ticket", token=ticket.token)
     return render(request, "hall/kiosk.html", {
         "hall": hall, "businesses": selectors.businesses_waiting(hall), "values": values, "error": error,
-        "elderly_age": conf.elderly_age(), "priorities": [(k, v) for k, v in Ticket.Priority.choices if k in services.SELF_DECLARED]},
+        "online": channel == Ticket.Channel.PORTAL, "elderly_age": conf.elderly_age(), "priorities": [(k, v) for k, v in Ticket.Priority.choices if k in services.SELF_DECLARED]},
         status=422 if error else 200)
 
 
@@ -234,7 +235,7 @@ def overview(request):
         except ServiceError as exc:
             messages.error(request, str(exc.message))
         return redirect(f"{reverse('hall:overview')}?hall={hall.pk}")
-    desks = Desk.objects.filter(window__hall=hall).select_related("window", "current").order_by("window__number")
+    desks = Desk.objects.filter(window__hall=hall).select_related("window", "current", "opened_for").order_by("window__number")
     return render(request, "hall/overview.html", {
         "hall": hall, "businesses": selectors.businesses_waiting(hall), "warnings": selectors.waiting_warnings(hall),
         "desks": desks})

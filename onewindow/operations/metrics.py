@@ -5,8 +5,7 @@ Under gunicorn each worker process counts its own requests; set PROMETHEUS_MULTI
 does) so that a scrape of any worker reports the whole server (prometheus-client's multiprocess mode).
 """
 
-import os
-
+from django.conf import settings
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY
@@ -56,7 +55,7 @@ _domain.register(DomainCollector())
 
 def exposition() -> bytes:
     """The text a scrape receives: process metrics (all workers in multiprocess mode), then the gauges."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:

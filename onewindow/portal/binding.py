@@ -3,8 +3,14 @@
 A handler who signs up for an organisation gives its credit code and an authorisation letter; nothing in
 that proves the letter is real, and a credit code is public. So the new account starts unbound: it can apply
 only for a new organisation, sees only public data and cannot take records from the register (免提交).
-It becomes bound when window staff have checked the letter (approve, or refuse with a reason), or when an
-account already bound to the same organisation approves it. Every decision is audited."""
+It becomes bound when window staff have checked the letter (approve, or refuse with a reason), when an
+account already bound to the same organisation approves it, or when the legal representative proves it: the
+handler gives the representative's ID number and mobile, which must equal what the register recorded from the
+registration or change form, and enters the SMS code sent to that recorded mobile. A second account for an
+organisation that already has a bound one needs that account's approval or staff review. Every decision is
+audited."""
+
+import hmac
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -13,9 +19,13 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role, User
 from onewindow.audit.services import audit_log
-from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from onewindow.core import ratelimit
+from onewindow.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from onewindow.core.masking import mask_mobile
+from onewindow.registry.models import Organisation
 
-from .models import ApplicantProfile, Binding, BindingMethod
+from . import services
+from .models import ApplicantProfile, Binding, BindingMethod, OneTimeCode
 
 REVIEWER_ROLES = (Role.CLERK, Role.CHIEF_APPROVER)
 REASON_MAX = ApplicantProfile._meta.get_field("binding_reason").max_length
@@ -74,4 +84,72 @@ def binding_review(*, profile: ApplicantProfile, actor: User, approve: bool, rea
         audit_log(action="portal.binding_approved" if approve else "portal.binding_refused", actor=actor,
                   obj=locked.user, changes={"credit_code": locked.credit_code, "method": method, "reason": reason,
                                             "authorisation": locked.authorisation_sha256})
+    return locked
+
+
+# --- proof by the legal representative ------------------------------------------------------------------
+
+def _representative_mobile(profile: ApplicantProfile, *, id_number: str, mobile: str) -> str:
+    """The recorded mobile of the organisation's legal representative when `id_number` and `mobile` are the
+    ones the register holds. One refusal for every mismatch (which of the two, or nothing recorded) so the
+    form tells an attacker nothing about the register."""
+    recorded = (Organisation.objects.filter(credit_code=profile.credit_code, status=Organisation.Status.REGISTERED)
+                .values_list("legal_representative_id_number", "legal_representative_mobile").first()) or ("", "")
+    id_ok = hmac.compare_digest(recorded[0].encode(), (id_number or "").strip().upper().encode())
+    mobile_ok = hmac.compare_digest(recorded[1].encode(), (mobile or "").strip().encode())
+    if not (all(recorded) and id_ok and mobile_ok):
+        raise ValidationFailed(_("The ID number and mobile do not match what the register holds for the "
+                                 "organisation's legal representative."), code="representative_mismatch",
+                               details={"representative": "mismatch"})
+    return recorded[1]
+
+
+def _check_bindable(profile: ApplicantProfile, actor: User) -> None:
+    if profile.kind != ApplicantProfile.Kind.ORGANISATION or profile.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(code="binding_not_own")
+    if profile.binding != Binding.PENDING:
+        raise Conflict(_("This account's binding has already been decided."), code="binding_decided",
+                       details={"binding": profile.binding})
+    if (ApplicantProfile.objects.filter(credit_code=profile.credit_code, binding=Binding.BOUND)
+            .exclude(pk=profile.pk).exists()):
+        raise Conflict(_("The organisation already has a bound account: ask it to approve you, or wait for the "
+                         "window staff's review."), code="organisation_has_account")
+
+
+def _count_attempt(profile: ApplicantProfile) -> None:
+    """Every attempt counts, matched or not, before anything is checked."""
+    if not ratelimit.hit("binding.account", str(profile.pk)):
+        raise RateLimited(_("Too many attempts to bind this account; please try again in an hour."))
+
+
+def representative_code_send(*, profile: ApplicantProfile, actor: User, id_number: str, mobile: str) -> str:
+    """Send a binding code to the legal representative's recorded mobile when the given ID number and mobile
+    are the recorded ones; returns the masked number. Throttled per account (and per number by code_send)."""
+    _check_bindable(profile, actor)
+    _count_attempt(profile)
+    recorded = _representative_mobile(profile, id_number=id_number, mobile=mobile)
+    services.code_send(mobile=recorded, purpose=OneTimeCode.Purpose.BINDING)
+    return mask_mobile(recorded)
+
+
+def binding_by_representative(*, profile: ApplicantProfile, actor: User, id_number: str, mobile: str,
+                              code: str) -> ApplicantProfile:
+    """Bind the account once the code sent to the representative's recorded mobile is entered (audited)."""
+    _check_bindable(profile, actor)
+    _count_attempt(profile)
+    recorded = _representative_mobile(profile, id_number=id_number, mobile=mobile)
+    services.code_check(mobile=recorded, purpose=OneTimeCode.Purpose.BINDING, code=code)  # keeps failed counts
+    with transaction.atomic():
+        # The organisation's row first: two handlers proving the same representative at once queue here, and
+        # the second then finds the first bound.
+        Organisation.objects.select_for_update().filter(credit_code=profile.credit_code).first()
+        locked = ApplicantProfile.objects.select_for_update().get(pk=profile.pk)
+        _check_bindable(locked, actor)  # re-checked under the locks: a concurrent approval or second account
+        locked.binding, locked.binding_method = Binding.BOUND, BindingMethod.REPRESENTATIVE
+        locked.binding_reason, locked.binding_reviewed_by, locked.bound_at = "", None, timezone.now()
+        locked.save(update_fields=["binding", "binding_method", "binding_reason", "binding_reviewed_by",
+                                   "bound_at"])
+        audit_log(action="portal.binding_approved", actor=actor, obj=locked.user,
+                  changes={"credit_code": locked.credit_code, "method": BindingMethod.REPRESENTATIVE,
+                           "mobile": mask_mobile(recorded)})
     return locked

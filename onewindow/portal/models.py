@@ -18,6 +18,7 @@ class Binding(models.TextChoices):
 class BindingMethod(models.TextChoices):
     STAFF = "staff", _("Staff review of the authorisation letter")
     HOLDER = "holder", _("Approved by the organisation's bound account")
+    REPRESENTATIVE = "legalrep", _("Proven by the legal representative (SMS code)")
 
 
 class ApplicantProfile(models.Model):
@@ -37,7 +38,8 @@ class ApplicantProfile(models.Model):
     mobile_verified_at = models.DateTimeField(_("mobile verified at"))
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     # Binding (组织账号绑定): an organisation account acts for its organisation only once staff have checked
-    # the authorisation letter or an account already bound to the organisation has approved it.
+    # the authorisation letter, an account already bound to the organisation has approved it, or the legal
+    # representative proved it (ID number and mobile as registered, and an SMS code to that mobile).
     binding = models.CharField(_("binding"), max_length=8, choices=Binding.choices, blank=True)
     binding_method = models.CharField(_("bound by"), max_length=8, choices=BindingMethod.choices, blank=True)
     binding_reason = models.CharField(_("review reason"), max_length=500, blank=True)
@@ -67,6 +69,7 @@ class OneTimeCode(models.Model):
         SIGNUP = "signup", _("Sign-up")
         LOGIN = "login", _("Sign-in")
         SURVEY = "survey", _("Residents' survey")  # evaluations: one answer per mobile
+        BINDING = "binding", _("Organisation account binding")  # to the legal representative's recorded mobile
 
     mobile = models.CharField(_("mobile"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)

@@ -22,6 +22,7 @@ from onewindow.cases.reuse import represents, reuse_source
 from onewindow.catalog.models import Channel, FormField, Material, RegistryAction
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
+from onewindow.core.mobile import mobile_ok
 from onewindow.core.uploads import check_upload
 from onewindow.hall.services import collection_slot_lock
 from onewindow.registry.identifiers import check_id_number
@@ -30,19 +31,14 @@ from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
 
 from .models import ApplicantProfile, Binding, DeliveryChoice, Notification, OneTimeCode
-from .sms import config, sms_send
+from .sms import sms_send
 
 CODE_TTL = datetime.timedelta(minutes=10)
 CODE_RESEND_SECONDS = 60
 CODE_DAILY_LIMIT = 10
 CODE_MAX_ATTEMPTS = 5
-SLOT_CAPACITY = int(config("PORTAL_SLOT_CAPACITY", "20"))
 SLOT_DAYS_AHEAD = 30
 EDITABLE_STATES = (CaseState.DRAFT, CaseState.CORRECTION)
-
-
-def mobile_ok(value: str) -> bool:
-    return len(value) == 11 and value.isdigit() and value.startswith("1")
 
 
 def _code_hash(mobile: str, purpose: str, code: str) -> str:
@@ -408,7 +404,7 @@ def delivery_choose(*, case: Case, actor: User, method: str, slot_date: datetime
                 errors["slot_period"] = _("Choose morning or afternoon.")
             if not errors:
                 # The slot row is locked (created on first use) so concurrent bookings count one at a time.
-                slot = collection_slot_lock(date=slot_date, period=slot_period, capacity=SLOT_CAPACITY)
+                slot = collection_slot_lock(date=slot_date, period=slot_period, capacity=settings.PORTAL_SLOT_CAPACITY)
                 taken = (DeliveryChoice.objects.filter(slot_date=slot_date, slot_period=slot_period)
                          .exclude(case=case).count())
                 if taken >= slot.capacity:

@@ -1,6 +1,6 @@
 """Pluggable SMS delivery for one-time codes and notifications.
 
-The backend is chosen by `PORTAL_SMS_BACKEND` (Django setting, else environment variable):
+The backend is chosen by the `PORTAL_SMS_BACKEND` setting (settings.py reads the environment):
 - "console" (default): writes the message to the log, for development;
 - "file": appends one JSON line per message to `PORTAL_SMS_FILE` (default var/sms.jsonl);
 - "memory": keeps messages in `outbox` (tests);
@@ -11,7 +11,6 @@ Sending never raises into the caller: a failed send is logged, because the inbox
 
 import json
 import logging
-import os
 import threading
 import urllib.request
 from dataclasses import dataclass
@@ -30,16 +29,12 @@ class Sms:
     text: str
 
 
-def config(name: str, default: str = "") -> str:
-    return str(getattr(settings, name, None) or os.environ.get(name, default))
-
-
 def _console(message: Sms) -> None:
     logger.info("SMS to %s: %s", message.mobile, message.text)
 
 
 def _file(message: Sms) -> None:
-    path = config("PORTAL_SMS_FILE", str(settings.VAR_DIR / "sms.jsonl"))
+    path = settings.PORTAL_SMS_FILE
     line = json.dumps({"at": timezone.now().isoformat(), "mobile": message.mobile, "text": message.text},
                       ensure_ascii=False)
     with _file_lock, open(path, "a", encoding="utf-8") as handle:
@@ -51,13 +46,13 @@ def _memory(message: Sms) -> None:
 
 
 def _http(message: Sms) -> None:
-    url = config("PORTAL_SMS_HTTP_URL")
+    url = settings.PORTAL_SMS_HTTP_URL
     if not url:
         raise RuntimeError("PORTAL_SMS_HTTP_URL is not set")
     body = json.dumps({"mobile": message.mobile, "text": message.text}, ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {config('PORTAL_SMS_HTTP_TOKEN')}"})
-    with urllib.request.urlopen(request, timeout=float(config("PORTAL_SMS_HTTP_TIMEOUT", "5"))) as response:
+        "Content-Type": "application/json", "Authorization": f"Bearer {settings.PORTAL_SMS_HTTP_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=settings.PORTAL_SMS_HTTP_TIMEOUT) as response:
         if response.status >= 300:
             raise RuntimeError(f"SMS gateway answered {response.status}")
 
@@ -67,7 +62,7 @@ BACKENDS = {"console": _console, "file": _file, "memory": _memory, "http": _http
 
 def sms_send(*, mobile: str, text: str) -> bool:
     """Send one message through the configured backend; True when handed over."""
-    name = config("PORTAL_SMS_BACKEND", "console")
+    name = settings.PORTAL_SMS_BACKEND
     backend = BACKENDS.get(name)
     if backend is None:
         logger.error("Unknown PORTAL_SMS_BACKEND %r; message to %s not sent", name, mobile[-4:])

@@ -25,6 +25,7 @@ urlpatterns = [
     path("my/certificates/<str:token>/pdf", views.certificate_download, name="certificate_download"),
     path("my/inbox/", views.inbox, name="inbox"),
     path("my/organisation/", views.my_organisation, name="my_organisation"),
+    path("my/organisation/representative/", views.binding_representative, name="binding_representative"),
     path("staff/bindings/", views.bindings, name="bindings"),
     path("staff/bindings/<int:pk>/letter", views.binding_letter, name="binding_letter"),
     path("bindings/<int:pk>/review/", views.binding_review, name="binding_review"),

@@ -41,9 +41,7 @@ from onewindow.ratings.selectors import complaint_for_proof, complaint_public, i
 
 from . import binding, selectors, services
 from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
-from .sms import config
 
-SESSION_SECONDS = int(config("PORTAL_SESSION_SECONDS", "1800"))
 PROOF_KEY = "portal_progress_cases"
 COMPLAINT_PROOF_KEY = "portal_progress_complaints"
 
@@ -114,7 +112,7 @@ def _send_code(request, mobile: str, purpose: str, *, quiet: bool = False) -> tu
 
 def _sign_in(request, user: User, method: str):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session.set_expiry(SESSION_SECONDS)
+    request.session.set_expiry(settings.PORTAL_SESSION_SECONDS)
     services.signin_record(user=user, method=method, address=client_ip_of(request))
 
 
@@ -644,9 +642,45 @@ def binding_review(request, pk):
     return redirect(back)
 
 
+def _my_organisation_page(request, *, values=None, error="", status=200):
+    return render(request, "portal/my_organisation.html", {
+        "profile": getattr(request.user, "portal_profile", None), "pending": binding.pending_for(request.user)[:50],
+        "values": values or {}, "error": error}, status=status)
+
+
 @require_GET
 @applicant_required
 def my_organisation(request):
     """The signed-in account's binding to its organisation, and the requests of other handlers it may decide."""
-    return render(request, "portal/my_organisation.html", {"profile": getattr(request.user, "portal_profile", None),
-                                                            "pending": binding.pending_for(request.user)[:50]})
+    return _my_organisation_page(request)
+
+
+@require_POST
+@applicant_required
+def binding_representative(request):
+    """Bind the account by the legal representative: their ID number and mobile as registered, then the SMS
+    code sent to that recorded mobile (`binding.binding_by_representative`). Throttled per account, and the
+    codes per address and number."""
+    profile = getattr(request.user, "portal_profile", None)
+    if profile is None or profile.kind != ApplicantProfile.Kind.ORGANISATION:
+        raise PermissionDenied
+    values = {"id_number": request.POST.get("id_number", "").strip()[:18],
+              "mobile": request.POST.get("mobile", "").strip()[:11], "code": request.POST.get("code", "").strip()[:6]}
+    try:
+        if request.POST.get("action") == "send_code":
+            if not ratelimit.hit("sms.address", _address(request)):
+                return _my_organisation_page(request, values=values, status=429, error=_(
+                    "Too many codes were asked for from this network; please try again in an hour."))
+            masked = binding.representative_code_send(profile=profile, actor=request.user,
+                                                      id_number=values["id_number"], mobile=values["mobile"])
+            messages.info(request, _("A verification code has been sent to the legal representative's mobile "
+                                     "%(mobile)s.") % {"mobile": masked})
+            return _my_organisation_page(request, values=values)
+        binding.binding_by_representative(profile=profile, actor=request.user, id_number=values["id_number"],
+                                          mobile=values["mobile"], code=values["code"])
+    except ServicePermissionDenied:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        return _my_organisation_page(request, values=values, error=str(exc.message), status=exc.status)
+    messages.success(request, _("This account is now bound to the organisation."))
+    return redirect("portal:my_organisation")

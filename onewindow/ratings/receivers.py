@@ -6,7 +6,7 @@ from onewindow.cases.models import CaseState, ResultKind
 from onewindow.cases.signals import case_transitioned
 from onewindow.workdays.signals import calendar_changed
 
-from .services import deadlines_recompute, rating_window_open
+from .services import deadlines_refresh, rating_window_open
 
 
 @receiver(case_transitioned, dispatch_uid="ratings.open_window")
@@ -15,6 +15,6 @@ def on_case_transitioned(sender, case, action, from_state, to_state, **kwargs):
         rating_window_open(case=case)
 
 
-@receiver(calendar_changed, dispatch_uid="ratings.recompute_deadlines")
+@receiver(calendar_changed, dispatch_uid="ratings.deadlines_refresh")
 def on_calendar_changed(sender, first, last, **kwargs):
-    deadlines_recompute(first=first, last=last)
+    deadlines_refresh(first=first, last=last)

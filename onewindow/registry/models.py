@@ -52,6 +52,12 @@ class Organisation(models.Model):
                                              null=True, blank=True)
     supervisor_unit = models.CharField(_("supervising unit"), max_length=200, blank=True)
     foundation_type = models.CharField(_("foundation type"), max_length=50, blank=True)
+    # The legal representative's ID number and mobile as given on the registration or change form: not
+    # registered items (never printed, public or versioned), but what proves a handler acts for the
+    # organisation (portal/binding.py: an SMS code to this mobile).
+    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=18,
+                                                      blank=True)
+    legal_representative_mobile = models.CharField(_("legal representative's mobile"), max_length=11, blank=True)
 
     registration_authority = models.CharField(_("registration authority"), max_length=100)
     established_on = models.DateField(_("established on"), null=True, blank=True)
@@ -147,20 +153,6 @@ class CharterVersion(models.Model):
 
     def __str__(self):
         return f"{self.organisation} charter v{self.number}"
-
-
-class CodeSequence(models.Model):
-    """The next organisation-code serial; locked while a code is allocated so no two cases share one."""
-
-    name = models.CharField(_("name"), max_length=30, unique=True)
-    next_value = models.PositiveBigIntegerField(_("next value"), default=1)
-
-    class Meta:
-        verbose_name = _("code sequence")
-        verbose_name_plural = _("code sequences")
-
-    def __str__(self):
-        return f"{self.name}: {self.next_value}"
 
 
 class UsccOverride(models.Model):

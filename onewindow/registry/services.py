@@ -18,18 +18,18 @@ from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log, field_changes
 from onewindow.core import clock
 from onewindow.core.errors import Conflict, ValidationFailed
+from onewindow.core.sequences import sequence_next
 
 from .identifiers import USCC_ALPHABET, CheckResult, check_uscc, org_code_check_char, uscc_check_char
 from .importer import validate_rows
 from .models import (
     KIND_DIGIT,
     CharterVersion,
-    CodeSequence,
     Organisation,
     OrganisationVersion,
     UsccOverride,
 )
-from .validation import clean_items
+from .validation import REPRESENTATIVE_CONTACT, clean_items, clean_representative_contact
 
 ORG_CODE_SEQUENCE = "organisation_code"
 ORG_CODE_PREFIX = "MJ"  # 民间组织: the prefix civil-affairs authorities use for organisation codes
@@ -80,15 +80,12 @@ def credit_code_allocate(*, kind: str) -> str:
     never reused, and an organisation code already in the register (e.g. imported) is skipped."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("credit_code_allocate runs inside the caller's transaction")
-    sequence = CodeSequence.objects.select_for_update().get(name=ORG_CODE_SEQUENCE)
     while True:
-        body = f"{ORG_CODE_PREFIX}{sequence.next_value:06d}"
-        sequence.next_value += 1
+        body = f"{ORG_CODE_PREFIX}{sequence_next(ORG_CODE_SEQUENCE):06d}"
         # The organisation code must be free under every kind digit, not only this kind's (unique index).
         candidates = {digit: _credit_code(digit, body) for digit in (*KIND_DIGIT.values(), "9")}
         if not Organisation.objects.filter(credit_code__in=candidates.values()).exists():
             break
-    sequence.save(update_fields=["next_value"])
     return candidates[KIND_DIGIT[kind]]
 
 
@@ -139,6 +136,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
                            charter: str = "") -> Organisation:
     """Register a new organisation with a newly allocated credit code (成立/设立登记)."""
     items = clean_items(kind=kind, data=data, required=True)
+    contact = clean_representative_contact(data)
     today = clock.today()
     with transaction.atomic():
         credit_code = credit_code_allocate(kind=kind)  # also queues concurrent establishments
@@ -146,7 +144,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
         organisation = Organisation.objects.create(
             kind=kind, credit_code=credit_code, established_on=today,
-            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME, **items)
+            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME, **items, **contact)
         _append_version(organisation, action=OrganisationVersion.Action.ESTABLISH, case_no=case_no, actor=actor,
                         today=today)
         if charter.strip():
@@ -155,7 +153,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
                                           actor=actor if getattr(actor, "pk", None) else None)
         audit_log(action="registry.organisation_established", actor=actor, obj=organisation,
                   changes={"credit_code": organisation.credit_code, "kind": kind, "case_no": case_no,
-                           "items": organisation.registered_items()})
+                           "items": organisation.registered_items(), "representative_contact": bool(contact)})
     return organisation
 
 
@@ -167,11 +165,18 @@ def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
         locked = _lock(organisation)
         _require_registered(locked)
         items = clean_items(kind=locked.kind, data=data, required=False)
+        contact = clean_representative_contact(data)
         before = locked.registered_items()
+        contact_before = [getattr(locked, key) for key in REPRESENTATIVE_CONTACT]
         for key, value in items.items():
             setattr(locked, key, value)
         changes = field_changes(before, locked.registered_items())
-        if not changes:
+        if not contact and "legal_representative" in changes:
+            contact = dict.fromkeys(REPRESENTATIVE_CONTACT, "")  # the old contact was the previous person's
+        for key, value in contact.items():
+            setattr(locked, key, value)
+        contact_changed = contact_before != [getattr(locked, key) for key in REPRESENTATIVE_CONTACT]
+        if not changes and not contact_changed:
             raise ValidationFailed(_("The application changes none of the registered items."), code="no_change")
         if "name" in changes and name_taken(locked.name, exclude_pk=locked.pk):
             raise Conflict(_("A registered organisation already has this name."), code="name_taken")
@@ -179,7 +184,7 @@ def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
         _append_version(locked, action=OrganisationVersion.Action.CHANGE, case_no=case_no, actor=actor,
                         today=today)
         audit_log(action="registry.organisation_changed", actor=actor, obj=locked,
-                  changes={"items": changes, "case_no": case_no})
+                  changes={"items": changes, "case_no": case_no, "representative_contact": contact_changed})
     return locked, changes
 
 

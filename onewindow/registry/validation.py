@@ -8,10 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.catalog.models import OrgKind
 from onewindow.core.errors import ValidationFailed
 
-from .models import ITEMS_BY_KIND, REGISTERED_ITEMS
+from .identifiers import check_id_number
+from .models import ITEMS_BY_KIND, REGISTERED_ITEMS, Organisation
 
-MAX_LENGTHS = {"name": 200, "address": 300, "activity_area": 100, "legal_representative": 50,
-               "supervisor_unit": 200, "foundation_type": 50}
+# The legal representative's contact as the forms name it (not registered items; see Organisation).
+REPRESENTATIVE_CONTACT = ("legal_representative_id_number", "legal_representative_mobile")
+
+# Limits as the register's columns hold them (derived from the model, so the checks cannot drift from it).
+MAX_LENGTHS = {key: field.max_length for key in REGISTERED_ITEMS
+               if (field := Organisation._meta.get_field(key)).get_internal_type() == "CharField"}
+_CAPITAL = Organisation._meta.get_field("registered_capital")
+CAPITAL_BOUND = Decimal(10) ** (_CAPITAL.max_digits - _CAPITAL.decimal_places)  # 1e14 yuan: 14 integer digits
 # Labels as the register words them (住所, not 地址): a context keeps them apart from other apps' msgids.
 ITEM_LABELS = {
     "name": pgettext_lazy("registered item", "name"),
@@ -59,11 +66,8 @@ def clean_items(*, kind: str, data: dict, required: bool) -> dict:
                 "item": item_label(key, kind)}
             continue
         if key == "registered_capital":
-            try:
-                amount = Decimal(value.replace(",", ""))
-            except InvalidOperation:
-                amount = None
-            if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e14"):
+            amount = _amount(value)
+            if amount is None or amount < 0 or amount >= CAPITAL_BOUND:
                 errors[key] = gettext("%(item)s must be an amount in yuan.") % {"item": item_label(key, kind)}
                 continue
             cleaned[key] = amount.quantize(Decimal("0.01"))
@@ -75,6 +79,57 @@ def clean_items(*, kind: str, data: dict, required: bool) -> dict:
     if errors:
         raise ValidationFailed("；".join(errors.values()), code="registered_items", details=errors)
     return cleaned
+
+
+def clean_representative_contact(data: dict) -> dict:
+    """The legal representative's ID number and mobile from form data, checked; both or neither."""
+    id_number = str(data.get("legal_representative_id_number") or "").strip().upper()
+    mobile = str(data.get("legal_representative_mobile") or "").strip()
+    if not id_number and not mobile:
+        return {}
+    errors = {}
+    result = check_id_number(id_number)
+    if not result.ok:
+        errors["legal_representative_id_number"] = gettext("The legal representative's ID number: %(problem)s") % {
+            "problem": result.message}
+    if not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
+        errors["legal_representative_mobile"] = gettext(
+            "The legal representative's mobile must be 11 digits starting with 1.")
+    if errors:
+        raise ValidationFailed("；".join(errors.values()), code="representative_contact", details=errors)
+    return {"legal_representative_id_number": id_number, "legal_representative_mobile": mobile}
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def column_errors(data: dict, labels: dict | None = None) -> dict[str, str]:
+    """What the register's columns could not hold, by form key, checked at intake so that a decision never
+    has to refuse it: text longer than the column (max_length) and amounts with more digits than the column
+    (max_digits, decimal_places). `labels` names the fields as the item's form does."""
+    errors = {}
+    for key in (*REGISTERED_ITEMS, *REPRESENTATIVE_CONTACT):
+        value = str(data.get(key) or "").strip()
+        if not value:
+            continue
+        field = Organisation._meta.get_field(key)
+        label = (labels or {}).get(key) or field.verbose_name
+        if field.get_internal_type() == "DecimalField":
+            amount = _amount(value)
+            bound = Decimal(10) ** (field.max_digits - field.decimal_places)
+            if amount is None or amount < 0 or amount >= bound:
+                errors[key] = gettext("“%(label)s” must be an amount of at most %(digits)d digits before the "
+                                      "decimal point.") % {"label": label,
+                                                           "digits": field.max_digits - field.decimal_places}
+        elif field.max_length and len(value) > field.max_length:
+            errors[key] = gettext("“%(label)s” is longer than the register holds (at most %(n)d characters).") % {
+                "label": label, "n": field.max_length}
+    return errors
 
 
 # Statutory minimum funds (yuan) and their articles. 基金会管理条例 Art. 8(2): 全国性公募 ≥ 8,000,000,

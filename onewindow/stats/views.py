@@ -24,7 +24,7 @@ from onewindow.volunteers.selectors import totals_by_team_and_month
 
 from . import selectors
 from .charts import bar_chart
-from .tables import COLUMNS, table
+from .tables import COLUMNS, REPORT_COLUMNS, table
 
 REPORT_ROLES = (Role.DECISION_MAKER, Role.CHIEF_APPROVER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -118,10 +118,10 @@ def monthly_report(request, month: str):
     total = selectors.figures(date_from=first, date_to=last).total
     for by in ("item", "item_type", "channel", "window", "person"):
         figures = selectors.figures(date_from=first, date_to=last, by=by, with_total=False)
-        sections.append((selectors.DIMENSIONS[by], table(figures.rows)))
+        sections.append((selectors.DIMENSIONS[by], table(figures.rows, REPORT_COLUMNS)))
     pdf = render_pdf("stats/pdf/monthly.html", {
         "month": month, "first": first, "last": last, "total": total, "summary": selectors.summary(total),
-        "columns": COLUMNS, "sections": sections, "total_row": table([total])[0],
+        "columns": REPORT_COLUMNS, "sections": sections, "total_row": table([total], REPORT_COLUMNS)[0],
         "department_name": settings.ONEWINDOW_DEPARTMENT_NAME,
         "chart_levels": bar_chart(_level_pairs(total), title=_("Ratings by level"))})
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -1,13 +1,6 @@
 """Rules that a province or a team may set, each with a lawful default and its legal basis as text."""
 
-import os
-
 from django.conf import settings
-
-
-def _setting(name: str, default: str) -> str:
-    return str(getattr(settings, name, None) or os.environ.get(name, default))
-
 
 # Hours are recorded (confirmed) within this many working days after the activity ends. Later
 # confirmation is still possible (the volunteer must not lose hours) but needs a stated reason.
@@ -16,7 +9,7 @@ RECORD_DEADLINE_BASIS = ("《志愿服务记录与证明出具办法（试行）
 
 
 def record_deadline_workdays() -> int:
-    return int(_setting("VOLUNTEER_RECORD_DEADLINE_WORKDAYS", "20"))
+    return settings.VOLUNTEER_RECORD_DEADLINE_WORKDAYS
 
 
 # Age of majority: a younger volunteer needs the guardian's recorded consent.
@@ -24,15 +17,19 @@ MINOR_BASIS = ("《民法典》第十七条、第十九条（不满十八周岁�
                "《志愿服务条例》第十五条（安排的活动与志愿者的年龄相适应）。")
 ADULT_AGE = 18
 
-# Check-in opens this many minutes before the activity starts (volunteers gather early); time before
-# the start is not counted as service.
-CHECKIN_EARLY_MINUTES = int(_setting("VOLUNTEER_CHECKIN_EARLY_MINUTES", "60"))
-# Check-out is accepted until this many hours after the activity ends (a late check-out counts only up
-# to the end of the activity).
-CHECKOUT_GRACE_HOURS = int(_setting("VOLUNTEER_CHECKOUT_GRACE_HOURS", "12"))
+def checkin_early_minutes() -> int:
+    """Check-in opens this many minutes before the activity starts (volunteers gather early); time before
+    the start is not counted as service."""
+    return settings.VOLUNTEER_CHECKIN_EARLY_MINUTES
+
+
+def checkout_grace_hours() -> int:
+    """Check-out is accepted until this many hours after the activity ends (a late check-out counts only up
+    to the end of the activity)."""
+    return settings.VOLUNTEER_CHECKOUT_GRACE_HOURS
 
 
 def certificate_words() -> str:
     """The number word of the 志愿服务记录证明 in the department's document number series, e.g.
     湘民志证字〔2026〕0001号 (the prefix is the one on case notices, `ONEWINDOW_DOCUMENT_PREFIX`)."""
-    return _setting("VOLUNTEER_CERTIFICATE_WORD", "志证")
+    return settings.VOLUNTEER_CERTIFICATE_WORD

@@ -21,14 +21,14 @@ from onewindow.accounts.models import Role, User
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.cases.conf import document_prefix
-from onewindow.cases.services import sequence_next
 from onewindow.certificates.services import verify_url
 from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
+from onewindow.core.mobile import mobile_ok
+from onewindow.core.sequences import sequence_next
 from onewindow.core.tokens import printable_token
 from onewindow.core.uploads import atomic_files, check_upload
-from onewindow.portal.services import mobile_ok
 from onewindow.registry.identifiers import check_id_number
 from onewindow.workdays.services import add_working_days
 
@@ -381,9 +381,9 @@ def check_in(*, activity: Activity, volunteer: Volunteer, code: str, actor) -> P
             raise Conflict(_("You have already checked in at %(time)s.")
                            % {"time": timezone.localtime(participation.checked_in_at).strftime("%H:%M")},
                            code="already_checked_in")
-        if now < activity.starts_at - datetime.timedelta(minutes=conf.CHECKIN_EARLY_MINUTES):
+        if now < activity.starts_at - datetime.timedelta(minutes=conf.checkin_early_minutes()):
             raise Conflict(_("Check-in opens %(n)d minutes before the activity starts.")
-                           % {"n": conf.CHECKIN_EARLY_MINUTES}, code="checkin_not_open")
+                           % {"n": conf.checkin_early_minutes()}, code="checkin_not_open")
         if now >= activity.ends_at:
             raise Conflict(_("The activity has ended; check-in is closed."), code="checkin_closed")
         elsewhere = (Participation.objects.filter(volunteer=volunteer, status=Participation.Status.CHECKED_IN)
@@ -408,9 +408,9 @@ def check_out(*, activity: Activity, volunteer: Volunteer, code: str, actor) -> 
             raise Conflict(_("You have not checked in, so you cannot check out."), code="not_checked_in")
         if participation.status != Participation.Status.CHECKED_IN:
             raise Conflict(_("You have already checked out."), code="already_checked_out")
-        if now > activity.ends_at + datetime.timedelta(hours=conf.CHECKOUT_GRACE_HOURS):
+        if now > activity.ends_at + datetime.timedelta(hours=conf.checkout_grace_hours()):
             raise Conflict(_("Check-out closed %(n)d hours after the activity ended; ask the team manager to "
-                             "record your time.") % {"n": conf.CHECKOUT_GRACE_HOURS}, code="checkout_closed")
+                             "record your time.") % {"n": conf.checkout_grace_hours()}, code="checkout_closed")
         participation.status, participation.checked_out_at = Participation.Status.CHECKED_OUT, now
         participation.hours = served_hours(activity, participation.checked_in_at, now)
         participation.save(update_fields=["status", "checked_out_at", "hours"])

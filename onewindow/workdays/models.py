@@ -1,5 +1,4 @@
-"""The working-day calendar: administrator overrides, confirmed years, warning policies and the
-derived ordinal table that lets SQL compute deadlines in bulk.
+"""The working-day calendar: administrator overrides, confirmed years and warning policies.
 
 Only `services.py` writes these tables; every write bumps `CalendarState.version` so that every
 process drops its in-memory copy of the calendar.
@@ -48,37 +47,11 @@ class NoticeYear(models.Model):
         return str(self.year)
 
 
-class WorkdayOrdinal(models.Model):
-    """One row per day of the window. `ordinal` counts working days from the window start up to and
-    including `date`, so the Nth working day after D is the working row with ordinal(D) + N.
-    `provisional_count` counts provisional days the same way: a range touched a provisional day when
-    the counts at its ends differ."""
-
-    date = models.DateField(_("date"), primary_key=True)
-    is_working = models.BooleanField(_("working day"))
-    ordinal = models.IntegerField(_("working-day ordinal"))
-    provisional = models.BooleanField(_("provisional"))
-    provisional_count = models.IntegerField(_("provisional days so far"))
-
-    class Meta:
-        verbose_name = _("working-day ordinal")
-        verbose_name_plural = _("working-day ordinals")
-        ordering = ["date"]
-        # The bulk lookup "the working row with ordinal N". A partial index (WHERE is_working) would
-        # be smaller, but SQLite only uses it when the query repeats its condition literally.
-        indexes = [models.Index(fields=["ordinal", "is_working"], name="workday_ordinal_lookup")]
-
-    def __str__(self):
-        return f"{self.date.isoformat()} #{self.ordinal}"
-
-
 class CalendarState(models.Model):
-    """Singleton (pk=1): the version stamp every cache compares against, and the ordinal window.
-    Calendar writes lock this row, so they run one at a time."""
+    """Singleton (pk=1): the version stamp every cache compares against. Calendar writes lock this row, so
+    they run one at a time."""
 
     version = models.CharField(_("version"), max_length=32)
-    ordinals_from = models.DateField(_("ordinals from"), null=True, blank=True)
-    ordinals_through = models.DateField(_("ordinals through"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("calendar state")

@@ -1,6 +1,6 @@
 """The working-day calendar service: questions about working days, case clocks and warning lights
 (pure reads of the in-memory calendar), and every write to the calendar (overrides, notice imports,
-warning policies, the ordinal table) plus the bulk SQL deadline refresh.
+warning policies). Open deadlines follow a calendar change through `signals.calendar_changed`.
 
 Answers never raise for an unknown year: such days follow Monday to Friday and the answer says
 `provisional`.
@@ -8,11 +8,11 @@ Answers never raise for an unknown year: such days follow Monday to Friday and t
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log, field_changes
@@ -20,7 +20,7 @@ from onewindow.core import clock
 from onewindow.core.errors import ValidationFailed
 
 from . import calendar
-from .models import CalendarState, NoticeYear, WarningKind, WarningPolicy, WorkdayOrdinal, WorkdayOverride
+from .models import CalendarState, NoticeYear, WarningKind, WarningPolicy, WorkdayOverride
 from .signals import calendar_changed
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -466,7 +466,7 @@ def _diff(snap: calendar.Snapshot, notice: Notice) -> NoticeDiff:
 
 def notice_import(*, notice: Notice, actor) -> NoticeDiff:
     """Apply a notice atomically: its days become overrides, overrides elsewhere in its year go, the
-    year is confirmed, ordinals are rebuilt and `calendar_changed` goes out on commit."""
+    year is confirmed and `calendar_changed` goes out on commit."""
     with transaction.atomic():
         state = _lock_state()
         wanted = notice.days()
@@ -499,179 +499,22 @@ def notice_import(*, notice: Notice, actor) -> NoticeDiff:
     return diff
 
 
-# ---------------------------------------------------------------------------------------------
-# The ordinal table
-
-
-def ordinals_ensure(*, through: datetime.date) -> None:
-    """Extend the ordinal table (and its Monday-to-Friday provisional tail) through `through`."""
-    state = CalendarState.objects.filter(pk=1).first()
-    if state and state.ordinals_through and state.ordinals_through >= through:
-        return
-    with transaction.atomic():
-        state = _lock_state()
-        if state.ordinals_through and state.ordinals_through >= through:
-            return
-        start = state.ordinals_through + ONE_DAY if state.ordinals_through else None
-        _write_ordinals(state, start, through)
-        audit_log(action="workdays.ordinals_extended", object_type="workdays.calendarstate", object_id="1",
-                  object_repr="ordinals", changes={"through": [None, state.ordinals_through]})
-
-
-def ordinals_rebuild(*, actor=None) -> int:
-    """Rebuild the whole ordinal table from the package and the overrides; returns its size in days."""
-    with transaction.atomic():
-        state = _lock_state()
-        _write_ordinals(state, None, None)
-        audit_log(action="workdays.ordinals_rebuilt", actor=actor, object_type="workdays.calendarstate",
-                  object_id="1", object_repr="ordinals",
-                  changes={"from": state.ordinals_from, "through": state.ordinals_through})
-    return (state.ordinals_through - state.ordinals_from).days + 1
-
-
 def _lock_state() -> CalendarState:
     state, _created = CalendarState.objects.select_for_update().get_or_create(pk=1, defaults={"version": ""})
     return state
 
 
 def _calendar_written(state: CalendarState, first: datetime.date, last: datetime.date) -> None:
-    """After a change to overrides or confirmed years: new version, ordinals rebuilt from `first`,
-    and on commit every cache dropped and `calendar_changed(first, last)` sent."""
+    """After a change to overrides or confirmed years: a new version, and on commit every cache dropped and
+    `calendar_changed(first, last)` sent."""
     state.version = calendar.mark_written()
-    _write_ordinals(state, first, None)
+    state.save(update_fields=["version"])
 
     def announce():
         calendar.write_finished()
         calendar_changed.send(sender=WorkdayOverride, first=first, last=last)
 
     transaction.on_commit(announce)
-
-
-def _write_ordinals(state: CalendarState, start: datetime.date | None, through: datetime.date | None) -> None:
-    """Rewrite ordinal rows from `start` (None: everything) to the end of the window, which grows to
-    cover the overrides, this year + YEARS_AHEAD and `through`."""
-    overrides, confirmed, policies = calendar.sources()
-    first, last = calendar.default_window(overrides, confirmed)
-    last = max(last, state.ordinals_through or last, through or last)
-    snap = calendar.Snapshot.build(version=state.version, overrides=overrides, confirmed=confirmed,
-                                   policies=policies, window=(first, last))
-    old_last = state.ordinals_through
-    if start is None or old_last is None or state.ordinals_from != first or start < first:
-        WorkdayOrdinal.objects.all().delete()
-        _insert_ordinals(snap, first)
-    else:
-        if start <= old_last:
-            _update_ordinals(snap, start, old_last)
-        if last > old_last:
-            _insert_ordinals(snap, old_last + ONE_DAY)
-    state.ordinals_from, state.ordinals_through = first, last
-    state.save()
-
-
-def _ordinals_table() -> str:
-    return connection.ops.quote_name(WorkdayOrdinal._meta.db_table)
-
-
-def _insert_ordinals(snap: calendar.Snapshot, start: datetime.date) -> None:
-    # Raw executemany: the ORM's bulk_create spends most of its time building model instances here.
-    adapt = connection.ops.adapt_datefield_value
-    rows = [(adapt(r["date"]), r["is_working"], r["ordinal"], r["provisional"], r["provisional_count"])
-            for r in snap.rows(start)]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {_ordinals_table()} (date, is_working, ordinal, provisional, provisional_count) "
-                           "VALUES (%s, %s, %s, %s, %s)", rows)
-
-
-def _update_ordinals(snap: calendar.Snapshot, start: datetime.date, last: datetime.date) -> None:
-    """Bring rows start..last in line with `snap`. A changed day shifts every later ordinal by the same
-    amount, so rows are rewritten one by one only where their flags change, and otherwise shifted in
-    runs of equal offsets with one ranged UPDATE each."""
-    table = _ordinals_table()
-    adapt = connection.ops.adapt_datefield_value
-    with connection.cursor() as cursor:  # raw: the ORM's converters cost more than the rest here
-        cursor.execute(f"SELECT is_working, ordinal, provisional, provisional_count FROM {table} "
-                       "WHERE date BETWEEN %s AND %s ORDER BY date", [adapt(start), adapt(last)])
-        existing = cursor.fetchall()
-    wanted = [row for row in snap.rows(start) if row["date"] <= last]
-    if len(existing) != len(wanted):  # rows missing: rewrite the tail
-        WorkdayOrdinal.objects.filter(date__gte=start).delete()
-        _insert_ordinals(snap, start)
-        return
-    exact, runs = [], []  # runs: [delta_ordinal, delta_provisional, first_date, last_date]
-    for (was_working, ordinal, was_provisional, prov_count), row in zip(existing, wanted, strict=True):
-        if (bool(was_working), bool(was_provisional)) != (row["is_working"], row["provisional"]):
-            exact.append((row["is_working"], row["ordinal"], row["provisional"], row["provisional_count"],
-                          adapt(row["date"])))
-            continue
-        delta = (row["ordinal"] - ordinal, row["provisional_count"] - prov_count)
-        if delta == (0, 0):
-            continue
-        if runs and runs[-1][:2] == list(delta) and runs[-1][3] == row["date"] - ONE_DAY:
-            runs[-1][3] = row["date"]
-        else:
-            runs.append([*delta, row["date"], row["date"]])
-    with connection.cursor() as cursor:
-        if exact:
-            cursor.executemany(f"UPDATE {table} SET is_working = %s, ordinal = %s, provisional = %s, "
-                               "provisional_count = %s WHERE date = %s", exact)
-        if runs:
-            cursor.executemany(f"UPDATE {table} SET ordinal = ordinal + %s, "
-                               "provisional_count = provisional_count + %s WHERE date BETWEEN %s AND %s",
-                               [(do, dp, adapt(a), adapt(b)) for do, dp, a, b in runs])
-
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def recompute_due_dates(*, table: str, pk: str, start_col: str, days_col: str, due_col: str,
-                        provisional_col: str | None, where: str = "", params: Sequence = ()) -> int:
-    """Set `due_col` to the `days_col`-th working day after `start_col` (and `provisional_col` to
-    whether that touched a provisional day) for the rows of `table` matching `where`, in ONE
-    UPDATE ... FROM joined to the ordinal table. Only rows whose values change are written.
-    `where` is trusted SQL from code, in the table's own scope, with `%s` placeholders for `params`
-    (write a literal % as %%). Rows whose dates fall outside the ordinal window get NULL.
-    Returns the number of rows changed."""
-    for name in (table, pk, start_col, days_col, due_col, provisional_col or "x"):
-        if not _IDENTIFIER.match(name):
-            raise ValueError(f"not a plain SQL identifier: {name!r}")
-    q = connection.ops.quote_name
-    t, start, days = q(table), q(start_col), q(days_col)
-    ordinals = _ordinals_table()
-    condition = f" WHERE {where}" if where else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX({start}), MAX({days}) FROM {t}{condition}", list(params))
-        max_start, max_days = cursor.fetchone()
-    if max_start is not None:
-        if isinstance(max_start, str):  # SQLite returns dates as text from raw SQL
-            max_start = datetime.date.fromisoformat(max_start)
-        # N working days never span more than 2N + 30 calendar days (the longest break is 9 days).
-        through = max_start + datetime.timedelta(days=2 * max(max_days or 0, 0) + 30)
-        ordinals_ensure(through=min(through, datetime.date(LAST_YEAR, 12, 31)))
-    # The matching rows are joined to their start day (o1) and to the working day N ordinals on (o2);
-    # a join lets PostgreSQL hash the small ordinal table instead of probing it per row, and the final
-    # condition skips rows that already hold the right answer (most of them after a calendar change).
-    due = q(due_col)
-    computed = ["CASE WHEN c.wd_days = 0 THEN c.wd_start ELSE o2.date END AS wd_due"]
-    sets = [f"{due} = x.wd_due"]
-    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    changed = [f"{t}.{due} {distinct} x.wd_due"]
-    if provisional_col:
-        prov = q(provisional_col)
-        computed.append("CASE WHEN c.wd_days = 0 THEN FALSE ELSE o2.provisional_count > o1.provisional_count END "
-                        "AS wd_prov")
-        sets.append(f"{prov} = x.wd_prov")
-        changed.append(f"{t}.{prov} {distinct} x.wd_prov")
-    sql = (
-        f"UPDATE {t} SET {', '.join(sets)} FROM ("
-        f"SELECT c.wd_pk, {', '.join(computed)} "
-        f"FROM (SELECT {q(pk)} AS wd_pk, {start} AS wd_start, {days} AS wd_days FROM {t}{condition}) c "
-        f"LEFT JOIN {ordinals} o1 ON o1.date = c.wd_start "
-        f"LEFT JOIN {ordinals} o2 ON o2.ordinal = o1.ordinal + c.wd_days AND o2.is_working"
-        f") x WHERE {t}.{q(pk)} = x.wd_pk AND ({' OR '.join(changed)})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.rowcount
 
 
 def _override_fields(override: WorkdayOverride | None) -> dict:

@@ -250,6 +250,20 @@ class TestUploads:
         assert self.upload(client, case.case_no, "x.pdf", PDF, material="nope").status_code == 404
         assert case.materials.get(material__key="application").mode == "pending"
 
+    def test_materials_are_closed_once_the_case_is_accepted(self, api, clerk, today):
+        """Materials change only before acceptance (draft, submitted, correction) or while a 容缺 supplement
+        is pending: once accepted, the record of what was received is not rewritten (409 materials_closed)."""
+        case = services.case_accept(case=make_case(make_item(), clerk), actor=clerk)
+        client = api(clerk)
+        before = case.materials.get(material__key="application")
+        upload = self.upload(client, case.case_no, "late.pdf", PDF)
+        assert upload.status_code == 409 and upload.json()["code"] == "materials_closed"
+        record = client.client.post(f"/api/v1/cases/{case.case_no}/materials",
+                                    {"material": "application", "mode": "missing"}, headers=client.headers)
+        assert record.status_code == 409 and record.json()["code"] == "materials_closed"
+        after = case.materials.get(material__key="application")
+        assert (after.mode, after.files.count()) == (before.mode, before.files.count())
+
     def test_upload_needs_authority(self, api, reviewer, clerk, today):
         case = make_case(make_item(), clerk, complete_materials=False)
         assert self.upload(api(reviewer), case.case_no, "a.pdf", PDF).status_code in (403, 404)

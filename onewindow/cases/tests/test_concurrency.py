@@ -1,5 +1,6 @@
 """Two clerks at once (PostgreSQL row locks): exactly one wins, numbers stay unique."""
 
+import datetime
 import threading
 
 import pytest
@@ -10,6 +11,7 @@ from onewindow.cases.models import Case, CaseState
 from onewindow.core.errors import Conflict
 
 from .factories import make_case, make_item
+from .test_law import COMMITTED
 
 
 def run_together(functions):
@@ -57,3 +59,49 @@ def test_concurrent_intake_gets_distinct_numbers(make_staff):
     assert all(isinstance(r, Case) for r in results), results
     numbers = sorted(r.case_no for r in results)
     assert [n[-4:] for n in numbers] == ["0001", "0002", "0003", "0004"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_calendar_refresh_never_overwrites_an_extension_made_meanwhile(chief, today, monkeypatch):
+    """A calendar change refreshes open due dates (on the worker) while a leader extends one of the cases
+    (行政许可法 Art. 42). The refresh locks the cases it rewrites, so the extension waits and recomputes
+    after it: the extended due date stands. (Unlocked, the refresh wrote back the due date it had computed
+    from the case as it was before the extension.)"""
+    case = services.case_accept(case=make_case(make_item(**COMMITTED), chief), actor=chief)
+    assert case.statutory_due == datetime.date(2026, 4, 23)
+    computed, go = threading.Event(), threading.Event()
+    compute = services.deadlines_compute
+
+    def slow_compute(c):
+        compute(c)
+        if threading.current_thread().name == "refresh":  # hold the refresh between its read and its write
+            computed.set()
+            go.wait(10)
+
+    monkeypatch.setattr(services, "deadlines_compute", slow_compute)
+    results = {}
+
+    def run(name, function):
+        try:
+            results[name] = function()
+        except Exception as exc:  # collected for the assertions
+            results[name] = exc
+        finally:
+            connection.close()
+
+    refresh = threading.Thread(name="refresh", target=run, args=("refresh", lambda: services.deadlines_refresh(
+        first=datetime.date(2026, 3, 1), last=datetime.date(2026, 12, 31))))
+    refresh.start()
+    assert computed.wait(10)
+    extend = threading.Thread(target=run, args=("extend", lambda: services.case_extend(
+        case=Case.objects.get(pk=case.pk), actor=chief, days=10, reason="需实地核查，情况复杂")))
+    extend.start()
+    extend.join(1.0)
+    assert extend.is_alive()  # the extension waits for the refresh's row lock
+    go.set()
+    refresh.join(30)
+    extend.join(30)
+    assert results["refresh"] == 1 and isinstance(results["extend"], Case), results
+    case.refresh_from_db()
+    assert case.extension_days == 10 and case.statutory_due == datetime.date(2026, 5, 11)

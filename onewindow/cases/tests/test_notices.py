@@ -125,8 +125,13 @@ def test_licence_decision_without_register_says_what_is_permitted(chief, today):
 
 
 def test_refusal_states_reasons_basis_and_remedies_with_their_time_limits(chief, today):
-    """行政许可法 Art. 38(2): reasons, and the right to 行政复议 (行政复议法 Art. 20: 60 days, Art. 24: the
-    provincial people's government for a provincial department) or 行政诉讼 (行政诉讼法 Art. 46: 6 months)."""
+    """行政许可法 Art. 38(2): reasons, and the right to 行政复议 or 行政诉讼. Under the 行政复议法 as revised on
+    1 September 2023 (in force 2024-01-01): Art. 20, within 60 days of knowing of the act; Art. 24(1)(1), the
+    people's government at the same level reviews its departments' acts (a provincial department → the
+    provincial people's government; no longer the applicant's choice of the higher department, old Art. 12).
+    行政诉讼法 Art. 46: 6 months. Sources: the 2017/2023 comparison table published by 海南省市场监督管理局
+    (amr.hainan.gov.cn/szscqj/xxgk/zcjd/202311/t20231106_3522231.html) and 商丘市人民政府's notice on the
+    revised law (citing Art. 24); see docs/cases.md, Remedies."""
     case = services.case_accept(case=make_case(make_item(), chief), actor=chief)
     services.case_decide(case=case, actor=chief, outcome="refuse", reason="拟变更名称与已登记组织重名。")
     text, codes = document(case, K.REFUSAL)

@@ -76,3 +76,53 @@ def test_name_in_the_register_refused_at_intake_and_at_decision(chief, today):
     with pytest.raises(ValidationFailed) as refused:
         services.case_create(actor=chief, item=item, applicant=applicant(), form_data=ESTABLISH_FORM)
     assert refused.value.details["form.name"].startswith("“湖南省康养职业培训学校”")
+
+
+# --- what the register's columns cannot hold is refused at intake (issue 16, "No 500 for bad input") --------
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("legal_representative", "王" * 51, "至多 50 个字符"),  # Organisation.legal_representative max_length 50
+    ("name", "湖" * 201, "至多 200 个字符"),
+    ("registered_capital", "1" + "0" * 14, "14 位"),  # max_digits 16, decimal_places 2
+    ("legal_representative_mobile", "1390000", "手机号码"),
+])
+def test_form_data_the_register_cannot_hold_is_refused_at_intake(chief, today, field, value, words):
+    item = make_item(registry_action=RegistryAction.ESTABLISH)
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        services.case_create(actor=chief, item=item, applicant=applicant(), form_data=ESTABLISH_FORM | {field: value})
+    assert refused.value.code == "registration_rules" and refused.value.status == 422
+    assert words in refused.value.details[f"form.{field}"]
+    assert not Case.objects.exists()
+
+
+def test_limits_are_the_register_models(chief, today):
+    from onewindow.registry.validation import MAX_LENGTHS
+
+    assert MAX_LENGTHS["legal_representative"] == Organisation._meta.get_field("legal_representative").max_length
+    item = make_item(registry_action=RegistryAction.ESTABLISH)
+    at_limit = ESTABLISH_FORM | {"legal_representative": "王" * 50, "registered_capital": "9" * 14 + ".99"}
+    assert services.case_create(actor=chief, item=item, applicant=applicant(), form_data=at_limit).state == "submitted"
+
+
+def test_api_refuses_an_over_long_legal_representative_with_the_field_named(api, chief, today):
+    item = make_item(registry_action=RegistryAction.ESTABLISH)
+    body = {"item": item.code, "applicant": {"kind": "person", "name": "王芳", "id_type": "resident_id",
+                                             "id_number": "430102199003076545", "contact_name": "王芳",
+                                             "contact_mobile": "13900001111"},
+            "form_data": ESTABLISH_FORM | {"legal_representative": "王" * 51}}
+    response = api(chief).post("/api/v1/cases", body)
+    assert response.status_code == 422
+    assert response.json()["code"] == "registration_rules"
+    assert "form.legal_representative" in response.json()["details"]
+
+
+def test_window_intake_names_the_field_the_register_cannot_hold(login, chief, today):
+    from django.urls import reverse
+
+    from .test_views import intake_post
+
+    item = make_item(registry_action=RegistryAction.CHANGE)  # form field "name" (变更后名称)
+    response = login(chief).post(reverse("cases:intake"), intake_post(item, form_name="湖" * 201))
+    page = response.content.decode()
+    assert response.status_code == 422 and "“变更后名称”超出登记库可记载的长度（至多 200 个字符）" in page
+    assert not Case.objects.exists()

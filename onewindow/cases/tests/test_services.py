@@ -242,3 +242,14 @@ def test_overdue_deficiencies_are_terminated_by_the_command(chief, today):
     assert (case.state, case.result_kind) == (CaseState.COMPLETED, "deficiency_terminated")
     assert case.steps.last().handler_name == "系统"
     assert Case.objects.get(pk=on_time.pk).state == CaseState.ACCEPTED
+
+
+def test_a_write_is_refused_when_the_state_moved_under_it(chief, today):
+    """Defence behind the row lock: each write is conditional on the state that was locked, so a path that
+    bypassed the lock answers 409 state_changed instead of overwriting another clerk's action."""
+    case = make_case(make_item(), chief)
+    case.state = CaseState.ACCEPTED
+    with pytest.raises(Conflict) as refused:
+        services._save(case, CaseState.CORRECTION, ["state"])
+    assert refused.value.code == "state_changed" and refused.value.details["state"] == CaseState.SUBMITTED
+    assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from onewindow.catalog.models import Channel, LimitUnit, OrgKind, ServiceObject
+from onewindow.core.choices import choice_labels
 
 register = template.Library()
 ENUMS = {"service_object": ServiceObject, "channel": Channel, "org_kind": OrgKind}
@@ -21,8 +22,8 @@ def limit(version, which: str) -> str:
 @register.filter
 def labels(values, enum: str) -> str:
     """Display labels of a JSON list of enum values, joined by "、"."""
-    choices = dict(ENUMS[enum].choices)
-    return "、".join(str(choices.get(v, v)) for v in values or [])
+    labels = choice_labels(ENUMS[enum])
+    return "、".join(str(labels.get(v, v)) for v in values or [])
 
 
 @register.filter

@@ -135,3 +135,10 @@ def test_guide_pdf_is_rendered_once_per_published_version(catalog, settings, tmp
         newer = Client().get(url).content
         assert renders.call_count == 2 and newer != first
         assert "新版" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(newer)).pages).replace(" ", "")
+
+
+def test_detail_links_booking_and_online_ticket_of_the_hall(catalog):
+    """Issue 18: the guide of an item shows how to come to the hall - 预约 and online 取号."""
+    body = Client().get(reverse("catalog:guide_detail", args=["C001"])).content.decode()
+    assert reverse("hall:book") in body and reverse("hall:take") in body
+    assert "预约到大厅办理" in body and "已在大厅？在线取号" in body

@@ -107,9 +107,9 @@ def test_cli_export_and_offline_verify(establish, tmp_path, capsys):
     assert "status in the register: valid" in capsys.readouterr().out
 
 
-def test_key_file_is_created_once_and_read_from_env(tmp_path, monkeypatch):
+def test_key_file_is_created_once_and_read_from_its_setting(tmp_path, settings):
     path = tmp_path / "k" / "key.pem"
-    monkeypatch.setenv("ONEWINDOW_SIGNING_KEY_FILE", str(path))
+    settings.ONEWINDOW_SIGNING_KEY_FILE = str(path)
     first = signing.public_key_pem()
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
     assert signing.public_key_pem() == first

@@ -15,12 +15,14 @@ from onewindow.accounts.models import User
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import audit_verify
 from onewindow.cases import services as cases
+from onewindow.cases.documents import document_pdf
 from onewindow.cases.models import (
     OPEN_STATES,
     ApplicantKind,
     Case,
     CaseDocument,
     CaseMaterial,
+    CasePause,
     CaseState,
     CaseStep,
     IdType,
@@ -31,6 +33,7 @@ from onewindow.catalog.models import Item, RegistryAction
 from onewindow.certificates.models import Certificate
 from onewindow.certificates.services import certificate_record
 from onewindow.core import signing
+from onewindow.core.tests.pdfread import flat, read_pdf
 from onewindow.demo.applicant import demo_applicant_setup
 from onewindow.demo.bulk import BulkError, bulk_load, rollup_all_sql
 from onewindow.demo.staff import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
@@ -40,6 +43,7 @@ from onewindow.registry.identifiers import check_id_number, check_uscc
 from onewindow.stats.models import CaseFact, DailyFigure
 from onewindow.stats.selectors import figures
 from onewindow.stats.services import case_facts_rebuild
+from onewindow.workdays.services import add_working_days
 
 N = 400
 # Noon local time, so every generated time of the last day is compared with a fixed "now".
@@ -135,7 +139,7 @@ def test_cases_are_well_formed_and_open_cases_have_due_dates(demo):
                  .select_related("item_version").prefetch_related("pauses")):
         assert case.promised_due and case.statutory_due
         due = (case.promised_due, case.statutory_due, case.paused_days)
-        cases.recompute_deadlines(case)
+        cases.deadlines_compute(case)
         assert (case.promised_due, case.statutory_due, case.paused_days) == due
     # steps as the services write them: every accepted case has its acceptance step and notice
     accepted = Case.objects.exclude(accepted_at=None)
@@ -143,6 +147,20 @@ def test_cases_are_well_formed_and_open_cases_have_due_dates(demo):
     assert (CaseDocument.objects.filter(kind__in=["acceptance", "deficiency"]).count() == accepted.count())
     assert Case.objects.filter(state=CaseState.COMPLETED, result_kind="granted").count() > N * 0.7
     assert User.objects.get(username="chief").case_steps.exists()
+    # 行政许可法 Art. 45 (issue 14): every special procedure has the 特别程序告知书 case_suspend issues (the
+    # procedure, its basis, its expected duration), and only kinds the item allows stop the clock
+    special = CasePause.objects.exclude(kind=CasePause.Kind.CORRECTION).select_related("case__item_version")
+    notices = {(d.case_id, d.data["started_on"]): d for d in CaseDocument.objects.filter(kind="special")}
+    assert special.exists() and len(notices) == special.count() == CaseDocument.objects.filter(kind="special").count()
+    for pause in special:
+        notice = notices[(pause.case_id, pause.started_on.isoformat())]
+        assert notice.data["basis"] == cases.pause_basis(pause.case.item_version, pause.kind) is not None
+        assert notice.data["procedure"] == cases.PAUSE_NAMES[pause.kind] and notice.number.startswith("湘民特字")
+        assert notice.data["expected_days"] == pause.expected_days
+        end = add_working_days(pause.started_on, pause.expected_days)
+        assert notice.data["expected_end"] == end.date.isoformat()
+    text = flat("".join(read_pdf(document_pdf(notice))[0]))  # it renders as the service's notice does
+    assert "特别程序" in text and notice.data["procedure"] in text and "不计算在办理期限内" in text
 
 
 def test_certificates_verify_and_the_services_continue_the_numbers(demo, client):

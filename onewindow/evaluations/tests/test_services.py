@@ -81,7 +81,7 @@ def test_only_team_members_score_and_scores_stay_within_the_maximum(world):
         services.scores_save(evaluation=world.evaluation, actor=world.member, scores={world.indicators[0].pk: ("101", "")})
     with pytest.raises(ValidationFailed) as missing:
         services.scores_submit(evaluation=world.evaluation, actor=world.member)
-    assert missing.value.details["missing"] == ["1", "2", "3", "4"]
+    assert missing.value.code == "scores_missing" and missing.value.details["missing"] == ["1", "2", "3", "4"]
 
 
 def test_an_evaluator_sees_the_others_scores_only_after_submitting(world):

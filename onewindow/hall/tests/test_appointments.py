@@ -34,7 +34,7 @@ def slot(business, tomorrow):
 def test_booking_checks_input_capacity_and_one_per_person(slot):
     with pytest.raises(ValidationFailed) as bad:
         services.appointment_book(slot=slot, id_number="123", mobile="2")
-    assert set(bad.value.details) == {"id_number", "mobile"}
+    assert bad.value.code == "bad_booking" and set(bad.value.details) == {"id_number", "mobile"}
     first = services.appointment_book(slot=slot, id_number=YOUNG_ID, mobile="13900001111")
     assert len(first.code) == 8 and first.state == "booked"
     with pytest.raises(Conflict) as twice:
@@ -44,6 +44,15 @@ def test_booking_checks_input_capacity_and_one_per_person(slot):
     with pytest.raises(Conflict) as full:
         services.appointment_book(slot=slot, id_number=ELDERLY_ID, mobile="13900003333")
     assert full.value.code == "slot_full" and Appointment.objects.count() == 2
+
+
+def test_a_slot_that_is_over_cannot_be_booked(business):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    over = AppointmentSlot.objects.create(business=business, date=yesterday, starts_at=datetime.time(9, 30),
+                                          ends_at=datetime.time(11), capacity=2)
+    with pytest.raises(Conflict) as refused:
+        services.appointment_book(slot=over, id_number=YOUNG_ID, mobile="13900001111")
+    assert refused.value.code == "slot_over" and not Appointment.objects.exists()
 
 
 def test_check_in_and_call_order_while_the_slot_lasts(hall, business, slot, tomorrow):

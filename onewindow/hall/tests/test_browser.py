@@ -133,3 +133,37 @@ def test_book_an_appointment_online(new_context):
     page.get_by_role("button", name="预约", exact=True).click()
     code = page.locator("#appointment-code").inner_text()
     assert len(code) == 8 and "已约" not in page.content()
+
+
+def test_portal_links_booking_and_online_ticket(new_context):
+    """门户首页 → 预约到大厅办理 (book tomorrow, get the code) → 已在大厅？在线取号 (a ticket on the portal channel)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from onewindow.hall.models import AppointmentSlot, Business
+
+    hall = demo_hall_setup()
+    business = Business.objects.get(hall=hall, code="shzz")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    slot = AppointmentSlot.objects.create(business=business, date=tomorrow, starts_at=datetime.time(10, 15),
+                                          ends_at=datetime.time(11, 15), capacity=3)
+    page = new_context().new_page()
+    page.goto("/")
+    page.get_by_role("link", name="预约到大厅办理").click()  # 第一步：从门户首页进入预约
+    page.select_option("select[name=business]", label="社会组织登记")
+    page.fill("input[name=date]", tomorrow.isoformat())
+    page.locator("form[method=get] button[type=submit]").click()
+    page.check(f"input[name=slot][value='{slot.pk}']")
+    page.fill("input[name=id_number]", PERSON_ID)
+    page.fill("input[name=mobile]", "13900001111")
+    page.get_by_role("button", name="预约", exact=True).click()
+    assert len(page.locator("#appointment-code").inner_text()) == 8
+
+    page.goto("/")
+    page.get_by_role("link", name="已在大厅？在线取号").click()  # 第二步：到大厅后在线取号
+    assert "在线取号" in page.content()
+    page.get_by_label("社会组织登记").check()
+    page.get_by_role("button", name="取号").click()
+    assert page.locator("#ticket-number").inner_text() == "A001"
+    assert Ticket.objects.get().channel == Ticket.Channel.PORTAL

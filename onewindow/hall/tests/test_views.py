@@ -109,7 +109,8 @@ def test_api_public_businesses_and_tickets(api, hall, business):
     again = anonymous.post("/api/v1/hall/tickets", {"business": "shzz"}).json()
     assert again["people_ahead"] == 1
     assert anonymous.get(f"/api/v1/hall/tickets/{again['id']}").json()["state"] == "waiting"
-    assert anonymous.get("/api/v1/hall/tickets/1").status_code == 404
+    unknown = anonymous.get("/api/v1/hall/tickets/1")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"  # the API's generic 404
 
 
 def test_api_taking_is_throttled_per_address(api, business, settings):
@@ -171,3 +172,14 @@ def test_intake_from_a_ticket_prefills_only_for_the_clerk_serving_it(login, hall
     assert serving.context["values"]["id_number"] == YOUNG_ID and serving.context["values"]["ticket"] == str(ticket.pk)
     other = login(clerks[1]).get(url)
     assert "id_number" not in other.context["values"]
+
+
+def test_online_take_is_the_kiosk_on_the_portal_channel(client, business):
+    """Online 取号 from the portal (issue 18): the same form, the ticket's channel is the portal."""
+    page = client.get(reverse("hall:take")).content.decode()
+    assert "在线取号" in page and "社会组织登记" in page
+    taken = client.post(reverse("hall:take"), {"business": business.pk})
+    assert taken.status_code == 302
+    assert Ticket.objects.get().channel == Ticket.Channel.PORTAL
+    client.post(reverse("hall:kiosk"), {"business": business.pk})
+    assert Ticket.objects.filter(channel=Ticket.Channel.KIOSK).count() == 1

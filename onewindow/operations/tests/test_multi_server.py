@@ -275,7 +275,7 @@ def test_two_app_servers_behind_nginx_share_one_database_and_redis(tmp_path):
         assert not _db_rows(url, "SELECT case_no FROM certificates_certificate WHERE case_no <> '' "
                                  "GROUP BY case_no HAVING COUNT(*) > 1")  # nothing doubled
         [(numbered,)] = _db_rows(url, "SELECT COUNT(*) FROM cases_case WHERE case_no <> ''")
-        [(issued,)] = _db_rows(url, "SELECT COALESCE(SUM(last), 0) FROM cases_sequence WHERE key LIKE 'case:%'")
+        [(issued,)] = _db_rows(url, "SELECT COALESCE(SUM(last), 0) FROM core_sequence WHERE name LIKE 'case:%'")
         assert numbered == issued  # every number given out belongs to exactly one case: no gap, no reuse
         assert site.run("audit", "verify").returncode == 0
 

@@ -211,8 +211,8 @@ def test_delivery_choice_rules(item, org_user):
     assert choice.method == DeliveryChoice.Method.WINDOW and choice.slot_date == day
 
 
-def test_full_slot_is_refused(item, org_user, settings, monkeypatch):
-    monkeypatch.setattr(services, "SLOT_CAPACITY", 1)
+def test_full_slot_is_refused(item, org_user, settings):
+    settings.PORTAL_SLOT_CAPACITY = 1
     day = cases.today() + datetime.timedelta(days=1)
     while not services.workdays.is_working_day(day):
         day += datetime.timedelta(days=1)

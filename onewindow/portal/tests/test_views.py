@@ -335,3 +335,10 @@ def test_replacement_reason_shows_translated_labels_and_posts_the_value(item, or
     assert '<option value="damaged" selected>损坏换发</option>' in page
     confirm = client.get(reverse("portal:case_confirm", args=[case.case_no])).content.decode()
     assert "损坏换发" in confirm and ">damaged<" not in confirm
+
+
+def test_home_links_booking_and_online_ticket_of_the_hall(db):
+    """Issue 18: the portal home offers 预约 and online 取号 when in the hall."""
+    body = Client().get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("hall:book")}"' in body and f'href="{reverse("hall:take")}"' in body
+    assert "预约到大厅办理" in body and "已在大厅？在线取号" in body

@@ -100,9 +100,11 @@ def test_a_bad_review_opens_rectification_with_the_right_deadlines(clock, comple
     assert services.rectification_light(rect, datetime.date(2026, 4, 9)) == "red"
 
 
-def test_rectification_by_the_unit_and_the_applicant_rates_the_fix(complete, applicant, chief, other_unit_staff):
+def test_rectification_by_the_unit_and_the_applicant_rates_the_fix(complete, applicant, chief, other_unit_staff,
+                                                                   django_capture_on_commit_callbacks):
     case = complete(owner=applicant)
-    rating = services.rating_submit(case=case, actor=applicant, channel="pc", level="dissatisfied")
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = services.rating_submit(case=case, actor=applicant, channel="pc", level="dissatisfied")
     rect = rating.rectification
     with pytest.raises(PermissionDenied):
         services.rectification_visit(rectification=rect, actor=other_unit_staff, note="回访")
@@ -121,9 +123,11 @@ def test_rectification_by_the_unit_and_the_applicant_rates_the_fix(complete, app
 
 
 def test_an_upheld_appeal_removes_the_rating_from_the_figures_not_the_records(
-        complete, applicant, chief, supervisor, other_unit_staff):
+        complete, applicant, chief, supervisor, other_unit_staff, django_capture_on_commit_callbacks):
     case = complete(owner=applicant)
-    rating = services.rating_submit(case=case, actor=applicant, channel="pc", level="very_dissatisfied", text="乱评")
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = services.rating_submit(case=case, actor=applicant, channel="pc", level="very_dissatisfied",
+                                        text="乱评")
     before = figures(**PERIOD).total
     assert (before.bad_reviews, before.valid_ratings, before.satisfaction_rate) == (1, 1, 0)
     with pytest.raises(PermissionDenied):
@@ -133,7 +137,8 @@ def test_an_upheld_appeal_removes_the_rating_from_the_figures_not_the_records(
         services.appeal_file(rectification=rating.rectification, actor=chief, reason="again")
     with pytest.raises(PermissionDenied):
         services.appeal_decide(appeal=appeal, actor=chief, uphold=True, note="自己批准")
-    services.appeal_decide(appeal=appeal, actor=supervisor, uphold=True, note="经核实为误评")
+    with django_capture_on_commit_callbacks(execute=True):  # statistics follow the exclusion at commit
+        services.appeal_decide(appeal=appeal, actor=supervisor, uphold=True, note="经核实为误评")
     rating.refresh_from_db()
     assert Rating.objects.filter(pk=rating.pk).exists() and rating.excluded
     assert rating.excluded_reason == "经核实为误评"
@@ -147,19 +152,23 @@ def test_an_upheld_appeal_removes_the_rating_from_the_figures_not_the_records(
         services.appeal_decide(appeal=appeal, actor=supervisor, uphold=False, note="again")
 
 
-def test_a_rejected_appeal_keeps_the_rating(complete, applicant, chief, supervisor):
+def test_a_rejected_appeal_keeps_the_rating(complete, applicant, chief, supervisor, django_capture_on_commit_callbacks):
     case = complete(owner=applicant)
-    rating = services.rating_submit(case=case, actor=applicant, channel="pc", level="dissatisfied")
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = services.rating_submit(case=case, actor=applicant, channel="pc", level="dissatisfied")
     appeal = services.appeal_file(rectification=rating.rectification, actor=chief, reason="不认可")
     services.appeal_decide(appeal=appeal, actor=supervisor, uphold=False, note="评价属实")
     assert figures(**PERIOD).total.bad_reviews == 1
 
 
-def test_default_ratings_are_recorded_once_and_counted_separately(complete, applicant, chief):
+def test_default_ratings_are_recorded_once_and_counted_separately(complete, applicant, chief,
+                                                                  django_capture_on_commit_callbacks):
     silent, rated = complete(owner=applicant), complete(owner=applicant)
-    services.rating_submit(case=rated, actor=applicant, channel="pc", level="very_satisfied")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rating_submit(case=rated, actor=applicant, channel="pc", level="very_satisfied")
     RatingWindow.objects.update(closes_at=silent.completed_at)
-    assert services.rating_defaults_record() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.rating_defaults_record() == 1
     assert services.rating_defaults_record() == 0
     default = Rating.objects.get(case=silent)
     assert default.channel == "default" and default.level == "satisfied"
@@ -236,3 +245,16 @@ def test_rectification_deadlines_follow_a_calendar_change(clock, complete, appli
         override_set(day=datetime.date(2026, 4, 7), is_working=False, note="临时放假", actor=administrator)
     rect.refresh_from_db()
     assert (rect.visit_due, rect.rectify_due) == (datetime.date(2026, 4, 9), datetime.date(2026, 4, 14))
+
+
+def test_statistics_follow_a_rating_when_its_transaction_commits(complete, applicant,
+                                                                 django_capture_on_commit_callbacks):
+    """Ratings tell statistics through `ratings_changed` on commit; nothing is rolled up inside the rating's
+    transaction (a rolled-back rating never reaches the figures)."""
+    case = complete(owner=applicant)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.rating_submit(case=case, actor=applicant, channel="pc", level="very_satisfied")
+    assert figures(**PERIOD).total.valid_ratings == 0
+    for callback in callbacks:
+        callback()
+    assert figures(**PERIOD).total.valid_ratings == 1

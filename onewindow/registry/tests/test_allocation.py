@@ -4,9 +4,10 @@ import pytest
 from django.db import connection, transaction
 
 from onewindow.catalog.models import OrgKind, RegistryAction
+from onewindow.core.models import Sequence
 from onewindow.registry.effects import case_grant_apply
 from onewindow.registry.identifiers import check_uscc
-from onewindow.registry.models import CodeSequence, Organisation
+from onewindow.registry.models import Organisation
 from onewindow.registry.services import credit_code_allocate
 from onewindow.registry.tests.conftest import PNE_ITEMS
 
@@ -19,7 +20,7 @@ def test_allocation_format_and_skips_taken_codes():
     # An imported organisation already holds the next organisation code: allocation skips it.
     with transaction.atomic():
         taken = credit_code_allocate(kind=OrgKind.FOUNDATION)
-    CodeSequence.objects.filter(name="organisation_code").update(next_value=2)
+    Sequence.objects.filter(name="organisation_code").update(last=1)
     Organisation.objects.create(kind=OrgKind.FOUNDATION, credit_code=taken, name="已导入", registration_authority="x")
     with transaction.atomic():
         after = credit_code_allocate(kind=OrgKind.PRIVATE_NON_ENTERPRISE)
@@ -56,4 +57,4 @@ def test_concurrent_establishments_get_distinct_consecutive_codes_and_numbers(ch
     codes = [code for code, _serial in results]
     assert sorted(code[8:16] for code in codes) == [f"MJ{n:06d}" for n in range(1, 9)]
     assert sorted(serial for _code, serial in results) == list(range(1, 9))
-    assert CodeSequence.objects.get(name="organisation_code").next_value == 9
+    assert Sequence.objects.get(name="organisation_code").last == 8

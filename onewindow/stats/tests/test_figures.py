@@ -54,7 +54,8 @@ def history(clock, chief, supervisor, applicant, django_capture_on_commit_callba
         rs.complaint_create(kind="report", source="portal", subject="收礼", content="经过", anonymous=True)
         on_spot(item2, (2026, 4, 1, 9, 0), 5, 15)
     clock.set(2026, 4, 20, 9, 0)
-    assert rs.rating_defaults_record() == 2  # D (rejected, still rated) and G were never rated
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rs.rating_defaults_record() == 2  # D (rejected, still rated) and G were never rated
     return item1, item2
 
 

@@ -1,3 +1,4 @@
+
 """Dashboard, public results, PDF, Excel and the summary API: permissions, agreement, query budgets."""
 
 import datetime
@@ -7,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from onewindow.cases.tests.factories import make_item
+from onewindow.core.tests.pdfread import flat, read_pdf
 from onewindow.demo.history import history_generate
 
 PERIOD = {"from": "2026-03-01", "to": "2026-04-30"}
@@ -105,6 +107,10 @@ def test_excel_has_every_table(made, login, leader_user):
 def test_monthly_pdf(made, login, leader_user):
     response = login(leader_user).get("/stats/report/2026-03.pdf")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    text = flat("".join(read_pdf(response.content)[0]))
+    # The key figures only (a second's layout otherwise); the Excel export has every column.
+    assert "有效评价" in text and "满意率" in text and "默认评价" not in text
+    assert "全部指标见统计页同期的Excel导出" in text
     assert login(leader_user).get("/stats/report/2026-13.pdf").status_code == 400
 
 

@@ -75,6 +75,3 @@ def test_import_reports_bad_files(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         run("import", str(tmp_path / "missing.txt"), "--yes")
 
-
-def test_rebuild():
-    assert "ordinal table rebuilt" in run("rebuild")

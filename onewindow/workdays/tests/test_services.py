@@ -1,15 +1,14 @@
-"""Calendar writes: overrides, notices, the ordinal table, the bulk SQL refresh and the change signal."""
+"""Calendar writes: overrides, notices and the change signal."""
 
 import datetime
 
 import pytest
-from django.db import connection
 from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.core.errors import ValidationFailed
 from onewindow.workdays import calendar, services
-from onewindow.workdays.models import CalendarState, NoticeYear, WorkdayOrdinal, WorkdayOverride
+from onewindow.workdays.models import CalendarState, NoticeYear, WorkdayOverride
 from onewindow.workdays.signals import calendar_changed
 
 from .test_calendar import NOTICE_2027
@@ -52,43 +51,6 @@ def test_signal_waits_for_commit(administrator, received, django_capture_on_comm
         services.override_set(day=D(2026, 6, 1), is_working=False, actor=administrator)
         assert received == []
     assert callbacks
-
-
-def test_ordinal_table_matches_the_service(administrator, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # as if committed: the cache settles
-        services.override_set(day=D(2026, 6, 1), is_working=False, actor=administrator)
-        services.override_set(day=D(2026, 6, 6), is_working=True, actor=administrator)
-        services.notice_import(notice=services.notice_parse(NOTICE_2027), actor=administrator)
-        services.override_delete(day=D(2026, 6, 6), actor=administrator)
-    state = CalendarState.objects.get(pk=1)
-    rows = list(WorkdayOrdinal.objects.filter(date__range=(D(2025, 12, 1), D(2027, 12, 31))))
-    assert rows[0].date == D(2025, 12, 1) and len(rows) == (D(2027, 12, 31) - D(2025, 12, 1)).days + 1
-    by_ordinal = {r.ordinal: r.date for r in rows if r.is_working}
-    for row in rows:
-        assert row.is_working == services.is_working_day(row.date)
-        assert row.provisional == services.is_provisional(row.date)
-    for row in rows[:400]:
-        due = services.add_working_days(row.date, 15).date
-        assert by_ordinal[row.ordinal + 15] == due
-    assert WorkdayOrdinal.objects.count() == (state.ordinals_through - state.ordinals_from).days + 1
-    assert not WorkdayOrdinal.objects.get(date=D(2027, 1, 1)).is_working
-    assert WorkdayOrdinal.objects.get(date=D(2028, 1, 3)).provisional
-    # Incremental updates leave exactly what a full rebuild writes.
-    incremental = list(WorkdayOrdinal.objects.order_by("date").values_list(
-        "date", "is_working", "ordinal", "provisional", "provisional_count"))
-    services.ordinals_rebuild()
-    assert incremental == list(WorkdayOrdinal.objects.order_by("date").values_list(
-        "date", "is_working", "ordinal", "provisional", "provisional_count"))
-
-
-def test_ordinals_rebuild_and_extend():
-    assert services.ordinals_rebuild() > 365 * 20
-    through = CalendarState.objects.get(pk=1).ordinals_through
-    services.ordinals_ensure(through=through + datetime.timedelta(days=400))
-    state = CalendarState.objects.get(pk=1)
-    assert state.ordinals_through == through + datetime.timedelta(days=400)
-    last = WorkdayOrdinal.objects.get(date=state.ordinals_through)
-    assert last.ordinal == WorkdayOrdinal.objects.filter(is_working=True).count()
 
 
 def test_notice_parse_errors_name_the_line():
@@ -147,45 +109,6 @@ def test_notice_diff_and_import(administrator, received, django_capture_on_commi
     assert AuditEvent.objects.filter(action="workdays.notice_imported").count() == 1
 
 
-def test_recompute_due_dates_in_one_update(administrator, django_assert_max_num_queries):
-    services.notice_import(notice=services.notice_parse(NOTICE_2027), actor=administrator)
-    rows = [(1, D(2026, 9, 28), 5), (2, D(2026, 12, 15), 20), (3, D(2026, 10, 3), 0), (4, D(2027, 11, 20), 40),
-            (5, D(2026, 2, 13), 2), (6, None, 5), (7, D(2026, 1, 5), 1)]
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE wd_scratch (id integer PRIMARY KEY, start date, days integer, "
-                       "due date, prov boolean, open boolean)")
-        for pk, start, days in rows:
-            cursor.execute("INSERT INTO wd_scratch VALUES (%s, %s, %s, NULL, NULL, %s)", [pk, start, days, pk != 7])
-    def recompute():
-        return services.recompute_due_dates(table="wd_scratch", pk="id", start_col="start", days_col="days",
-                                            due_col="due", provisional_col="prov", where="open = %s",
-                                            params=[True])
-
-    with django_assert_max_num_queries(3):  # window check, ordinal window lookup, the UPDATE
-        assert recompute() == 5  # row 6 (no start) already holds NULL; row 7 is not open
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, due, prov FROM wd_scratch ORDER BY id")
-        result = {pk: (_date(due), prov) for pk, due, prov in cursor.fetchall()}
-    for pk, start, days in rows[:5]:
-        answer = services.add_working_days(start, days)
-        assert result[pk] == (answer.date, answer.provisional), pk
-    assert result[4][1]  # reaches into 2028, which is provisional
-    assert result[6] == (None, None)
-    assert result[7] == (None, None)  # not matched by `where`
-    assert recompute() == 0  # nothing changed
-    services.override_set(day=D(2026, 10, 9), is_working=False, note="test", actor=administrator)
-    assert recompute() == 1  # only row 1 (due 10/10) moves
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT due FROM wd_scratch WHERE id = 1")
-        assert _date(cursor.fetchone()[0]) == D(2026, 10, 12)
-
-
-def test_recompute_refuses_odd_identifiers():
-    with pytest.raises(ValueError):
-        services.recompute_due_dates(table="cases; DROP TABLE x", pk="id", start_col="s", days_col="d",
-                                     due_col="due", provisional_col=None)
-
-
 def test_cache_follows_another_process(administrator):
     assert services.is_working_day(D(2026, 6, 1))
     # Another process writes an override and a new version stamp behind this process's back.
@@ -195,21 +118,7 @@ def test_cache_follows_another_process(administrator):
     assert not services.is_working_day(D(2026, 6, 1))
 
 
-def _date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def test_far_dates_are_refused_and_do_not_grow_the_window(administrator, monkeypatch):
+def test_far_dates_are_refused(administrator):
     with pytest.raises(ValidationFailed) as info:
         services.override_set(day=D(2999, 1, 1), is_working=False, actor=administrator)
     assert info.value.code == "date_out_of_range"
-    monkeypatch.setattr(services, "LAST_YEAR", 2032)  # a nearer cap keeps the test fast
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE wd_far (id integer PRIMARY KEY, start date, days integer, due date)")
-        cursor.execute("INSERT INTO wd_far VALUES (1, %s, 5, NULL), (2, %s, 5, NULL)", [D(9000, 1, 1), D(2026, 3, 2)])
-    services.recompute_due_dates(table="wd_far", pk="id", start_col="start", days_col="days", due_col="due",
-                                 provisional_col=None)
-    assert CalendarState.objects.get(pk=1).ordinals_through == D(2032, 12, 31)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT due FROM wd_far ORDER BY id")
-        assert [_date(row[0]) for row in cursor.fetchall()] == [None, D(2026, 3, 9)]

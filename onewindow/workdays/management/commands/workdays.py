@@ -1,4 +1,4 @@
-"""`onewindow workdays add|count|show|import|rebuild`: the calendar for people and scripts."""
+"""`onewindow workdays add|count|show|import`: the calendar for people and scripts."""
 
 import datetime
 from pathlib import Path
@@ -35,7 +35,6 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--yes", action="store_true", help="apply without asking")
         imp.add_argument("--by", help="username recorded as the actor")
-        sub.add_parser("rebuild", help="rebuild the working-day ordinal table")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -99,5 +98,3 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{len(diff.changes)} days change, {diff.overrides_set} overrides to write")
 
-    def do_rebuild(self, options):
-        self.stdout.write(f"ordinal table rebuilt: {services.ordinals_rebuild()} days")

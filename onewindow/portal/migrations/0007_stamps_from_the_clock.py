@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0005_organisation_binding'),
+        ('portal', '0006_binding_by_representative'),
     ]
 
     operations = [

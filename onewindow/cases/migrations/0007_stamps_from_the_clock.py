@@ -7,7 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_case_state_signed_off'),
+        ('cases', '0006_form_corrections'),
+        ('cases', '0006_sequences_move_to_core'),
     ]
 
     operations = [
