@@ -54,6 +54,10 @@ def sample_form_value(field: FormField, name: str):
         return "100000"
     if field.type == FormField.Type.DATE:
         return "2020-01-01"
+    # The register checks the representative's contact (registry.validation.clean_representative_contact).
+    contact = {"legal_representative_id_number": "430102199003076545", "legal_representative_mobile": "13900000000"}
+    if field.key in contact:
+        return contact[field.key]
     return name if field.key == "name" else "按章程开展活动"
 
 
