@@ -30,6 +30,7 @@ bench: install system-deps
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 # Regenerate translation catalogs of every app, then compile them (needs GNU gettext).
 messages: install

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "onewindow.evaluations",
     "onewindow.operations",
     "onewindow.volunteers",
+    "onewindow.demo",  # demo data and benchmark loaders, above the domain apps
 ]
 
 MIDDLEWARE = [
@@ -259,7 +260,7 @@ ONEWINDOW_METRICS_ADDRESSES = env_list("ONEWINDOW_METRICS_ADDRESSES", "127.0.0.1
 ONEWINDOW_READY_MAX_LAG_SECONDS = int(os.environ.get("ONEWINDOW_READY_MAX_LAG_SECONDS", "600"))
 # Set by the systemd unit for gunicorn's worker processes (prometheus_client reads it too; operations/metrics.py).
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
-# The Ed25519 key that signs certificates and volunteer records (certificates/signing.py).
+# The Ed25519 key that signs certificates and volunteer records (core/signing.py).
 ONEWINDOW_SIGNING_KEY_FILE = os.environ.get("ONEWINDOW_SIGNING_KEY_FILE", str(VAR_DIR / "signing_key.pem"))
 
 # --- Local rules of each app. This is the only place that reads the environment: each app's conf module reads

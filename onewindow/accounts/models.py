@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core import clock
+
 
 class Role(models.TextChoices):
     CLERK = "clerk", _("Window clerk")  # 窗口受理员
@@ -73,6 +75,8 @@ class User(AbstractUser):
         APPLICANT = "applicant", _("Applicant")
         PLATFORM = "platform", _("Platform client")
 
+    # Django's field and wording, stamped by the application's clock (core.clock) like every row it writes.
+    date_joined = models.DateTimeField(AbstractUser._meta.get_field("date_joined").verbose_name, default=clock.now)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.APPLICANT)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)

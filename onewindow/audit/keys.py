@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from onewindow.core import signing
+
 ANCHOR_FORMAT = "onewindow-audit-anchor/1"
 
 
@@ -39,7 +41,6 @@ def anchor_path() -> Path:
 
 def anchor_write(*, count: int, last_hash: str) -> dict:
     """Sign the head and append it to the anchor file."""
-    from onewindow.certificates import signing  # the department's key; imported here, audit sits below it
 
     payload = {"format": ANCHOR_FORMAT, "count": count, "last_hash": last_hash, "at": timezone.now().isoformat()}
     signature, key_id = signing.sign(payload)
@@ -53,7 +54,6 @@ def anchor_write(*, count: int, last_hash: str) -> dict:
 
 def anchors_read() -> list[tuple[dict | None, str]]:
     """Every anchor in the file as (payload, "") when its signature verifies, else (None, reason)."""
-    from onewindow.certificates import signing
 
     path = anchor_path()
     if not path.exists():

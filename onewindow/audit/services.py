@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+
+from onewindow.core import clock
 
 from . import keys
 from .context import current
@@ -28,7 +29,7 @@ def audit_log(*, action: str, actor=None, obj=None, changes: dict | None = None,
     ctx = current()
     event = AuditEvent(
         # In UTC, as the database gives it back: the hash covers the stored instant's text, not a local form.
-        at=timezone.now().astimezone(datetime.UTC),
+        at=clock.now().astimezone(datetime.UTC),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=str(actor)[:150] if actor is not None else "",
         action=action,

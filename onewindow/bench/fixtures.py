@@ -19,10 +19,10 @@ from onewindow.cases.models import OPEN_STATES, Case, CaseDocument, CaseMaterial
 from onewindow.cases.selectors import visible_cases
 from onewindow.catalog.models import Item, ItemVersion, RegistryAction, Route
 from onewindow.certificates.models import Certificate
+from onewindow.demo.history import sample_form_value
 from onewindow.portal.views import PROOF_KEY
 from onewindow.ratings.models import Rating
 from onewindow.registry.models import Organisation
-from onewindow.stats.history import sample_form_value
 from onewindow.stats.models import CaseFact, DailyFigure
 
 SEARCH_TERMS = ["社会团体", "变更登记", "基金会", "注销", "慈善", "民办非企业", "shtt", "jijinhui", "名称预先核准", "年度检查"]

@@ -25,6 +25,7 @@ from onewindow.accounts.models import AuthorityGrant
 from onewindow.catalog.models import ItemVersion, Route
 from onewindow.core.errors import Conflict, ServiceError, ValidationFailed
 
+from . import art32
 from .models import CasePause, CaseStep, Delivery, Outcome
 from .models import CaseState as S
 from .routes import ROUTES, routes_of
@@ -201,21 +202,15 @@ def _in_handling(target: str | None = None) -> dict[str, str]:
 
 
 def _correction_possible(case) -> bool:
-    from . import services  # services reads this module
-
-    return not services.correction_notified(case)
+    return not art32.correction_notified(case)
 
 
 def _correction_in_time(case) -> bool:
-    from . import services
-
-    return not services.correction_window_passed(case)
+    return not art32.correction_window_passed(case)
 
 
 def _not_deemed_accepted(case) -> bool:
-    from . import services
-
-    return not services.deemed_accepted_now(case)
+    return not art32.deemed_accepted_now(case)
 
 
 DEFICIENCY_OUTSTANDING = Guard(Refusal(Conflict, _("No materials are outstanding on this case."), "no_deficiency"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from onewindow.catalog.models import Channel
+from onewindow.core import clock
 
 
 class CaseState(models.TextChoices):
@@ -97,7 +98,7 @@ class Case(models.Model):
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
 
     # times and the clock
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)  # first receipt (Art. 32)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -204,7 +205,7 @@ class MaterialFile(models.Model):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
                                     verbose_name=_("uploaded by"))
 
@@ -339,7 +340,7 @@ class CaseDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     number = models.CharField(_("document number"), max_length=60, unique=True)
     data = models.JSONField(_("snapshot"), default=dict)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
                                    verbose_name=_("created by"))
     pdf = models.FileField(_("PDF"), upload_to="case-documents/%Y/", blank=True)

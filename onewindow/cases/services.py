@@ -8,8 +8,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,10 +15,12 @@ from onewindow.accounts.models import AuthorityGrant, User
 from onewindow.accounts.services import may_act
 from onewindow.audit.services import audit_log
 from onewindow.catalog.models import Channel, ItemVersion, LimitUnit, Material, RegistryAction
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
+from onewindow.core.uploads import atomic_files, check_upload, store
 from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.services import uscc_accept
@@ -28,6 +28,8 @@ from onewindow.workdays import services as workdays
 
 from . import conf, notices
 from .actions import ACTIONS, MATERIALS_AUTHORITY, PREVIOUS, STEP_ACTIONS, STEP_NAMES, next_state
+from .art32 import correction_notified, correction_window_passed, deemed_accepted_now
+from .art32 import pauses as _pauses
 from .models import (
     GUIDE_COLUMNS,
     OPEN_STATES,
@@ -47,7 +49,6 @@ from .models import (
 from .reuse import may_act_for, reuse_allowed
 from .routes import ROUTES
 from .signals import case_transitioned
-from .uploads import atomic_files, check_upload, store
 
 DOCUMENT_WORDS = {
     CaseDocument.Kind.ACCEPTANCE: "受", CaseDocument.Kind.NON_ACCEPTANCE: "不受",
@@ -84,7 +85,7 @@ def _document_number(kind: str, on: datetime.date) -> str:
 
 def today() -> datetime.date:
     """The local date every case rule uses (one seam for tests)."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def _lock(case: Case) -> Case:
@@ -126,7 +127,7 @@ def _save(case: Case, from_state: str, fields: list[str]) -> None:
 
 def _step(case: Case, actor: User, code: str, from_state: str, opinion: str = "",
           action: str | None = None) -> CaseStep:
-    now = timezone.now()
+    now = clock.now()
     handler_name = str(actor)[:50] if actor else "系统"  # no actor: a rule acted (e.g. an expired 容缺 deadline)
     return CaseStep.objects.create(
         case=case, code=code, name=STEP_NAMES[code], action=action or STEP_ACTIONS.get(code, CaseStep.Action.PASS),
@@ -165,13 +166,6 @@ def _missing(case: Case) -> list[CaseMaterial]:
     return [m for m in case.materials.select_related("material") if m.material.required and not m.is_present]
 
 
-def _pauses(case: Case, *, correction: bool) -> list[tuple[datetime.date, datetime.date | None]]:
-    # The case's pauses are read once (or come from a prefetch: the calendar refresh); writes call `_pauses_changed`.
-    prefetch_related_objects([case], "pauses")
-    return [(p.started_on, p.ended_on) for p in case.pauses.all()
-            if (p.kind == CasePause.Kind.CORRECTION) == correction]
-
-
 def _pauses_changed(case: Case) -> None:
     getattr(case, "_prefetched_objects_cache", {}).pop("pauses", None)
 
@@ -196,36 +190,6 @@ def deadlines_compute(case: Case) -> None:
     statutory = _due(case, version.statutory_limit, version.statutory_limit_unit)
     case.promised_due, case.statutory_due = promised.date, statutory.date
     case.due_provisional = bool(promised.provisional or statutory.provisional)
-
-
-def correction_notice_due(case: Case, on: datetime.date | None = None) -> workdays.DateAnswer | None:
-    """行政许可法 Art. 32(4): the last day for the one-time correction notice, the fifth working day after
-    receipt, not counting the time spent waiting for corrections. The supervision board uses it too."""
-    if not case.received_on:
-        return None
-    return workdays.clock_due(start=case.received_on, limit=conf.CORRECTION_NOTICE_DAYS,
-                              unit=LimitUnit.WORKING_DAYS, paused=_pauses(case, correction=True), today=on or today())
-
-
-def correction_window_passed(case: Case, on: datetime.date | None = None) -> bool:
-    """Art. 32: the fifth working day after receipt (correction waits excluded) has ended."""
-    day = on or today()
-    # Five working days are at least five calendar days: no calendar read in the first days.
-    if not case.received_on or day <= case.received_on + datetime.timedelta(days=conf.CORRECTION_NOTICE_DAYS):
-        return False
-    return day > correction_notice_due(case, day).date
-
-
-def correction_notified(case: Case) -> bool:
-    """Art. 32 allows one 一次性告知书 per application."""
-    return bool(_pauses(case, correction=True))
-
-
-def deemed_accepted_now(case: Case, on: datetime.date | None = None) -> bool:
-    """Art. 32(4): no correction notice and the five working days are over: the application counts as
-    accepted from receipt, whatever a clerk does next."""
-    return (case.state == CaseState.SUBMITTED and not correction_notified(case)
-            and correction_window_passed(case, on))
 
 
 # --- creation and materials ----------------------------------------------------------------------------------
@@ -419,7 +383,7 @@ def case_materials_record(*, case: Case, actor: User, receipts: list[MaterialRec
         _authorise(actor, case, "materials")
         _material_editable(case)
         rows = {row.material_id: row for row in case.materials.filter(material__in=[r.material for r in receipts])}
-        now, changed, changes = timezone.now(), [], []
+        now, changed, changes = clock.now(), [], []
         for receipt in receipts:
             row = rows.get(receipt.material.pk)
             if row is None:
@@ -513,7 +477,7 @@ def case_submit(*, case: Case, actor: User) -> Case:
         errors = register_errors(case.item_version, case.form_data, case.organisation)
         if errors:
             raise ValidationFailed(_("Please correct the marked fields."), code="registration_rules", details=errors)
-        case.submitted_at = timezone.now()
+        case.submitted_at = clock.now()
         case.received_on = today()
         _save(case, before, ["submitted_at", "received_on"])
         _finish(case, actor, "submit", before)
@@ -526,7 +490,7 @@ def _close_correction(case: Case, day: datetime.date) -> None:
 
 
 def _start_clock(case: Case, day: datetime.date) -> None:
-    case.accepted_at = timezone.now()
+    case.accepted_at = clock.now()
     if correction_window_passed(case, day):
         # Art. 32: no correction notice within 5 working days, so acceptance dates from receipt.
         case.deemed_accepted, case.accepted_on = True, case.received_on
@@ -691,7 +655,7 @@ def case_supplement(*, case: Case, actor: User, opinion: str = "") -> Case:
 
 def _complete(case: Case, kind: str, note: str = "") -> None:
     case.state, case.result_kind, case.result_note, case.completed_at = (CaseState.COMPLETED, kind, note,
-                                                                         timezone.now())
+                                                                         clock.now())
 
 
 COMPLETE_FIELDS = ["result_kind", "result_note", "completed_at"]
@@ -775,7 +739,7 @@ def _decision(case: Case, actor: User, outcome: str, reason: str) -> dict:
         errors = register_errors(case.item_version, case.form_data, case.organisation)
         if errors:
             raise ValidationFailed("；".join(errors.values()), code="registration_rules", details=errors)
-    case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), timezone.now()
+    case.outcome, case.decision_reason, case.decided_at = outcome, reason.strip(), clock.now()
     changes = {"outcome": outcome}
     if outcome == Outcome.GRANT:
         if case.deficiency_pending:
@@ -1004,7 +968,7 @@ def case_issue(*, case: Case, actor: User, delivery: str, collector_name: str = 
                                        details={"tracking_no": "required"})
         else:
             raise ValidationFailed(_("Choose how the result is delivered."), code="bad_delivery")
-        case.delivery, case.issued_at = delivery, timezone.now()
+        case.delivery, case.issued_at = delivery, clock.now()
         case.collector_name, case.collector_id_number = collector_name.strip(), collector_id_number.strip().upper()
         case.tracking_no = tracking_no.strip()
         fields = ["delivery", "issued_at", "collector_name", "collector_id_number", "tracking_no"]

@@ -25,6 +25,7 @@ from onewindow.certificates.selectors import certificates_of_case
 from onewindow.certificates.services import PRINT_ROLES
 from onewindow.core.choices import choice_label, choice_labels
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.core.uploads import atomic_files
 from onewindow.hall.selectors import serving_id_number
 from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
@@ -34,7 +35,6 @@ from . import corrections, selectors, services
 from .actions import ACTIONS, Action
 from .documents import document_response, material_file_response
 from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
-from .uploads import atomic_files
 
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)

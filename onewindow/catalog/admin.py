@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log
-from onewindow.cases.uploads import check_upload
 from onewindow.core.errors import ServiceError
+from onewindow.core.uploads import check_upload
 
 from .content import CHILDREN, CONTENT_FIELDS
 from .forms_files import guide_form_store

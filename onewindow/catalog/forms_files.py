@@ -11,8 +11,8 @@ from pathlib import PurePath
 from django.db import transaction
 
 from onewindow.audit.services import audit_log
-from onewindow.cases.uploads import check_upload
 from onewindow.core.pdf import render_pdf
+from onewindow.core.uploads import check_upload
 
 from .models import GuideForm, Item
 

@@ -9,8 +9,8 @@ from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import NotFound
 from onewindow.registry.ratelimit import check_rate
-from onewindow.volunteers.api import verify_response as volunteer_verify_response
 
+from . import sharers
 from .printing import certificate_pdf
 from .selectors import certificate_by_token, verification
 from .services import PRINT_ROLES, certificate_record
@@ -64,10 +64,10 @@ def verify(request, token: str):
     try:
         return verification(_certificate(request, token))
     except NotFound:
-        volunteer_certificate = volunteer_verify_response(token)  # 志愿服务记录证明 share this address
-        if volunteer_certificate is None:
+        shared = sharers.answer_for(token)  # e.g. a 志愿服务记录证明
+        if shared is None:
             raise
-        return volunteer_certificate
+        return shared
 
 
 @router.get("/{token}/record", response=RecordOut, auth=None, summary="The signed electronic licence record")

@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import signing
+from onewindow.core import signing
+
 from .models import Certificate
 
 

@@ -10,18 +10,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.catalog.models import OrgKind
+from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, ValidationFailed
 from onewindow.core.sequences import sequence_next
 from onewindow.core.tokens import printable_token
 
-from . import signing
 from .models import CERTIFICATE_TITLES, Certificate, CertificateKind
 
 VALID_YEARS = 5
@@ -116,7 +115,7 @@ def certificate_issue(*, organisation, kind: str, case_no: str, actor) -> Certif
         raise ValidationFailed(_("Unknown certificate kind."), code="certificate_kind")
     if organisation.status != organisation.Status.REGISTERED:
         raise Conflict(_("Only a registered organisation can be issued a certificate."), code="not_registered")
-    today = timezone.localdate()
+    today = clock.today()
     serial = sequence_next(f"certificate:{kind}")
     token = printable_token()
     payload = {
@@ -157,7 +156,7 @@ def _current_valid(organisation, kind: str):
 def _end(certificate: Certificate, *, status: str, reason: str, actor, action: str, superseded_by=None):
     certificate.status = status
     certificate.ended_reason = reason
-    certificate.ended_at = timezone.now()
+    certificate.ended_at = clock.now()
     certificate.superseded_by = superseded_by
     certificate.save(update_fields=["status", "ended_reason", "ended_at", "superseded_by"])
     changes = {"number": certificate.number, "reason": reason}

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
+from onewindow.core import signing
 from onewindow.core.errors import ServiceError
 from onewindow.registry.ratelimit import rate_limited
-from onewindow.volunteers.views import render_verification as volunteer_verify_page
 
-from . import signing
+from . import sharers
 from .models import Certificate
 from .printing import COPIES, certificate_pdf
 from .selectors import certificate_by_token, verification
@@ -27,7 +27,8 @@ def verify_page(request, token: str):
         return render(request, "certificates/rate_limited.html", status=429)
     certificate = certificate_by_token(token)
     if certificate is None:
-        return volunteer_verify_page(request, token)  # 志愿服务记录证明 share this address (or 404)
+        shared = sharers.page_for(request, token)  # e.g. a 志愿服务记录证明
+        return shared or render(request, "certificates/verify.html", {"certificate": None}, status=404)
     return render(request, "certificates/verify.html", {"certificate": certificate, "v": verification(certificate)})
 
 

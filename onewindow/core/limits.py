@@ -6,7 +6,7 @@ Content-Length is read as empty by Django, so the declared length is the one tha
 Within that length, each file is also counted as it streams (`StreamingSizeLimitHandler`, the first of
 FILE_UPLOAD_HANDLERS): no more than the per-file limit plus one byte of a file is ever handed on to be kept
 (memory or temporary file); the rest of it is dropped chunk by chunk as it arrives. The view then sees a file
-over the limit and refuses it with its own message (`cases.uploads.check_upload`), keeping what was typed."""
+over the limit and refuses it with its own message (`core.uploads.check_upload`), keeping what was typed."""
 
 import json
 

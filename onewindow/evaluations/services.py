@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.models import Department, User
 from onewindow.audit.services import audit_log
 from onewindow.cases import conf as cases_conf
-from onewindow.cases.uploads import atomic_files, check_upload, store
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_mobile
 from onewindow.core.sequences import sequence_next
+from onewindow.core.uploads import atomic_files, check_upload, store
 from onewindow.portal import services as portal
 from onewindow.portal.models import OneTimeCode
 

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow import __version__
 from onewindow.audit.context import audit_context
 from onewindow.audit.services import audit_log, audit_verify
-from onewindow.certificates import signing
+from onewindow.core import signing
 from onewindow.core.errors import Conflict, ValidationFailed
 
 FORMAT = "onewindow-backup/1"

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from onewindow.core import clock
+
 
 class Binding(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
@@ -34,7 +36,7 @@ class ApplicantProfile(models.Model):
     authorisation = models.FileField(_("authorisation letter"), upload_to="portal/authorisations/%Y/", blank=True)
     authorisation_sha256 = models.CharField(_("authorisation SHA-256"), max_length=64, blank=True)
     mobile_verified_at = models.DateTimeField(_("mobile verified at"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     # Binding (组织账号绑定): an organisation account acts for its organisation only once staff have checked
     # the authorisation letter, an account already bound to the organisation has approved it, or the legal
     # representative proved it (ID number and mobile as registered, and an SMS code to that mobile).
@@ -72,7 +74,7 @@ class OneTimeCode(models.Model):
     mobile = models.CharField(_("mobile"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
     code_hash = models.CharField(_("code hash"), max_length=64)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
@@ -95,7 +97,7 @@ class Notification(models.Model):
                              verbose_name=_("case"))
     event = models.CharField(_("event"), max_length=40)
     text = models.CharField(_("text"), max_length=500)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

@@ -19,11 +19,11 @@ from onewindow.audit.services import audit_log
 from onewindow.cases import services as cases
 from onewindow.cases.models import ApplicantKind, Case, CaseMaterial, CaseState, IdType
 from onewindow.cases.reuse import represents, reuse_source
-from onewindow.cases.uploads import check_upload
 from onewindow.catalog.models import Channel, FormField, Material, RegistryAction
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.core.mobile import mobile_ok
+from onewindow.core.uploads import check_upload
 from onewindow.hall.services import collection_slot_lock
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.models import Organisation

@@ -29,7 +29,6 @@ from onewindow.cases.models import CaseDocument, CaseState
 from onewindow.cases.querycode import progress_query_code
 from onewindow.cases.reuse import reuse_source
 from onewindow.cases.selectors import case_light
-from onewindow.cases.uploads import sniff
 from onewindow.catalog.models import Channel, FormField, Item, OrgKind
 from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
@@ -37,6 +36,7 @@ from onewindow.certificates.selectors import certificates_for_cases
 from onewindow.core import ratelimit
 from onewindow.core.errors import PermissionDenied as ServicePermissionDenied
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.core.uploads import sniff
 from onewindow.ratings.selectors import complaint_for_proof, complaint_public, is_tracking_number
 
 from . import binding, selectors, services

@@ -10,13 +10,13 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log, field_changes
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, ValidationFailed
 from onewindow.core.sequences import sequence_next
 
@@ -137,7 +137,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
     """Register a new organisation with a newly allocated credit code (成立/设立登记)."""
     items = clean_items(kind=kind, data=data, required=True)
     contact = clean_representative_contact(data)
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         credit_code = credit_code_allocate(kind=kind)  # also queues concurrent establishments
         if name_taken(items["name"]):
@@ -160,7 +160,7 @@ def organisation_establish(*, kind: str, data: dict, case_no: str, actor,
 def organisation_change(*, organisation: Organisation, data: dict, case_no: str,
                         actor) -> tuple[Organisation, dict]:
     """变更登记: apply the items that were filled in and differ; returns (organisation, changes)."""
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -194,7 +194,7 @@ def organisation_charter_approve(*, organisation: Organisation, text: str, case_
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("The charter text is required."), code="charter_required")
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -209,7 +209,7 @@ def organisation_charter_approve(*, organisation: Organisation, text: str, case_
 
 def organisation_deregister(*, organisation: Organisation, reason: str, case_no: str, actor) -> Organisation:
     """注销登记: close the organisation (its certificates are revoked by the caller)."""
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -225,7 +225,7 @@ def organisation_deregister(*, organisation: Organisation, reason: str, case_no:
 
 def organisation_charity_recognise(*, organisation: Organisation, case_no: str, actor) -> Organisation:
     """慈善组织认定."""
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -241,7 +241,7 @@ def organisation_charity_recognise(*, organisation: Organisation, case_no: str, 
 
 def organisation_fundraising_qualify(*, organisation: Organisation, case_no: str, actor) -> Organisation:
     """公开募捐资格: only a recognised charity may hold it."""
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         locked = _lock(organisation)
         _require_registered(locked)
@@ -278,7 +278,7 @@ def organisations_import(*, rows: list[dict], actor) -> list[Organisation]:
         actor_or_none = actor if getattr(actor, "pk", None) else None
         OrganisationVersion.objects.bulk_create([OrganisationVersion(
             organisation=o, number=1, action=OrganisationVersion.Action.IMPORT, data=o.snapshot(),
-            valid_from=o.established_on or timezone.localdate(), actor=actor_or_none) for o in created])
+            valid_from=o.established_on or clock.today(), actor=actor_or_none) for o in created])
         audit_log(action="registry.imported", actor=actor, object_type="registry.organisation",
                   object_repr=f"{len(created)} organisations",
                   changes={"count": len(created), "codes": [o.credit_code for o in created]})

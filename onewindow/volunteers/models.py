@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from onewindow.core import clock
+
 
 class Volunteer(models.Model):
     """The volunteer profile of a portal account (志愿服务条例 第七条: identity, skills, availability, contact)."""
@@ -23,7 +25,7 @@ class Volunteer(models.Model):
     guardian_name = models.CharField(_("guardian name"), max_length=50, blank=True)
     guardian_mobile = models.CharField(_("guardian mobile"), max_length=11, blank=True)
     guardian_consent_at = models.DateTimeField(_("guardian consent recorded at"), null=True, blank=True)
-    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("volunteer")
@@ -45,7 +47,7 @@ class Team(models.Model):
     description = models.CharField(pgettext_lazy("volunteers", "description"), max_length=500, blank=True)
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_volunteer_teams",
                                       verbose_name=_("managers"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("volunteer team")
@@ -66,7 +68,7 @@ class Membership(models.Model):
     volunteer = models.ForeignKey(Volunteer, models.CASCADE, related_name="memberships",
                                   verbose_name=_("volunteer"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now, editable=False)
     decided_at = models.DateTimeField(pgettext_lazy("volunteers", "decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=pgettext_lazy("volunteers", "decided by"))
@@ -114,7 +116,7 @@ class Activity(models.Model):
     recorded_at = models.DateTimeField(_("record written at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("published by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("volunteer activity")
@@ -137,7 +139,7 @@ class ActivityPhoto(models.Model):
     image = models.FileField(_("photo"), upload_to="volunteers/photos/%Y/")
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("activity photo")
@@ -166,7 +168,7 @@ class Participation(models.Model):
     # Copied from the activity so overlap checks are one indexed query on this table.
     starts_at = models.DateTimeField(_("activity starts at"))
     ends_at = models.DateTimeField(_("activity ends at"))
-    signed_up_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    signed_up_at = models.DateTimeField(_("signed up at"), default=clock.now, editable=False)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("added by"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
@@ -197,7 +199,7 @@ class Correction(models.Model):
     after = models.JSONField(_("after"))
     reason = models.CharField(pgettext_lazy("volunteers", "reason"), max_length=200)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("correction")
@@ -222,7 +224,7 @@ class RecordEntry(models.Model):
     on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("training or commendation")
@@ -249,7 +251,7 @@ class RecordCertificate(models.Model):
     issued_on = models.DateField(pgettext_lazy("volunteers", "issued on"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                   verbose_name=pgettext_lazy("volunteers", "issued by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("volunteer service record certificate")

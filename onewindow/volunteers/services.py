@@ -3,7 +3,7 @@ hours (confirmation and corrections) and the 志愿服务记录证明.
 
 Each service runs in one transaction, locks the rows it decides on, refuses with a `core.errors`
 exception that changes nothing, and audits the change in the same transaction. Times of check-in and
-check-out are the server's (`timezone.now()`), never the client's.
+check-out are the server's (`clock.now()`), never the client's.
 """
 
 import datetime
@@ -21,14 +21,14 @@ from onewindow.accounts.models import Role, User
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.audit.services import audit_log
 from onewindow.cases.conf import document_prefix
-from onewindow.cases.uploads import atomic_files, check_upload
-from onewindow.certificates import signing
 from onewindow.certificates.services import verify_url
+from onewindow.core import clock, signing
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
 from onewindow.core.tokens import printable_token
+from onewindow.core.uploads import atomic_files, check_upload
 from onewindow.registry.identifiers import check_id_number
 from onewindow.workdays.services import add_working_days
 
@@ -145,7 +145,7 @@ def volunteer_register(*, user: User, skills: str = "", availability: str = "", 
         raise ValidationFailed(_("Volunteers register with their real name, ID number and verified mobile; "
                                  "this account lacks them. Sign up as a natural person first."),
                                code="identity_incomplete")
-    minor = is_minor(user.id_number, timezone.localdate())
+    minor = is_minor(user.id_number, clock.today())
     fields = {"skills": skills, "availability": availability}
     if minor:
         guardian_name = _text(guardian_name, field="guardian_name", label=_("Guardian name"), max_length=50)
@@ -157,7 +157,7 @@ def volunteer_register(*, user: User, skills: str = "", availability: str = "", 
             raise ValidationFailed(_("A volunteer under 18 needs the guardian's consent."),
                                    code="guardian_consent_required", details={"guardian_consent": "required"})
         fields.update(guardian_name=guardian_name, guardian_mobile=guardian_mobile,
-                      guardian_consent_at=timezone.now())
+                      guardian_consent_at=clock.now())
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         volunteer, created = Volunteer.objects.update_or_create(user=locked, defaults=fields)
@@ -237,7 +237,7 @@ def membership_decide(*, membership: Membership, approve: bool, actor) -> Member
         if locked.status != Membership.Status.PENDING:
             raise Conflict(_("This application has already been decided."), code="already_decided")
         locked.status = Membership.Status.APPROVED if approve else Membership.Status.REFUSED
-        locked.decided_at, locked.decided_by = timezone.now(), actor
+        locked.decided_at, locked.decided_by = clock.now(), actor
         locked.save(update_fields=["status", "decided_at", "decided_by"])
         audit_log(action="volunteers.membership_decided", actor=actor, obj=locked, changes={"status": locked.status})
     return locked
@@ -296,7 +296,7 @@ def activity_signup(*, activity: Activity, volunteer: Volunteer, actor) -> Parti
     with transaction.atomic():
         Volunteer.objects.select_for_update().get(pk=volunteer.pk)  # one person's sign-ups queue
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
-        if locked.status != Activity.Status.PUBLISHED or locked.ends_at <= timezone.now():
+        if locked.status != Activity.Status.PUBLISHED or locked.ends_at <= clock.now():
             raise Conflict(_("This activity is no longer open for sign-up."), code="activity_closed")
         existing = Participation.objects.filter(activity=locked, volunteer=volunteer).first()
         if existing is not None and existing.status != Participation.Status.WITHDRAWN:
@@ -345,7 +345,7 @@ def activity_cancel(*, activity: Activity, reason: str, actor) -> Activity:
     reason = _text(reason, field="reason", label=_("Reason"), max_length=200)
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
-        if locked.status != Activity.Status.PUBLISHED or locked.starts_at <= timezone.now():
+        if locked.status != Activity.Status.PUBLISHED or locked.starts_at <= clock.now():
             raise Conflict(_("Only a published activity that has not started can be cancelled."),
                            code="not_cancellable")
         locked.status = Activity.Status.CANCELLED
@@ -373,7 +373,7 @@ def check_in(*, activity: Activity, volunteer: Volunteer, code: str, actor) -> P
     """Check in by the activity's QR code, at the server's time."""
     if actor.pk != volunteer.user_id:
         raise PermissionDenied()
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         Volunteer.objects.select_for_update().get(pk=volunteer.pk)
         participation = _own_participation(activity, volunteer, code)
@@ -401,7 +401,7 @@ def check_out(*, activity: Activity, volunteer: Volunteer, code: str, actor) -> 
     """Check out by the same QR code, at the server's time; the hours served are computed for the manager."""
     if actor.pk != volunteer.user_id:
         raise PermissionDenied()
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         participation = _own_participation(activity, volunteer, code)
         if participation.status == Participation.Status.SIGNED_UP:
@@ -437,13 +437,13 @@ def hours_confirm(*, participation: Participation, actor, hours=None, late_reaso
         value = locked.hours if hours in (None, "") else _parse_hours(hours)
         _check_within_span(activity, value)
         deadline = record_deadline(activity)
-        if timezone.localdate() > deadline and not late_reason:
+        if clock.today() > deadline and not late_reason:
             raise ValidationFailed(_("The recording deadline (%(date)s) has passed; give the reason for the delay.")
                                    % {"date": deadline.isoformat()}, code="late_reason_required",
                                    details={"late_reason": "required"})
         before = str(locked.hours)
         locked.hours, locked.status = value, Participation.Status.CONFIRMED
-        locked.confirmed_at, locked.confirmed_by, locked.late_reason = timezone.now(), actor, late_reason
+        locked.confirmed_at, locked.confirmed_by, locked.late_reason = clock.now(), actor, late_reason
         locked.save(update_fields=["hours", "status", "confirmed_at", "confirmed_by", "late_reason"])
         audit_log(action="volunteers.hours_confirmed", actor=actor, obj=locked,
                   changes={"computed": before, "confirmed": str(value), "late_reason": late_reason})
@@ -508,9 +508,9 @@ def activity_record(*, activity: Activity, summary: str, feedback: str, actor) -
     feedback = _text(feedback, field="feedback", label=_("The public's feedback"), max_length=2000, required=False)
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
-        if locked.ends_at > timezone.now():
+        if locked.ends_at > clock.now():
             raise Conflict(_("The record is written after the activity ends."), code="not_ended")
-        locked.summary, locked.feedback, locked.recorded_at = summary, feedback, timezone.now()
+        locked.summary, locked.feedback, locked.recorded_at = summary, feedback, clock.now()
         locked.save(update_fields=["summary", "feedback", "recorded_at"])
         audit_log(action="volunteers.activity_recorded", actor=actor, obj=locked)
     return locked
@@ -537,7 +537,7 @@ def entry_add(*, team: Team, volunteer: Volunteer, kind: str, title: str, on: da
     if kind not in RecordEntry.Kind.values:
         raise ValidationFailed(_("Choose training or commendation."), code="bad_kind", details={"kind": "invalid"})
     title = _text(title, field="title", label=_("Content"), max_length=100)
-    if not isinstance(on, datetime.date) or on > timezone.localdate():
+    if not isinstance(on, datetime.date) or on > clock.today():
         raise ValidationFailed(_("Enter a date that is not in the future."), code="bad_date", details={"on": "invalid"})
     if not Membership.objects.filter(team=team, volunteer=volunteer, status=Membership.Status.APPROVED).exists():
         raise Conflict(_("Only members of the team can be recorded."), code="not_member")
@@ -576,7 +576,7 @@ def certificate_issue(*, volunteer: Volunteer, team: Team, actor) -> RecordCerti
             raise Conflict(_("There are no confirmed service hours with this team to certify."),
                            code="no_confirmed_hours")
         total = sum((p.hours for p in rows), Decimal("0.0"))
-        today = timezone.localdate()
+        today = clock.today()
         token = printable_token()
         user = volunteer.user
         payload = {

@@ -73,10 +73,10 @@ def photo(request, pk: int):
 
 def render_verification(request, token: str):
     """The public verification page (/verify/<token>, rate-limited there) when the token is not a licence's:
-    the printed data of a 志愿服务记录证明, or the same "no certificate" page with 404."""
+    the printed data of a 志愿服务记录证明, or None when it is not one either (`certificates.sharers`)."""
     certificate = selectors.certificate_by_token(token)
     if certificate is None:
-        return render(request, "certificates/verify.html", {"certificate": None}, status=404)
+        return None
     return render(request, "volunteers/verify.html", {"certificate": certificate, "p": certificate.printed})
 
 

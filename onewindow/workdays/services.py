@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import audit_log, field_changes
+from onewindow.core import clock
 from onewindow.core.errors import ValidationFailed
 
 from . import calendar
@@ -173,7 +173,7 @@ def _touched_provisional(snap, before: datetime.date, last: datetime.date) -> bo
 
 def _merge_pauses(paused, start: datetime.date, today: datetime.date | None) -> list:
     """Closed, sorted, non-overlapping intervals after `start`; open ones end `today`."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     spans = []
     for a, b in paused:
         b = max(b if b is not None else today, a)

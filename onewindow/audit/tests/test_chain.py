@@ -151,12 +151,13 @@ def test_a_forged_anchor_line_is_refused(anchors):
 
 @pytest.mark.django_db
 def test_an_event_stamped_by_a_clock_in_local_time_still_verifies():
-    """The hash covers the instant as stored (UTC): a clock that answers in +08:00 (the demo's moved clock)
+    """The hash covers the instant as stored (UTC): a clock that answers in +08:00 (the demo's frozen clock)
     once made every such event fail `audit verify` after it was read back."""
     import datetime
-    from unittest import mock
+
+    from onewindow.core import clock
 
     local = datetime.datetime(2026, 10, 22, 16, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
-    with mock.patch("django.utils.timezone.now", return_value=local), transaction.atomic():
+    with clock.frozen_at(local), transaction.atomic():
         audit_log(action="test.local_clock", changes={"x": 1})
     assert audit_verify().ok

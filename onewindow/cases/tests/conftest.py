@@ -1,25 +1,30 @@
 import datetime
+import zoneinfo
 
 import pytest
 
-from onewindow.cases import services
-
 TODAY = datetime.date(2026, 3, 25)  # the article's example: a Wednesday
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+class Today:
+    """The date the test runs on: time-machine puts the whole process at 09:00 (Asia/Shanghai) that day,
+    time running on from there; the services read it through `core.clock`."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    def set(self, day: datetime.date):
+        self.value = day
+        self._traveller.move_to(datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=SHANGHAI))
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Pin the services' idea of today; `today.set(date)` moves it."""
-
-    class Clock:
-        value = TODAY
-
-        def set(self, day):
-            self.value = day
-
-    clock = Clock()
-    monkeypatch.setattr(services, "today", lambda: clock.value)
-    return clock
+def today(time_machine):
+    """Pin today (default `TODAY`); `today.set(date)` moves it."""
+    pinned = Today(time_machine)
+    pinned.set(TODAY)
+    return pinned
 
 
 @pytest.fixture(autouse=True)

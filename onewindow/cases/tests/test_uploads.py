@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from onewindow.cases import services
 from onewindow.cases.models import Case, MaterialFile
-from onewindow.cases.uploads import atomic_files
+from onewindow.core.uploads import atomic_files
 
 from .factories import make_case, make_item
 from .test_views import PDF, intake_post

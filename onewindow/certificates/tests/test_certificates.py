@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from onewindow.audit.models import AuditEvent
 from onewindow.catalog.models import OrgKind, RegistryAction
-from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate, CertificateKind
 from onewindow.certificates.printing import cache_path, certificate_pdf
 from onewindow.certificates.services import (
@@ -23,6 +22,7 @@ from onewindow.certificates.services import (
     certificate_void,
     valid_until_for,
 )
+from onewindow.core import signing
 from onewindow.core.errors import Conflict, PermissionDenied
 from onewindow.registry.effects import case_grant_apply
 

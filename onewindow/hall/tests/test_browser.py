@@ -10,7 +10,7 @@ import pytest
 from onewindow.accounts.models import Role, Window
 from onewindow.accounts.services import staff_upsert
 from onewindow.cases.tests.factories import make_item
-from onewindow.hall.demo import demo_hall_setup
+from onewindow.demo.hall import demo_hall_setup
 from onewindow.hall.models import Ticket
 from onewindow.ratings.models import Rating
 

@@ -132,12 +132,10 @@ def test_slots_follow_the_weekday_hours(weekly):
     assert services.appointment_book(slot=morning, id_number=YOUNG_ID, mobile="13900001111").code
 
 
-def test_the_api_gives_the_code(weekly, client):
-    from unittest import mock
-
+def test_the_api_gives_the_code(weekly, client, time_machine):
     sunday = first_day("rest", 6)
-    with mock.patch("django.utils.timezone.now", return_value=at(sunday, 10)):
-        response = client.post("/api/v1/hall/tickets", {"business": "shzz"}, content_type="application/json")
+    time_machine.move_to(at(sunday, 10), tick=False)
+    response = client.post("/api/v1/hall/tickets", {"business": "shzz"}, content_type="application/json")
     assert response.status_code == 409 and response.json()["code"] == "closed_day"
 
 

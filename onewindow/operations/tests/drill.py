@@ -11,7 +11,7 @@ from onewindow.cases.documents import document_pdf
 from onewindow.cases.models import ApplicantKind, CaseDocument, IdType
 from onewindow.catalog.models import Item, ItemVersion, RegistryAction, Route
 from onewindow.certificates.models import Certificate
-from onewindow.stats.history import sample_form_value
+from onewindow.demo.history import sample_form_value
 
 APPLICANT = cases.Applicant(kind=ApplicantKind.PERSON, name="王强", id_type=IdType.RESIDENT_ID,
                             id_number="430102199003076545", contact_name="王强", contact_mobile="13900001111")

@@ -35,8 +35,8 @@ def _file(name: str, content: bytes, mime: str) -> dict:
 
 
 def test_sign_up_apply_decide_verify_collect_and_rate(new_context, live_server):
-    from onewindow.accounts.demo import demo_authority_setup
     from onewindow.catalog.loader import catalog_load_reference
+    from onewindow.demo.staff import demo_authority_setup
 
     catalog_load_reference()
     demo_authority_setup()

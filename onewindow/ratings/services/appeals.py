@@ -2,11 +2,11 @@
 from the figures) or rejects."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.audit.services import audit_log
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from ..models import Appeal, Rating, Rectification
@@ -47,7 +47,7 @@ def appeal_decide(*, appeal: Appeal, actor, uphold: bool, note: str) -> Appeal:
             raise Conflict(_("This appeal has already been decided."), code="invalid_state")
         rect = rectification_lock(locked.rectification)
         locked.state = Appeal.State.UPHELD if uphold else Appeal.State.REJECTED
-        locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note
+        locked.decided_by, locked.decided_at, locked.decision_note = actor, clock.now(), note
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         if uphold:
             rating = Rating.objects.select_for_update().get(pk=rect.rating_id)

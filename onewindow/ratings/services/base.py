@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from onewindow.cases.models import Case
+from onewindow.core import clock
 
 from ..models import Rating
 from ..signals import ratings_changed
@@ -18,7 +18,7 @@ QR_SALT = "onewindow.ratings.qr"
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def ratings_changed_on_commit(days: set[datetime.date]) -> None:

@@ -8,12 +8,12 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Department, Role, User
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
@@ -75,7 +75,7 @@ def complaint_create(*, kind: str, source: str, subject: str, content: str, acto
         complaint = Complaint.objects.create(
             kind=kind, tracking_no=tracking, source=source, category=category, subject=subject[:200],
             content=content, case=case, anonymous=anonymous, person_name=person_name[:50],
-            person_mobile=person_mobile, created_at=timezone.now(),
+            person_mobile=person_mobile, created_at=clock.now(),
             submitted_by=actor if getattr(actor, "kind", None) == User.Kind.APPLICANT else None,
             due_on=workdays.add_working_days(day, conf.complaint_days()).date,
             query_code_hash=query_code_hash(tracking, code) if code else "")
@@ -140,7 +140,7 @@ def complaint_reply(*, complaint: Complaint, actor, reply: str) -> Complaint:
             raise PermissionDenied(_("Only the assigned unit or a supervisor can reply."), code="not_assigned")
         if c.state != Complaint.State.ASSIGNED:
             raise Conflict(_("Only an assigned, unanswered complaint can be replied to."), code="invalid_state")
-        c.state, c.reply, c.replied_at = Complaint.State.REPLIED, reply, timezone.now()
+        c.state, c.reply, c.replied_at = Complaint.State.REPLIED, reply, clock.now()
         c.save(update_fields=["state", "reply", "replied_at"])
         audit_log(action=f"{c.kind}.replied", actor=actor, obj=c, changes={"reply": reply})
     return c
@@ -170,7 +170,7 @@ def complaints_escalate_overdue(*, on: datetime.date | None = None) -> int:
         overdue = list(Complaint.objects.select_for_update(skip_locked=True)
                        .filter(state__in=[Complaint.State.RECEIVED, Complaint.State.ASSIGNED], due_on__lt=on,
                                escalated_at__isnull=True))
-        now = timezone.now()
+        now = clock.now()
         for c in overdue:
             c.escalated_at = now
             c.save(update_fields=["escalated_at"])

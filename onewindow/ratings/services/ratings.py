@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case, CaseState, CaseStep, ResultKind
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.exchange.services import outbox_enqueue
 
@@ -49,7 +50,7 @@ def rating_window_open(*, case: Case) -> RatingWindow:
 
 def pad_case(window) -> Case | None:
     """The case just handled at `window`: the latest step by its staff within the pad period."""
-    now = timezone.now()
+    now = clock.now()
     step = (CaseStep.objects.filter(handler__window=window, ended_at__gte=now - datetime.timedelta(minutes=conf.pad_minutes()),
                                     ended_at__lte=now).select_related("case__item_version")
             .order_by("-ended_at", "-id").first())
@@ -110,7 +111,7 @@ def rating_submit(*, case: Case, actor, channel: str, level: str, scores: dict |
         if case is None:
             raise NotFound(_("No such case."))
         _authorise_rater(case, actor, channel, token)
-        now = timezone.now()
+        now = clock.now()
         if channel == RatingChannel.WINDOW_PAD:
             visit = timezone.localdate(now).isoformat()
         else:
@@ -147,7 +148,7 @@ def rating_submit(*, case: Case, actor, channel: str, level: str, scores: dict |
 def rating_defaults_record(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Record the default rating for every case whose rating period has ended without a rating; settle
     the window either way. Safe to run concurrently (rows are locked and skipped). Returns defaults made."""
-    now = now or timezone.now()
+    now = now or clock.now()
     made = 0
     level = conf.default_level()
     while True:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.models import Department, Role, User
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case, CaseStep
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.workdays import services as workdays
 
@@ -82,7 +83,7 @@ def rectification_visit(*, rectification: Rectification, actor, note: str) -> Re
         responsible_unit_required(actor, rect)
         if rect.state != Rectification.State.OPEN:
             raise Conflict(_("The return visit has already been recorded."), code="invalid_state")
-        rect.state, rect.visited_at, rect.visit_note = Rectification.State.VISITED, timezone.now(), note
+        rect.state, rect.visited_at, rect.visit_note = Rectification.State.VISITED, clock.now(), note
         rect.save(update_fields=["state", "visited_at", "visit_note"])
         audit_log(action="rectification.visited", actor=actor, obj=rect, changes={"note": note})
     return rect
@@ -104,7 +105,7 @@ def rectification_record(*, rectification: Rectification, actor, outcome: str, n
             raise Conflict(_("Record the return visit before the outcome."), code="invalid_state",
                            details={"state": rect.state})
         rect.state, rect.outcome, rect.outcome_note = Rectification.State.RECTIFIED, outcome, note
-        rect.rectified_at = timezone.now()
+        rect.rectified_at = clock.now()
         rect.save(update_fields=["state", "outcome", "outcome_note", "rectified_at"])
         audit_log(action="rectification.recorded", actor=actor, obj=rect, changes={"outcome": outcome, "note": note})
     return rect
@@ -122,7 +123,7 @@ def rectification_rate_fix(*, rectification: Rectification, actor, level: str, t
             raise PermissionDenied(_("Only the applicant of this case can rate it."), code="not_applicant")
         if rect.state != Rectification.State.RECTIFIED:
             raise Conflict(_("There is no rectification to rate yet."), code="invalid_state")
-        rect.state, rect.fix_level, rect.fix_rated_at = Rectification.State.CLOSED, level, timezone.now()
+        rect.state, rect.fix_level, rect.fix_rated_at = Rectification.State.CLOSED, level, clock.now()
         rect.save(update_fields=["state", "fix_level", "fix_rated_at"])
         audit_log(action="rectification.fix_rated", actor=actor if own else None, obj=rect, changes={"level": level})
     return rect

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.models import Role, User
 from onewindow.audit.services import audit_log
 from onewindow.cases.models import Case, CaseStep
+from onewindow.core import clock
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from onewindow.workdays import services as workdays
 
@@ -84,7 +85,7 @@ def urging_acknowledge(*, urging: Urging, actor) -> Urging:
         if locked.to_user_id != getattr(actor, "pk", None):
             raise PermissionDenied()
         if locked.acknowledged_at is None:
-            locked.acknowledged_at = timezone.now()
+            locked.acknowledged_at = clock.now()
             locked.save(update_fields=["acknowledged_at"])
             audit_log(action="supervision.acknowledged", actor=actor, obj=locked)
     return locked

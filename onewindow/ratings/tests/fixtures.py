@@ -24,24 +24,28 @@ def _skip_unmigrated_receivers(db, monkeypatch):
 
 
 class Clock:
-    """`timezone.now()` answers `value` (an aware datetime in Asia/Shanghai) while the fixture is active."""
+    """Time stands at `value` (an aware datetime in Asia/Shanghai) while the fixture is active: time-machine
+    moves `timezone.now()` and so the services' `core.clock.now()`."""
 
-    def __init__(self, value):
+    def __init__(self, traveller, value):
+        self._traveller = traveller
+        self._move(value)
+
+    def _move(self, value):
         self.value = value
+        self._traveller.move_to(value, tick=False)
 
     def set(self, *args):
-        self.value = datetime.datetime(*args, tzinfo=SHANGHAI)
+        self._move(datetime.datetime(*args, tzinfo=SHANGHAI))
 
     def advance(self, **delta):
-        self.value += datetime.timedelta(**delta)
+        self._move(self.value + datetime.timedelta(**delta))
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(time_machine):
     """Pin the clock: by default Friday 2026-04-03 09:00, before the 清明 break (4/4-4/6)."""
-    pinned = Clock(datetime.datetime(2026, 4, 3, 9, 0, tzinfo=SHANGHAI))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: pinned.value)
-    return pinned
+    return Clock(time_machine, datetime.datetime(2026, 4, 3, 9, 0, tzinfo=SHANGHAI))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from onewindow.cases.tests.factories import make_item
 from onewindow.core.tests.pdfread import flat, read_pdf
-from onewindow.stats.history import history_generate
+from onewindow.demo.history import history_generate
 
 PERIOD = {"from": "2026-03-01", "to": "2026-04-30"}
 

@@ -1,8 +1,7 @@
 """Volunteer test fixtures: a team with its manager, volunteers (portal accounts), an activity, and a
-clock that services read through `timezone.now()`."""
+clock (time-machine) that the services read through `core.clock.now()`."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -29,21 +28,23 @@ def make_volunteer_user(mobile: str, *, name: str = "刘志强", born: str = "19
 
 
 class Clock:
-    def __init__(self):
-        self.value = timezone.now()
+    """Time stands still at `value` (time-machine), from the moment the fixture starts; `set` moves it."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+        self.set(timezone.now())
 
     def now(self):
         return self.value
 
     def set(self, value: datetime.datetime):
         self.value = value
+        self._traveller.move_to(value, tick=False)
 
 
 @pytest.fixture
-def clock():
-    moved = Clock()
-    with mock.patch("django.utils.timezone.now", moved.now):
-        yield moved
+def clock(time_machine):
+    return Clock(time_machine)
 
 
 @pytest.fixture(autouse=True)

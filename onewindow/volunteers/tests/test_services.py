@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
-from onewindow.certificates import signing
+from onewindow.core import signing
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.volunteers import services
 from onewindow.volunteers.models import Correction, Participation, Volunteer

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from onewindow.portal.tests.factories import PDF, PNG
 from onewindow.volunteers import services
-from onewindow.volunteers.demo import demo_volunteers_setup
 from onewindow.volunteers.models import Participation
 
 from .conftest import make_volunteer_user, publish
@@ -181,22 +180,6 @@ def test_api_own_record_needs_the_volunteers_token(served, volunteer_user, manag
 def test_openapi_documents_the_volunteer_endpoints():
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/volunteers/activities", "/api/v1/volunteers/me", "/api/v1/volunteers/verify/{token}"} <= set(paths)
-
-
-# --- demo --------------------------------------------------------------------------------------------------------
-
-def test_demo_has_the_articles_team_activity_hours_and_a_verifiable_certificate(administrator):
-    certificate = demo_volunteers_setup(password="demo-pass-123")
-    again = demo_volunteers_setup(password="demo-pass-123")
-    assert again.pk == certificate.pk  # idempotent
-    activity = certificate.team.activities.get()
-    assert activity.place == "五里牌街道金阳路口至金桥路口" and activity.starts_at.hour == 16 - 8  # 4 pm in UTC+8
-    assert "绵绵细雨" in activity.summary and "张阿姨" in activity.feedback
-    rows = list(activity.participations.order_by("id"))
-    assert len(rows) == 4 and all(r.status == "confirmed" and r.checked_in_at and r.checked_out_at for r in rows)
-    assert [str(r.hours) for r in rows] == ["1.8", "1.9", "1.9", "2.0"]
-    assert certificate.team.unit_name == "耒阳市民政局救助管理站"
-    assert Client().get(f"/api/v1/verify/{certificate.token}").json()["total_hours"] == "1.8"
 
 
 def test_members_page_records_a_commendation_shown_on_the_volunteers_record(team, manager, volunteer,

@@ -3,9 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.certificates import pdfrecord, signing
+from onewindow.certificates import pdfrecord
 from onewindow.certificates.selectors import certificate_by_token, verification
 from onewindow.certificates.services import certificate_record
+from onewindow.core import signing
 
 
 class Command(BaseCommand):

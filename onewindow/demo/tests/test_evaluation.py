@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from onewindow.audit.models import AuditEvent
-from onewindow.evaluations.demo import demo_evaluation_setup
+from onewindow.demo.evaluation import demo_evaluation_setup
 from onewindow.evaluations.models import Evaluation, Innovation
 
 

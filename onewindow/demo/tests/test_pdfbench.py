@@ -1,9 +1,9 @@
 from onewindow.cases.models import CaseDocument
-from onewindow.core import pdfbench
+from onewindow.demo import pdfbench
 
 
 def test_the_benchmark_has_a_snapshot_for_every_document_kind():
-    # A new notice kind without one made `python -m onewindow.core.pdfbench` fail with a KeyError.
+    # A new notice kind without one made `python -m onewindow.demo.pdfbench` fail with a KeyError.
     assert set(pdfbench.SNAPSHOTS) == set(CaseDocument.Kind.values)
 
 

@@ -1,26 +1,24 @@
 """The article's volunteer team and its 22 October street activity, for `onewindow demo setup`.
 
-Everything is written through the services, on a moved clock (as `stats.history` does): the manager
-publishes the activity two days before, the volunteers register, join and sign up, check in and out by
-the QR code at 4 pm in the rain, the manager writes the record and confirms the hours that evening, and
-a volunteer asks for a 志愿服务记录证明 the next morning. Idempotent: nothing is added once the activity
-exists.
+Everything is written through the services, on a frozen clock (`core.clock.frozen_at`, as `demo.history`
+does): the manager publishes the activity two days before, the volunteers register, join and sign up,
+check in and out by the QR code at 4 pm in the rain, the manager writes the record and confirms the hours
+that evening, and a volunteer asks for a 志愿服务记录证明 the next morning. Idempotent: nothing is added
+once the activity exists.
 """
 
 import datetime
-from contextlib import contextmanager
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
 from onewindow.accounts.models import User
 from onewindow.accounts.services import staff_upsert
+from onewindow.core import clock
 from onewindow.portal.models import ApplicantProfile
 from onewindow.registry.identifiers import id_number_check_char
-
-from . import services
-from .models import Activity, ActivityKind, Participation, RecordCertificate, Team
+from onewindow.volunteers import services
+from onewindow.volunteers.models import Activity, ActivityKind, Participation, RecordCertificate, Team
 
 TEAM_NAME = "“衡阳群众”学雷锋志愿服务队"
 UNIT_NAME = "耒阳市民政局救助管理站"
@@ -39,21 +37,6 @@ VOLUNTEERS = [("刘志强", "19880315", "13907340001"), ("陈静", "19920708", "
 def _id_number(born: str, n: int) -> str:
     first17 = f"430481{born}{n:03d}"
     return first17 + id_number_check_char(first17)
-
-
-class _Clock:
-    def __init__(self):
-        self.value = timezone.now()
-
-    def now(self):
-        return self.value
-
-
-@contextmanager
-def _clock():
-    clock = _Clock()
-    with mock.patch("django.utils.timezone.now", clock.now):
-        yield clock
 
 
 def _activity_day() -> datetime.date:
@@ -75,7 +58,7 @@ def _volunteer_account(name: str, born: str, mobile: str, n: int, password: str)
         user.set_password(password)
         user.save()
         ApplicantProfile.objects.create(user=user, kind=ApplicantProfile.Kind.PERSON,
-                                        mobile_verified_at=timezone.now())
+                                        mobile_verified_at=clock.now())
     return user
 
 
@@ -86,15 +69,14 @@ def demo_volunteers_setup(*, password: str) -> RecordCertificate | None:
     if Activity.objects.filter(team__name=TEAM_NAME, title=ACTIVITY_TITLE).exists():
         return RecordCertificate.objects.filter(team__name=TEAM_NAME).order_by("id").first()
     administrator = User.objects.get(username="admin")
-    manager = staff_upsert(username=MANAGER_USERNAME, full_name="谢军（救助管理站志愿服务队负责人）", roles=[],
-                           password=password)
     day = _activity_day()
-    with _clock() as clock:
-        clock.value = _at(day - datetime.timedelta(days=2), 9)
+    with clock.frozen_at(_at(day - datetime.timedelta(days=2), 9)) as frozen:
+        manager = staff_upsert(username=MANAGER_USERNAME, full_name="谢军（救助管理站志愿服务队负责人）", roles=[],
+                               password=password)
         team = Team.objects.filter(name=TEAM_NAME).first() or services.team_create(
             name=TEAM_NAME, unit_name=UNIT_NAME, contact="耒阳市民政局救助管理站", actor=administrator,
             description="耒阳市民政局救助管理站组建的学雷锋志愿服务队", managers=[manager])
-        clock.value = _at(day - datetime.timedelta(days=2), 10)
+        frozen.set(_at(day - datetime.timedelta(days=2), 10))
         activity = services.activity_publish(
             team=team, title=ACTIVITY_TITLE, kind=ActivityKind.CIVILISATION, starts_at=_at(day, 16),
             ends_at=_at(day, 18), place="五里牌街道金阳路口至金桥路口", address="湖南省耒阳市五里牌街道金阳路口至金桥路口路段",
@@ -102,7 +84,7 @@ def demo_volunteers_setup(*, password: str) -> RecordCertificate | None:
             requirements="身穿“衡阳群众”红马甲；雨天自备雨具，注意交通安全")
         volunteers = []
         for n, (name, born, mobile) in enumerate(VOLUNTEERS, start=1):
-            clock.value = _at(day - datetime.timedelta(days=1), 9, n)
+            frozen.set(_at(day - datetime.timedelta(days=1), 9, n))
             user = _volunteer_account(name, born, mobile, n, password)
             volunteer = services.volunteer_register(user=user, skills="文明劝导、环境清洁", availability="周末及工作日下午")
             membership = services.membership_request(team=team, volunteer=volunteer, actor=user)
@@ -110,15 +92,15 @@ def demo_volunteers_setup(*, password: str) -> RecordCertificate | None:
             services.activity_signup(activity=activity, volunteer=volunteer, actor=user)
             volunteers.append((user, volunteer))
         for n, (user, volunteer) in enumerate(volunteers):
-            clock.value = _at(day, 15, 50 + n * 2)  # gathering before 4 pm is not counted as service
+            frozen.set(_at(day, 15, 50 + n * 2))  # gathering before 4 pm is not counted as service
             services.check_in(activity=activity, volunteer=volunteer, code=activity.checkin_code, actor=user)
         for n, (user, volunteer) in enumerate(volunteers):
-            clock.value = _at(day, 17, 50 + n * 3)
+            frozen.set(_at(day, 17, 50 + n * 3))
             services.check_out(activity=activity, volunteer=volunteer, code=activity.checkin_code, actor=user)
-        clock.value = _at(day, 20)
+        frozen.set(_at(day, 20))
         services.activity_record(activity=activity, summary=SUMMARY, feedback=FEEDBACK, actor=manager)
         for participation in Participation.objects.filter(activity=activity).order_by("id"):
             services.hours_confirm(participation=participation, actor=manager)
-        clock.value = _at(day + datetime.timedelta(days=1), 9)
+        frozen.set(_at(day + datetime.timedelta(days=1), 9))
         user, volunteer = volunteers[0]
         return services.certificate_issue(volunteer=volunteer, team=team, actor=user)

@@ -1,6 +1,6 @@
 """PDF rendering benchmark (prints numbers; not a test, needs no database).
 
-    DEBUG=1 .venv/bin/python -m onewindow.core.pdfbench [-n 20] [--out DIR]
+    DEBUG=1 .venv/bin/python -m onewindow.demo.pdfbench [-n 20] [--out DIR]
 
 Renders, in one process, N times each from in-memory objects: the certificate PDF (both sheets, as
 certificates.printing.render_certificate), every kind of notice and decision (the template and context

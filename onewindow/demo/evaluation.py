@@ -14,9 +14,8 @@ from django.utils import timezone
 from onewindow.accounts.models import Department, User
 from onewindow.accounts.services import staff_upsert
 from onewindow.core.pdf import render_pdf
-
-from . import services
-from .models import Evaluation, Evidence, Indicator, Programme, Stage, Zone
+from onewindow.evaluations import services
+from onewindow.evaluations.models import Evaluation, Evidence, Indicator, Programme, Stage, Zone
 
 PROGRAMME = "第三批省级城乡社区治理和服务创新实验区"
 ZONE = "益阳市资阳区"

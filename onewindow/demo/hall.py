@@ -6,8 +6,7 @@ import datetime
 from django.db import transaction
 
 from onewindow.accounts.models import Department, Hall, Window
-
-from .models import AppointmentSlot, Business, Desk, TimeBand
+from onewindow.hall.models import AppointmentSlot, Business, Desk, TimeBand
 
 # Round the clock so the demo can be tried at any hour; a real hall sets its hours in the admin.
 ALL_DAY = (datetime.time(0, 0), datetime.time(23, 59, 59))

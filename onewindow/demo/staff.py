@@ -5,10 +5,9 @@ Idempotent: running it twice changes nothing. Never run when DEBUG is off unless
 
 from django.db import transaction
 
+from onewindow.accounts.models import AuthorityGrant, Department, Hall, Role, User, Window
+from onewindow.accounts.services import authority_set, staff_upsert
 from onewindow.catalog.models import Item, Route
-
-from .models import AuthorityGrant, Department, Hall, Role, User, Window
-from .services import authority_set, staff_upsert
 
 DEMO_PASSWORD = "onewindow-demo"
 

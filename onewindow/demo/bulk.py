@@ -82,7 +82,6 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from onewindow.accounts.models import Role, User
 from onewindow.audit.services import audit_log
@@ -99,8 +98,8 @@ from onewindow.cases.models import (
 from onewindow.cases.services import DOCUMENT_WORDS, PAUSE_NAMES, STEP_ACTIONS, STEP_NAMES, pause_basis
 from onewindow.catalog.models import Channel, Item, ItemVersion, LimitUnit, RegistryAction, Route
 from onewindow.certificates import services as cert_services
-from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate
+from onewindow.core import signing
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.models import Sequence
@@ -984,7 +983,7 @@ class _Loader:
     def _expire(self, info, c, steps, pauses):
         """`cases.services.deficiencies_expire` for one case."""
         at = self._expiry(c)
-        reason = gettext("Deficient materials were not supplied by %(due)s.") % {"due": c["supplement_due"]}
+        reason = f"容缺材料未在{c['supplement_due'].isoformat()}前补齐"  # the wording the service writes
         before = c["state"]
         for p in pauses:
             if p["ended_on"] is None:

@@ -1,5 +1,5 @@
-from onewindow.accounts.demo import demo_people_setup
-from onewindow.hall.demo import demo_hall_setup
+from onewindow.demo.hall import demo_hall_setup
+from onewindow.demo.staff import demo_people_setup
 from onewindow.hall.models import AppointmentSlot, Business, Desk
 
 

@@ -3,15 +3,15 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.accounts.demo import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.audit.context import audit_context
 from onewindow.catalog.forms_files import guide_forms_generate
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.core.errors import ServiceError
-from onewindow.evaluations.demo import demo_evaluation_setup
-from onewindow.hall.demo import demo_hall_setup
-from onewindow.portal.demo import DEMO_MOBILE, demo_applicant_setup
-from onewindow.volunteers.demo import demo_volunteers_setup
+from onewindow.demo.applicant import DEMO_MOBILE, demo_applicant_setup
+from onewindow.demo.evaluation import demo_evaluation_setup
+from onewindow.demo.hall import demo_hall_setup
+from onewindow.demo.staff import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
+from onewindow.demo.volunteers import demo_volunteers_setup
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             self._history(options)
 
     def _history(self, options):
-        from onewindow.stats.history import history_generate
+        from onewindow.demo.history import history_generate
 
         def progress(day, made):
             if day.day == 1 or made == options["completed"]:
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                           f"in {report.seconds} s ({rate:.0f} cases/s)")
 
     def _bulk(self, options):
-        from onewindow.core.bulk import bulk_load
+        from onewindow.demo.bulk import bulk_load
 
         def progress(line):
             self.stdout.write(line)

@@ -6,10 +6,9 @@ from django.utils import timezone
 
 from onewindow.accounts.models import User
 from onewindow.catalog.models import OrgKind
+from onewindow.portal.models import ApplicantProfile, Binding, BindingMethod
 from onewindow.registry.models import Organisation
 from onewindow.registry.services import organisation_establish
-
-from .models import ApplicantProfile, Binding, BindingMethod
 
 DEMO_MOBILE = "13800000000"
 DEMO_ORGANISATION = {

@@ -4,13 +4,13 @@ import datetime
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from onewindow.accounts.demo import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.accounts.models import User
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import audit_verify
@@ -30,13 +30,14 @@ from onewindow.cases.models import (
 from onewindow.cases.tests.factories import PERSON_ID
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.catalog.models import Item, RegistryAction
-from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate
 from onewindow.certificates.services import certificate_record
-from onewindow.core.bulk import BulkError, bulk_load, rollup_all_sql
+from onewindow.core import signing
 from onewindow.core.tests.pdfread import flat, read_pdf
+from onewindow.demo.applicant import demo_applicant_setup
+from onewindow.demo.bulk import BulkError, bulk_load, rollup_all_sql
+from onewindow.demo.staff import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.exchange.models import OutboxRow
-from onewindow.portal.demo import demo_applicant_setup
 from onewindow.ratings.models import Rating, Rectification
 from onewindow.registry.identifiers import check_id_number, check_uscc
 from onewindow.stats.models import CaseFact, DailyFigure
@@ -190,7 +191,8 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
     applicant = cases.Applicant(kind=ApplicantKind.PERSON, name="张三", id_type=IdType.RESIDENT_ID,
                                 id_number=PERSON_ID, contact_name="张三", contact_mobile="13900000000")
     before_numbers = set(Case.objects.values_list("case_no", flat=True))
-    with _today(day):  # the day of the item's latest loaded case: its counter is in use
+    late_that_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 30)))
+    with time_machine.travel(late_that_day, tick=False):  # the latest loaded case's day: its counter is in use
         case = cases.case_create(actor=chief, item=item, applicant=applicant,
                                  form_data={k: v for k, v in form.items() if k in keys})
         for row in case.materials.select_related("material"):
@@ -203,22 +205,6 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
     new = Certificate.objects.get(case_no=case.case_no)
     assert new.serial == max(c.serial for c in certificates if c.kind == new.kind) + 1
     assert CaseDocument.objects.filter(case=case).count() == 2  # acceptance notice and decision, fresh numbers
-
-
-class _today:
-    """Move the services' clock to late on `day`."""
-
-    def __init__(self, day):
-        from unittest import mock
-
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 30)))
-        self.patch = mock.patch("django.utils.timezone.now", lambda: moment)
-
-    def __enter__(self):
-        self.patch.start()
-
-    def __exit__(self, *exc):
-        self.patch.stop()
 
 
 def _digest():

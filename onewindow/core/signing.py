@@ -1,4 +1,5 @@
-"""The department's Ed25519 signing key and the canonical form of a signed certificate record.
+"""The department's Ed25519 signing key (certificates, volunteer certificates, audit anchors) and the
+canonical form of a signed record.
 
 The key lives in a PEM file: $ONEWINDOW_SIGNING_KEY_FILE, or <VAR_DIR>/signing_key.pem, created on first
 use. Anyone can check a record offline with the public key published at /verify/public-key.pem.

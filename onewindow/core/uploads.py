@@ -1,4 +1,5 @@
-"""Material uploads: the type is decided by the file's content (magic bytes), never by its name."""
+"""Uploads (case materials, form files, evidence, photos): the type is decided by the file's content (magic
+bytes), never by its name."""
 
 import hashlib
 import threading

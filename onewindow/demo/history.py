@@ -1,4 +1,5 @@
-"""A realistic case history for demonstrations, made through the real services with a moved clock.
+"""A realistic case history for demonstrations, made through the real services on a frozen clock
+(`core.clock.frozen_at`: the services read `clock.now()`; nothing is patched).
 
 `history_generate(since=2020-05-06, completed=10606)` spreads the cases over the working days since
 then; each is filed at the window, its materials checked, accepted, decided on the spot by the chief
@@ -9,9 +10,7 @@ the article's figures: N completed, no bad reviews, complaints or reports, 100% 
 import datetime
 import random
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,14 +19,14 @@ from onewindow.accounts.models import Role, User
 from onewindow.cases import services as cases
 from onewindow.cases.models import ApplicantKind, CaseMaterial, IdType
 from onewindow.catalog.models import FormField, Item, ItemVersion, RegistryAction, Route
+from onewindow.core.clock import FrozenClock, frozen_at
 from onewindow.core.errors import ValidationFailed
 from onewindow.ratings import services as ratings
 from onewindow.ratings.models import Level, RatingChannel
 from onewindow.registry.identifiers import org_code_check_char, uscc_check_char
+from onewindow.stats.receivers import facts_deferred
+from onewindow.stats.services import case_facts_rebuild
 from onewindow.workdays import services as workdays
-
-from .receivers import facts_deferred
-from .services import case_facts_rebuild
 
 ORG_KINDS = (("1", "湖南省{}协会"), ("2", "湖南{}职业培训学校"), ("3", "湖南省{}基金会"))
 WORDS = ("康养", "教育", "慈善", "文化", "科技", "体育", "助老", "青少年", "乡村振兴", "环保", "社工", "医疗救助")
@@ -38,23 +37,6 @@ class HistoryReport:
     created: int
     days: int
     seconds: float
-
-
-class _Clock:
-    """The moved clock: `timezone.now()` answers `value` while the history is written."""
-
-    def __init__(self):
-        self.value = timezone.now()
-
-    def now(self):
-        return self.value
-
-
-@contextmanager
-def _clock():
-    clock = _Clock()
-    with mock.patch("django.utils.timezone.now", clock.now):
-        yield clock
 
 
 def _credit_code(n: int) -> tuple[str, str]:
@@ -72,6 +54,10 @@ def sample_form_value(field: FormField, name: str):
         return "100000"
     if field.type == FormField.Type.DATE:
         return "2020-01-01"
+    # The register checks the representative's contact (registry.validation.clean_representative_contact).
+    contact = {"legal_representative_id_number": "430102199003076545", "legal_representative_mobile": "13900000000"}
+    if field.key in contact:
+        return contact[field.key]
     return name if field.key == "name" else "按章程开展活动"
 
 
@@ -93,7 +79,7 @@ def _chief() -> User:
     return chief
 
 
-def _one_case(clock: _Clock, chief: User, item: Item, fields: list[FormField], n: int, rng: random.Random) -> None:
+def _one_case(clock: FrozenClock, chief: User, item: Item, fields: list[FormField], n: int, rng: random.Random) -> None:
     code, name = _credit_code(n)
     applicant = cases.Applicant(kind=ApplicantKind.ORGANISATION, name=name, id_type=IdType.USCC, id_number=code,
                                 contact_name="张" + WORDS[n % len(WORDS)][:1], contact_mobile=f"139{n % 10**8:08d}")
@@ -103,14 +89,14 @@ def _one_case(clock: _Clock, chief: User, item: Item, fields: list[FormField], n
         if row.material.required:
             cases.case_material_record(case=case, actor=chief, material=row.material, mode=CaseMaterial.Mode.PAPER,
                                        original_seen=True, copies=1)
-    clock.value += datetime.timedelta(minutes=rng.randint(3, 10))
+    clock.advance(datetime.timedelta(minutes=rng.randint(3, 10)))
     case = cases.case_accept(case=case, actor=chief)
-    clock.value += datetime.timedelta(minutes=rng.randint(2, 8))
+    clock.advance(datetime.timedelta(minutes=rng.randint(2, 8)))
     case = cases.case_decide(case=case, actor=chief, outcome="grant")
-    clock.value += datetime.timedelta(minutes=rng.randint(1, 5))
+    clock.advance(datetime.timedelta(minutes=rng.randint(1, 5)))
     case = cases.case_issue(case=case, actor=chief, delivery="window", collector_name=applicant.contact_name,
                             collector_id_number="430102199003076545")
-    clock.value += datetime.timedelta(minutes=1)
+    clock.advance(datetime.timedelta(minutes=1))
     level = Level.VERY_SATISFIED if rng.random() < 0.85 else Level.SATISFIED
     ratings.rating_submit(case=case, actor=chief, channel=RatingChannel.WINDOW_PAD, level=level)
 
@@ -133,17 +119,17 @@ def history_generate(*, since: datetime.date, completed: int, until: datetime.da
     tz = timezone.get_current_timezone()
     started = time.monotonic()
     made = 0
-    with _clock() as clock, facts_deferred() as touched:
+    with frozen_at(timezone.now()) as clock, facts_deferred() as touched:
         for day, count in zip(days, per_day, strict=True):
             if not count:
                 continue
             # Morning and afternoon sessions; a case takes about 10-25 minutes at the counter.
-            clock.value = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=tz)
+            clock.set(datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=tz))
             with transaction.atomic():
                 for _i in range(count):
-                    clock.value += datetime.timedelta(minutes=rng.randint(0, 20))
-                    if clock.value.time() >= datetime.time(12, 0) and clock.value.time() < datetime.time(14, 30):
-                        clock.value = datetime.datetime.combine(day, datetime.time(14, 30), tzinfo=tz)
+                    clock.advance(datetime.timedelta(minutes=rng.randint(0, 20)))
+                    if datetime.time(12, 0) <= timezone.localtime(clock.now()).time() < datetime.time(14, 30):
+                        clock.set(datetime.datetime.combine(day, datetime.time(14, 30), tzinfo=tz))
                     item, fields = items[rng.randrange(len(items))]
                     _one_case(clock, chief, item, fields, made + 1, rng)
                     made += 1
