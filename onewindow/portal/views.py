@@ -39,12 +39,11 @@ from onewindow.core.errors import PermissionDenied as ServicePermissionDenied
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.ratings.selectors import complaint_for_proof, complaint_public, is_tracking_number
 
-from . import binding, selectors, services
+from . import binding, progresscache, selectors, services
 from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
 from .sms import config
 
 SESSION_SECONDS = int(config("PORTAL_SESSION_SECONDS", "1800"))
-PROOF_KEY = "portal_progress_cases"
 COMPLAINT_PROOF_KEY = "portal_progress_complaints"
 
 
@@ -527,7 +526,7 @@ def inbox(request):
 def _has_proof(request, case) -> bool:
     if request.user.is_authenticated and case.owner_id == request.user.pk:
         return True
-    return case.case_no in request.session.get(PROOF_KEY, [])
+    return case.case_no in progresscache.proofs(request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -547,9 +546,9 @@ def progress_query(request):
             if case is not None and case.state != CaseState.DRAFT and selectors.progress_proof_matches(
                     case, request.POST.get("last4", "")):
                 ratelimit.refund("progress.address", address)
-                proofs = [no for no in request.session.get(PROOF_KEY, []) if no != case_no][-9:]
-                request.session[PROOF_KEY] = [*proofs, case_no]
-                return redirect("portal:progress", case_no=case_no)
+                response = redirect("portal:progress", case_no=case_no)
+                progresscache.remember_proof(request, response, case_no)  # a signed cookie, no session row
+                return response
             error = _("No case matches this number and these four digits.")
     return render(request, "portal/progress_query.html", {"values": values, "error": error},
                   status=422 if error else 200)
@@ -584,11 +583,18 @@ def complaint_progress(request, tracking_no):
 
 @require_GET
 def progress(request, case_no):
-    """The case's progress for its owner or a browser holding the proof; others get the query form."""
-    case = selectors.case_public(case_no)
-    if case is None or case.state == CaseState.DRAFT or not _has_proof(request, case):
-        return redirect(f"{reverse('portal:progress_query')}?case_no={case_no}")
-    return render(request, "portal/progress.html", {"case": case})
+    """The case's progress for its owner or a browser holding the proof; others get the query form. A
+    visitor's page is kept until the case changes (progresscache)."""
+
+    def page():
+        case = selectors.case_public(case_no)
+        if case is None or case.state == CaseState.DRAFT or not _has_proof(request, case):
+            return redirect(f"{reverse('portal:progress_query')}?case_no={case_no}")
+        return render(request, "portal/progress.html", {"case": case})
+
+    if not request.user.is_authenticated and case_no in progresscache.proofs(request):
+        return progresscache.cached_page(request, case_no, page)
+    return page()
 
 
 @require_GET
