@@ -227,6 +227,17 @@ def markdown(results: dict) -> str:
                  f"{p['rps'] / hello:.0%}" if hello else "-", p["p50_ms"], p["p95_ms"], p["p99_ms"], p["errors"]]
                 for p in results["scenarios"]]),
     ]
+    sweep = results.get("sweep")
+    if sweep:
+        labels = {p["name"]: p["label"] for p in results["scenarios"]}
+        first, last = sweep[-2] if len(sweep) > 1 else sweep[0], sweep[-1]
+        parts += ["", "### How cost grows (p95 ms at each size)", "",
+                  _table(["scenario", *[f"{run['cases']:,} cases" for run in sweep],
+                          f"growth {first['cases']:,} → {last['cases']:,}"],
+                         [[label, *[run["p95_ms"].get(name) for run in sweep],
+                           f"{last['p95_ms'][name] / first['p95_ms'][name]:.2f}×"
+                           if first["p95_ms"].get(name) and last["p95_ms"].get(name) else "-"]
+                          for name, label in labels.items()])]
     flow = results.get("flow", {})
     if flow:
         runs = [flow[k] for k in ("sequential", "concurrent") if k in flow]

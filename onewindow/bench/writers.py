@@ -8,6 +8,10 @@ contention does not depend on the number of old cases), the production server (g
 the flow of `locustfile.py`. Meanwhile a sampler reads `pg_stat_activity` and `pg_locks` every 50 ms and
 counts the backends waiting for a lock, by what they wait for (a table's row, a transaction, an advisory
 lock). Prints a Markdown table and writes the results as JSON to `--work`/writers.json.
+
+    python -m onewindow.bench.writers --audit-only --users 1,5,20 --seconds 10
+
+measures the audit log alone: threads writing one event per transaction, each transaction held 50 ms.
 """
 
 import argparse
@@ -78,6 +82,35 @@ def _dsn(url: str) -> str:
             f"dbname={config['NAME']}")
 
 
+def audit_writers(*, threads: int, seconds: float, hold_ms: float) -> dict:
+    """Threads that each write one audit event per transaction and keep the transaction open `hold_ms` after
+    it (the rest of a clerk's action), without using the CPU meanwhile: transactions per second show whether
+    writers serialise on a lock, whatever else loads the machine."""
+    from django.db import connection, transaction
+
+    from onewindow.audit.services import audit_log
+
+    counts, stop = [0] * threads, time.monotonic() + seconds
+
+    def write(n: int) -> None:
+        try:
+            while time.monotonic() < stop:
+                with transaction.atomic():
+                    audit_log(action="bench.writer", object_type="bench", object_id=str(n))
+                    time.sleep(hold_ms / 1000)
+                counts[n] += 1
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=write, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {"threads": threads, "hold_ms": hold_ms, "transactions": sum(counts),
+            "per_second": round(sum(counts) / seconds, 1), "load_average": round(os.getloadavg()[0], 2)}
+
+
 def table(runs: list[dict]) -> str:
     steps = sorted({name for run in runs for name in run["steps"]})
     header = ["clients", "cases", "cases/s", "s per case p50", "p95", *[f"{s} p95 ms" for s in steps], "errors",
@@ -101,12 +134,18 @@ def main(argv: list[str] | None = None) -> None:
         "BENCH_WRITERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onewindow_bench_writers"))
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the database")
     parser.add_argument("--work", default=str(ROOT / "var" / "bench-writers"))
+    parser.add_argument("--audit-only", action="store_true",
+                        help="only the audit writers (threads in this process, no server): see audit_writers")
     args = parser.parse_args(argv)
     users = [int(n) for n in args.users.split(",")]
     bench = Bench(argparse.Namespace(size="tiny", cases=None, work=args.work, port=0, connections=0,
                                      database_url=args.database_url, fresh=args.fresh))
     bench.size = bench.size.__class__(bench.size.cases, bench.size.seconds, args.seconds, max(users))
     bench.prepare_database()
+    if args.audit_only:
+        for n in users:
+            print(audit_writers(threads=n, seconds=args.seconds, hold_ms=50), flush=True)
+        return
     from . import fixtures
 
     bench.fixtures = fixtures.prepare(clerks=max(users))
