@@ -51,9 +51,12 @@ def audit_log(*, action: str, actor=None, obj=None, changes: dict | None = None,
 
 
 def _seal_after_commit() -> None:
-    """One sealing task per transaction, enqueued when it commits (a rolled-back change leaves no event)."""
-    pending = transaction.get_connection().run_on_commit
-    if not any(callback is _enqueue_seal for _savepoints, callback, _robust in pending):
+    """One sealing task per transaction, enqueued when it commits (a rolled-back change leaves no event): a
+    new one unless one is registered that lives as long as this event (outside any savepoint not enclosing it)."""
+    connection = transaction.get_connection()
+    enclosing = set(connection.savepoint_ids)
+    if not any(callback is _enqueue_seal and savepoints <= enclosing
+               for savepoints, callback, _robust in connection.run_on_commit):
         transaction.on_commit(_enqueue_seal, robust=True)
 
 

@@ -107,6 +107,13 @@ def test_one_sealing_task_per_committed_transaction_and_none_for_a_rolled_back_o
             audit_log(action="test.sealing", object_id="3")
             raise RuntimeError("the change fails after its event was written")
     assert callbacks == [] and not AuditEvent.objects.filter(object_id="3").exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint rolled back with its task
+                audit_log(action="test.sealing", object_id="4")
+                raise RuntimeError("the inner change fails")
+            audit_log(action="test.sealing", object_id="5")
+    assert len(callbacks) == 1 and runs == [2, 1]  # the outer event still got its task
 
 
 @pytest.mark.postgres
