@@ -141,11 +141,15 @@ def main(argv: list[str] | None = None) -> None:
     bench = Bench(argparse.Namespace(size="tiny", cases=None, work=args.work, port=0, connections=0,
                                      database_url=args.database_url, fresh=args.fresh))
     bench.size = bench.size.__class__(bench.size.cases, bench.size.seconds, args.seconds, max(users))
-    bench.prepare_database()
-    if args.audit_only:
+    if args.audit_only:  # on the database a flow run left (migrated)
+        import django
+
+        os.environ.update(bench.env)
+        django.setup()
         for n in users:
             print(audit_writers(threads=n, seconds=args.seconds, hold_ms=50), flush=True)
         return
+    bench.prepare_database()
     from . import fixtures
 
     bench.fixtures = fixtures.prepare(clerks=max(users))
