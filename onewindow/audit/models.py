@@ -50,7 +50,7 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
     # Written by the sealer, which chains committed events one at a time (services.audit_seal): the event's
     # place in the chain, the hash of the event before it, and its own hash. Empty until then.
-    position = models.PositiveBigIntegerField(_("position"), null=True, blank=True, unique=True)
+    position = models.PositiveBigIntegerField(pgettext_lazy("audit", "position"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
     hash = models.CharField(_("hash"), max_length=64, unique=True, null=True, blank=True)
     # HMAC of the content by the writer (keys.event_mac): the sealer chains only what the application wrote.

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditevent',
             name='position',
-            field=models.PositiveBigIntegerField(blank=True, null=True, unique=True, verbose_name='position'),
+            field=models.PositiveBigIntegerField(blank=True, null=True, unique=True, verbose_name="position"),
         ),
         migrations.AlterField(
             model_name='auditevent',
