@@ -6,7 +6,8 @@ given a session), and the page itself reads none.
 
 Page: a visitor's page for a case is kept in this process's memory (the `pages` cache) under the case's
 *generation*, a number in the shared default cache that every write to the case replaces, at once and again
-when its transaction commits: a save or delete of the case or of its materials, files, steps, pauses,
+when its transaction commits (each process reads it at most every `LOCAL_SECONDS`; the process that made the
+change sees it at once, the others within that time): a save or delete of the case or of its materials, files, steps, pauses,
 notices, delivery choice or ratings (signals), and every case action (`case_transitioned`). A page rendered
 from the old rows in between is filed under a generation no one asks for again. Two writes send no signal,
 bulk updates of due dates after a calendar change and of the modes of materials received at the window (not
@@ -28,6 +29,7 @@ PROOF_COOKIE = "progress_proof"
 PROOF_SALT = "onewindow.portal.progress-proof"
 PROOFS_KEPT = 10
 PAGE_SECONDS = 600
+LOCAL_SECONDS = 2.0  # how long a process trusts its last read of a case's generation (as catalog/pagecache.py)
 
 # (app label, model, how to reach the case id from a row)
 CASE_ROWS = [
@@ -74,16 +76,23 @@ def _key(case_id: int) -> str:
 
 
 def generation(case_id: int) -> int:
-    value = cache.get(_key(case_id))
+    """The case's shared generation, as this process last read it (at most LOCAL_SECONDS ago)."""
+    local = caches["pages"]
+    value = local.get(_key(case_id))
     if value is None:
-        value = time.time_ns()
-        cache.add(_key(case_id), value, timeout=None)  # another process may have set it first
-        value = cache.get(_key(case_id), value)
+        value = cache.get(_key(case_id))
+        if value is None:
+            value = time.time_ns()
+            cache.add(_key(case_id), value, timeout=None)  # another process may have set it first
+            value = cache.get(_key(case_id), value)
+        local.set(_key(case_id), value, LOCAL_SECONDS)
     return value
 
 
 def _bump(case_id: int) -> None:
-    cache.set(_key(case_id), time.time_ns(), timeout=None)
+    value = time.time_ns()
+    cache.set(_key(case_id), value, timeout=None)
+    caches["pages"].set(_key(case_id), value, LOCAL_SECONDS)
 
 
 def case_changed(case_id: int | None) -> None:
