@@ -69,6 +69,15 @@ def remember_proof(request, response, case_no: str) -> None:
                         secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
 
 
+def proof_accepted(number: str, address: str) -> None:
+    """A right answer is not a failed guess: give back the attempt counted for the case (or complaint) and for
+    the address before the check, so that someone who follows their case often is never told to wait."""
+    from onewindow.core import ratelimit
+
+    ratelimit.refund("progress.case", number)
+    ratelimit.refund("progress.address", address)
+
+
 # --- the per-case generation -------------------------------------------------------------------------------
 
 def _key(case_id: int) -> str:

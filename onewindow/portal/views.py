@@ -545,7 +545,7 @@ def progress_query(request):
             case = selectors.case_for_proof(case_no) if case_no else None
             if case is not None and case.state != CaseState.DRAFT and selectors.progress_proof_matches(
                     case, request.POST.get("last4", "")):
-                ratelimit.refund("progress.address", address)
+                progresscache.proof_accepted(case_no, address)
                 response = redirect("portal:progress", case_no=case_no)
                 progresscache.remember_proof(request, response, case_no)  # a signed cookie, no session row
                 return response
@@ -561,7 +561,7 @@ def _complaint_query(request, values):
     if not ratelimit.attempt(("progress.case", tracking_no), ("progress.address", address)):  # counted first
         error = _("Too many failed attempts; please wait 15 minutes and try again.")
     elif complaint_for_proof(tracking_no, request.POST.get("last4", "")) is not None:
-        ratelimit.refund("progress.address", address)
+        progresscache.proof_accepted(tracking_no, address)
         proofs = [no for no in request.session.get(COMPLAINT_PROOF_KEY, []) if no != tracking_no][-9:]
         request.session[COMPLAINT_PROOF_KEY] = [*proofs, tracking_no]
         return redirect("portal:complaint_progress", tracking_no=tracking_no)

@@ -120,3 +120,18 @@ def test_another_process_sees_a_change_within_the_local_interval(decided, visito
     assert _page(visitor, decided).content == before  # this process's copy still holds
     caches["pages"].delete(key)  # the interval has passed
     assert progresscache.generation(decided.pk) == 12345
+
+
+def test_following_a_case_often_is_not_throttled_but_guessing_still_is(decided, api):  # noqa: F811
+    """Only failed attempts count (the refusal says "too many failed attempts"): each right answer gives back
+    the attempt counted for the case and the address before the check, in the page and the API."""
+    for _ in range(8):  # more than the 5 attempts per case and 15 minutes
+        response = Client().post(reverse("portal:progress_query"), {"case_no": decided.case_no, "last4": "1111"})
+        assert response.status_code == 302
+        response = Client().post("/api/v1/portal/progress", {"case_no": decided.case_no, "last4": "1111"},
+                                 content_type="application/json")
+        assert response.status_code == 200
+    for _ in range(5):
+        Client().post(reverse("portal:progress_query"), {"case_no": decided.case_no, "last4": "0000"})
+    response = Client().post(reverse("portal:progress_query"), {"case_no": decided.case_no, "last4": "1111"})
+    assert response.status_code == 422  # five failed guesses still close the case for 15 minutes
