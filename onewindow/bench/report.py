@@ -229,15 +229,24 @@ def markdown(results: dict) -> str:
     ]
     sweep = results.get("sweep")
     if sweep:
+        # Absolute times do not travel between runs on a shared machine: each p95 is also shown as a multiple
+        # of that run's hello p95, and the growth is of that multiple.
         labels = {p["name"]: p["label"] for p in results["scenarios"]}
         first, last = sweep[-2] if len(sweep) > 1 else sweep[0], sweep[-1]
-        parts += ["", "### How cost grows (p95 ms at each size)", "",
+
+        def relative(run, name):
+            hello, value = run["p95_ms"].get("hello"), run["p95_ms"].get(name)
+            return value / hello if hello and value else None
+
+        def growth(name):
+            before, after = relative(first, name), relative(last, name)
+            return f"{after / before:.2f}×" if before and after else "-"
+
+        parts += ["", "### How cost grows (p95 ms at each size, and as a multiple of that run's hello p95)", "",
                   _table(["scenario", *[f"{run['cases']:,} cases" for run in sweep],
-                          f"growth {first['cases']:,} → {last['cases']:,}"],
-                         [[label, *[run["p95_ms"].get(name) for run in sweep],
-                           f"{last['p95_ms'][name] / first['p95_ms'][name]:.2f}×"
-                           if first["p95_ms"].get(name) and last["p95_ms"].get(name) else "-"]
-                          for name, label in labels.items()])]
+                          f"growth {first['cases']:,} → {last['cases']:,} (of hello)"],
+                         [[label, *[f"{run['p95_ms'].get(name)} ({relative(run, name) or 0:.1f}×)" for run in sweep],
+                           growth(name)] for name, label in labels.items()])]
     flow = results.get("flow", {})
     if flow:
         runs = [flow[k] for k in ("sequential", "concurrent") if k in flow]

@@ -20,9 +20,10 @@ def test_the_report_shows_p95_at_each_size_and_the_growth():
         "scenarios": [{**page, "name": "hello", "label": "hello"},
                       {**page, "name": "case_page", "label": "case page", "p95_ms": 30.0}],
         "goals": [],
-        "sweep": [{"cases": 10000, "p95_ms": {"hello": 3.0, "case_page": 20.0}},
-                  {"cases": 100000, "p95_ms": {"hello": 3.0, "case_page": 30.0}}],
+        "sweep": [{"cases": 10000, "p95_ms": {"hello": 2.0, "case_page": 20.0}},
+                  {"cases": 100000, "p95_ms": {"hello": 6.0, "case_page": 30.0}}],
     }
     text = report.markdown(results)
-    assert "| scenario | 10,000 cases | 100,000 cases | growth 10,000 → 100,000 |" in text
-    assert "| case page | 20.0 | 30.0 | 1.50× |" in text and "| hello | 3.0 | 3.0 | 1.00× |" in text
+    assert "| scenario | 10,000 cases | 100,000 cases | growth 10,000 → 100,000 (of hello) |" in text
+    assert "| case page | 20.0 (10.0×) | 30.0 (5.0×) | 0.50× |" in text  # hello's p95 tripled: the machine
+    assert "| hello | 2.0 (1.0×) | 6.0 (1.0×) | 1.00× |" in text
