@@ -5,8 +5,8 @@ cases this browser proved, so following progress writes no session row (a visito
 given a session), and the page itself reads none.
 
 Page: a visitor's page for a case is kept in this process's memory (the `pages` cache) under the case's
-*generation*, a number in the shared default cache that every write to the case replaces, at once and again
-when its transaction commits (each process reads it at most every `LOCAL_SECONDS`; the process that made the
+*generation*, a number in the shared default cache that every write to the case replaces when its transaction
+commits (each process reads it at most every `LOCAL_SECONDS`; the process that made the
 change sees it at once, the others within that time): a save or delete of the case or of its materials, files, steps, pauses,
 notices, delivery choice or ratings (signals), and every case action (`case_transitioned`). A page rendered
 from the old rows in between is filed under a generation no one asks for again. Two writes send no signal,
@@ -104,11 +104,25 @@ def _bump(case_id: int) -> None:
     caches["pages"].set(_key(case_id), value, LOCAL_SECONDS)
 
 
+class _Bump:
+    def __init__(self, case_id: int):
+        self.case_id = case_id
+
+    def __call__(self) -> None:
+        _bump(self.case_id)
+
+
 def case_changed(case_id: int | None) -> None:
+    """Replace the case's generation when the transaction commits, once per case and transaction however many
+    of its rows it writes (a page rendered before the commit is filed under the old generation, which no one
+    asks for again)."""
     if case_id is None:
         return
-    _bump(case_id)
-    transaction.on_commit(lambda: _bump(case_id))
+    connection = transaction.get_connection()
+    enclosing = set(connection.savepoint_ids)
+    if not any(getattr(callback, "case_id", None) == case_id and savepoints <= enclosing
+               for savepoints, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_Bump(case_id), robust=True)
 
 
 def connect_signals() -> None:

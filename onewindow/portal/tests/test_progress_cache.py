@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.test import Client
 from django.urls import reverse
@@ -84,9 +85,11 @@ def _changes(case):
 @pytest.mark.parametrize("kind", ["case", "step", "document", "material", "material file", "pause",
                                   "delivery choice", "rating", "deleted row", "case action"])
 def test_each_kind_of_write_to_the_case_renders_the_page_again(decided, visitor, kind,  # noqa: F811
-                                                               django_assert_max_num_queries):
+                                                               django_assert_max_num_queries,
+                                                               django_capture_on_commit_callbacks):
     _page(visitor, decided)
-    _changes(decided)[kind]()
+    with django_capture_on_commit_callbacks(execute=True):  # the generation is replaced on commit
+        _changes(decided)[kind]()
     with django_assert_max_num_queries(20) as queries:
         page = _page(visitor, decided)
     assert page.status_code == 200 and len(queries) > 0  # rendered from the database again
@@ -94,6 +97,14 @@ def test_each_kind_of_write_to_the_case_renders_the_page_again(decided, visitor,
         assert "已复核，材料齐全" in page.content.decode()
     if kind == "case":
         assert "符合登记条件" in page.content.decode()
+
+
+def test_one_generation_change_per_case_and_transaction(decided, django_capture_on_commit_callbacks):  # noqa: F811
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for step in decided.steps.all():
+            step.save()
+        decided.save()
+    assert len(callbacks) == 1
 
 
 def test_every_case_row_model_is_watched():
