@@ -61,8 +61,14 @@ def _seal_after_commit() -> None:
 
 
 def _enqueue_seal() -> None:
+    """A sealing task, unless one is already waiting in the queue: a task not started yet chains everything
+    committed before it runs, this transaction's events included (one queue row per write otherwise)."""
+    from django_tasks_db.models import DBTaskResult
+
     from .tasks import audit_seal_task
 
+    if DBTaskResult.objects.ready().filter(task_path=audit_seal_task.module_path).exists():
+        return
     audit_seal_task.enqueue()
 
 

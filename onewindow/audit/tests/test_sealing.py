@@ -116,6 +116,27 @@ def test_one_sealing_task_per_committed_transaction_and_none_for_a_rolled_back_o
     assert len(callbacks) == 1 and runs == [2, 1]  # the outer event still got its task
 
 
+@pytest.mark.django_db
+def test_no_second_sealing_task_while_one_waits_in_the_queue(django_capture_on_commit_callbacks):
+    from django.tasks.base import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from onewindow.audit.tasks import audit_seal_task
+
+    waiting = DBTaskResult.objects.create(
+        status=TaskResultStatus.READY, args_kwargs={"args": [], "kwargs": {}}, task_path=audit_seal_task.module_path,
+        backend_name="default", run_after=get_date_max(), exception_class_path="", traceback="")
+    with django_capture_on_commit_callbacks(execute=True):
+        _write("a")
+    assert list(DBTaskResult.objects.values_list("id", flat=True)) == [waiting.id]
+    assert AuditEvent.objects.get().position is None  # left to the waiting task
+    DBTaskResult.objects.filter(pk=waiting.pk).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        _write("b")  # the only task has started: this commit needs one of its own (run at once in the tests)
+    assert not AuditEvent.objects.filter(position__isnull=True).exists()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_do_not_wait_for_each_other():
