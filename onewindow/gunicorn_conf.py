@@ -15,13 +15,19 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 
 def post_worker_init(worker):
     """Load the PDF engine and its cut-down CJK fonts before the first request, not during a clerk's first
-    certificate download (about 1 s). A failure here must not keep the worker from serving pages."""
+    certificate download (about 1 s), and render the public guide pages into the worker's memory, not during
+    its first visitors' requests. A failure here must not keep the worker from serving pages."""
+    from onewindow.catalog.warmup import guide_pages_warm_up
     from onewindow.core.pdf import warm_up
 
     try:
         warm_up()
     except Exception:  # the first PDF will load the engine itself, or report what is missing
         worker.log.exception("PDF warm-up failed")
+    try:
+        guide_pages_warm_up()
+    except Exception:  # the first visitors render the pages themselves
+        worker.log.exception("guide page warm-up failed")
 
 
 def on_starting(server):

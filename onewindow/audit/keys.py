@@ -1,5 +1,7 @@
 """The audit chain's head key and signed anchors, both kept outside the database.
 
+- Event keys: the writer keys each event's content digest (HMAC-SHA256 with the same key), so the sealer
+  chains only events the application wrote, unaltered.
 - The head key: HMAC-SHA256 over "<count>:<last hash>", keyed by ONEWINDOW_AUDIT_KEY (settings) or, when
   that is empty, by a key derived from SECRET_KEY. Neither is stored in the database.
 - Anchors: `onewindow audit anchor` (run it from cron, e.g. hourly) signs the head with the department's
@@ -29,6 +31,14 @@ def _key() -> bytes:
 
 def head_mac(count: int, last_hash: str) -> str:
     return hmac.new(_key(), f"{count}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def event_mac(content_digest: str) -> str:
+    return hmac.new(_key(), f"event:{content_digest}".encode(), hashlib.sha256).hexdigest()
+
+
+def event_mac_valid(content_digest: str, mac: str) -> bool:
+    return bool(mac) and hmac.compare_digest(event_mac(content_digest), mac)
 
 
 def head_mac_valid(count: int, last_hash: str, mac: str) -> bool:

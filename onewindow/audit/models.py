@@ -21,6 +21,11 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Audit events are append-only.")
 
+    def seal(self, pk: int, *, position: int, prev_hash: str, hash: str) -> int:
+        """The sealer's only write (services.audit_seal): chain an event that is not chained yet."""
+        return models.QuerySet.update(self.filter(pk=pk, position__isnull=True), position=position,
+                                      prev_hash=prev_hash, hash=hash)
+
 
 class AuditEvent(models.Model):
     class Source(models.TextChoices):
@@ -43,8 +48,13 @@ class AuditEvent(models.Model):
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     # Correlates the event with the request's log lines; outside the hash (it is not evidence of the change).
     request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Written by the sealer, which chains committed events one at a time (services.audit_seal): the event's
+    # place in the chain, the hash of the event before it, and its own hash. Empty until then.
+    position = models.PositiveBigIntegerField(pgettext_lazy("audit", "position"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("hash"), max_length=64, unique=True, null=True, blank=True)
+    # HMAC of the content by the writer (keys.event_mac): the sealer chains only what the application wrote.
+    mac = models.CharField(_("content key"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -52,7 +62,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   # What the sealer looks for after every commit, in a table of millions of chained events.
+                   models.Index(fields=["id"], condition=models.Q(position__isnull=True), name="audit_event_unchained")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
@@ -65,10 +77,11 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
 
-    def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and every recorded field, in a canonical JSON form."""
+    def compute_hash(self, prev_hash: str | None = None) -> str:
+        """SHA-256 over the previous hash (the event's own unless given) and every recorded field, in a
+        canonical JSON form. With prev_hash="" it is the digest of the content alone, which the writer keys."""
         payload = {
-            "prev": self.prev_hash,
+            "prev": self.prev_hash if prev_hash is None else prev_hash,
             "at": self.at.isoformat(),
             "actor": self.actor_id,
             "actor_label": self.actor_label,
@@ -85,7 +98,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while an event is appended, so concurrent writers keep one chain. `mac` keys
+    """A single row that only the sealer locks, while it chains committed events, so there is one chain
+    and writers never wait for each other. `mac` keys
     the head (HMAC over the count and the last hash with a key kept outside the database), so someone with
     only database access cannot recompute the chain or cut its tail and leave a head that verifies."""
 

@@ -20,7 +20,7 @@ from onewindow.cases.selectors import visible_cases
 from onewindow.catalog.models import Item, ItemVersion, RegistryAction, Route
 from onewindow.certificates.models import Certificate
 from onewindow.demo.history import sample_form_value
-from onewindow.portal.views import PROOF_KEY
+from onewindow.portal.progresscache import PROOF_COOKIE, proof_cookie
 from onewindow.ratings.models import Rating
 from onewindow.registry.models import Organisation
 from onewindow.stats.models import CaseFact, DailyFigure
@@ -40,14 +40,12 @@ class Fixtures:
     hall: dict = field(default_factory=dict)  # the hall scenario's business and (window id, token) per clerk
 
 
-def _session_cookie(user: User | None, extra: dict | None = None) -> str:
-    """A session as signing in makes it (or an anonymous visitor's, for user None)."""
+def _session_cookie(user: User) -> str:
+    """A session as signing in makes it."""
     session = SessionStore()
-    if user is not None:
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.update(extra or {})
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -101,7 +99,7 @@ def prepare(*, clerks: int, seed: int = 1) -> Fixtures:
     public_cases = _sample(Case.objects.exclude(state=CaseState.DRAFT).exclude(contact_mobile=""), 200, rng)
     proof_cases = [case.case_no for case in public_cases[:10]]
     cookies = {"clerk": _session_cookie(clerk), "chief": _session_cookie(chief), "leader": _session_cookie(leader),
-               "progress": _session_cookie(None, {PROOF_KEY: proof_cases})}  # a visitor who gave the proof
+               "progress": f"{PROOF_COOKIE}={proof_cookie(proof_cases)}"}  # a visitor who gave the proof
     fixtures = Fixtures(tokens=tokens, leader_token=leader_token, cookies=cookies)
 
     items = list(Item.objects.filter(current_version__isnull=False, is_active=True).values_list("code", flat=True))

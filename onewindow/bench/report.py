@@ -242,6 +242,26 @@ def markdown(results: dict) -> str:
                  f"{p['rps'] / hello:.0%}" if hello else "-", p["p50_ms"], p["p95_ms"], p["p99_ms"], p["errors"]]
                 for p in results["scenarios"]]),
     ]
+    sweep = results.get("sweep")
+    if sweep:
+        # Absolute times do not travel between runs on a shared machine: each p95 is also shown as a multiple
+        # of that run's hello p95, and the growth is of that multiple.
+        labels = {p["name"]: p["label"] for p in results["scenarios"]}
+        first, last = sweep[-2] if len(sweep) > 1 else sweep[0], sweep[-1]
+
+        def relative(run, name):
+            hello, value = run["p95_ms"].get("hello"), run["p95_ms"].get(name)
+            return value / hello if hello and value else None
+
+        def growth(name):
+            before, after = relative(first, name), relative(last, name)
+            return f"{after / before:.2f}×" if before and after else "-"
+
+        parts += ["", "### How cost grows (p95 ms at each size, and as a multiple of that run's hello p95)", "",
+                  _table(["scenario", *[f"{run['cases']:,} cases" for run in sweep],
+                          f"growth {first['cases']:,} → {last['cases']:,} (of hello)"],
+                         [[label, *[f"{run['p95_ms'].get(name)} ({relative(run, name) or 0:.1f}×)" for run in sweep],
+                           growth(name)] for name, label in labels.items()])]
     flow = results.get("flow", {})
     if flow:
         runs = [flow[k] for k in ("sequential", "concurrent") if k in flow]

@@ -379,6 +379,38 @@ class Bench:
                 "rows_per_second": round((first[1] - left) / seconds, 1) if first and seconds else None}
 
 
+def _without(argv: list[str], option: str) -> list[str]:
+    """argv without `option` and its value (either "--option value" or "--option=value")."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == option:
+            skip = True
+        elif not arg.startswith(option + "="):
+            out.append(arg)
+    return out
+
+
+def sweep(args, sizes: list[int], argv: list[str]) -> None:
+    """One whole run per size, each in a process of its own (Django is set up once per process) on a database
+    of its own (`<name>_<cases>`, reused when it holds that size); the largest size's run becomes the latest
+    run, with the p95 of every page at each size beside it."""
+    base = args.database_url.rsplit("/", 1)
+    forwarded = _without(_without(_without(_without(argv, "--sweep"), "--cases"), "--database-url"), "--out")
+    runs = []
+    for cases in sizes:
+        out = Path(args.work).resolve() / f"sweep-{cases}"
+        subprocess.run([sys.executable, "-m", "onewindow.bench", *forwarded, "--cases", str(cases),
+                        "--database-url", f"{base[0]}/{base[1]}_{cases}", "--out", str(out)], cwd=ROOT, check=True)
+        runs.append(json.loads((out / "benchmarks.json").read_text()))
+    results = runs[-1]
+    results["sweep"] = [{"cases": cases, "data": run["data"], "p95_ms": {
+        page["name"]: page["p95_ms"] for page in run["scenarios"]}} for cases, run in zip(sizes, runs, strict=True)]
+    results["meta"]["command"] = "make bench BENCH_ARGS='" + " ".join(argv) + "'"
+    report.write(results, Path(args.out))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m onewindow.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="default")
@@ -392,9 +424,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--work", default=str(ROOT / "var" / "bench"), help="logs, media and scratch files")
     parser.add_argument("--out", default=str(ROOT / "docs"), help="where benchmarks.md and benchmarks.json go")
+    parser.add_argument("--sweep", help="comma-separated numbers of cases, e.g. 10000,100000,1000000: one run "
+                                        "per size (a database each, reused) and p95 per page side by side")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run `make system-deps` (Debian package wrk).")
+    if args.sweep:
+        return sweep(args, [int(n) for n in args.sweep.split(",")], argv if argv is not None else sys.argv[1:])
     started = time.monotonic()
     bench = Bench(args)
     results = bench.run()

@@ -5,7 +5,8 @@ shared default cache). A change replaces that generation, at once and again when
 a result computed in between, from rows about to change, is filed under a generation nobody asks for
 again, and old entries simply expire. A generation that is missing (never set, or evicted by the cache)
 is given a fresh value rather than a default, so an entry filed before the eviction is never read again.
-Used by the public guide pages (catalog/pagecache.py) and the monthly figures (stats/monthcache.py)."""
+Used by the public guide pages (catalog/pagecache.py), the monthly figures (stats/monthcache.py) and the
+public progress pages (portal/progresscache.py)."""
 
 import time
 from collections.abc import Callable, Iterable
@@ -33,9 +34,14 @@ def replace(keys: Iterable[str], *, then: Callable[[], None] | None = None) -> N
     keys = list(keys)
 
     def _set() -> None:
-        cache.set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)
+        bump(keys)
         if then is not None:
             then()
 
     _set()
     transaction.on_commit(_set)
+
+
+def bump(keys: Iterable[str]) -> None:
+    """Replace the generations under `keys` now only (for callers that run on commit themselves)."""
+    cache.set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)

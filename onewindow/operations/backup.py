@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow import __version__
 from onewindow.audit.context import audit_context
-from onewindow.audit.services import audit_log, audit_verify
+from onewindow.audit.services import audit_log, audit_seal, audit_verify
 from onewindow.core import signing
 from onewindow.core.errors import Conflict, ValidationFailed
 
@@ -132,6 +132,7 @@ def _check_passphrase(passphrase: str | None) -> None:
 def backup_create(*, directory: Path, passphrase: str | None = None, actor=None) -> Path:
     """Write `onewindow-backup-<UTC time>.tar.gz` into `directory`; the private key only with a passphrase."""
     _check_passphrase(passphrase)
+    audit_seal()  # the archive's chain covers every event committed so far
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     directory.mkdir(parents=True, exist_ok=True)
     archive = directory / f"onewindow-backup-{stamp}.tar.gz"
@@ -262,7 +263,7 @@ def backup_restore(*, archive: Path, passphrase: str | None = None, actor=None) 
     if restored != expected:
         raise BackupError("restored files differ from the manifest")
     checks.append(f"{len(restored)} files match their checksums")
-    result = audit_verify()
+    result = audit_verify(seal=False)  # as archived: its head is compared with the anchor below
     anchor = manifest["anchor"]
     with connection.cursor() as cursor:
         now = _anchor(cursor)

@@ -12,7 +12,7 @@ from onewindow.core import ratelimit
 from onewindow.core.errors import NotFound, RateLimited
 from onewindow.ratings import selectors as ratings_selectors
 
-from . import selectors
+from . import progresscache, selectors
 
 router = Router(tags=["portal"])
 
@@ -57,7 +57,7 @@ def _complaint_progress(tracking_no: str, proof: str, address: str) -> dict:
         raise RateLimited(_("Too many failed attempts; please wait 15 minutes and try again."))
     if ratings_selectors.complaint_for_proof(tracking_no, proof) is None:
         raise NotFound(_("No complaint or report matches this number and these digits."), code="no_match")
-    ratelimit.refund("progress.address", address)
+    progresscache.proof_accepted(tracking_no, address)
     c = ratings_selectors.complaint_public(tracking_no)
     return {"tracking_no": c.tracking_no, "kind": c.kind, "kind_label": str(c.get_kind_display()),
             "state": c.state, "state_label": str(c.get_state_display()), "received_at": c.created_at,
@@ -78,7 +78,7 @@ def progress(request, payload: ProgressIn):
     case = selectors.case_public(case_no) if case_no else None
     if case is None or case.state == CaseState.DRAFT or not selectors.progress_proof_matches(case, payload.last4):
         raise NotFound(_("No case matches this number and these four digits."), code="no_match")
-    ratelimit.refund("progress.address", address)
+    progresscache.proof_accepted(case_no, address)
     return {
         "case_no": case.case_no, "item": case.item_version.name, "state": case.state,
         "state_label": str(case.get_state_display()), "accepted_on": case.accepted_on,

@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the notification receiver)
+        from .progresscache import connect_signals
+
+        connect_signals()

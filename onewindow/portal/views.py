@@ -39,10 +39,9 @@ from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.core.uploads import sniff
 from onewindow.ratings.selectors import complaint_for_proof, complaint_public, is_tracking_number
 
-from . import binding, selectors, services
+from . import binding, progresscache, selectors, services
 from .models import ApplicantProfile, DeliveryChoice, OneTimeCode
 
-PROOF_KEY = "portal_progress_cases"
 COMPLAINT_PROOF_KEY = "portal_progress_complaints"
 
 
@@ -525,7 +524,7 @@ def inbox(request):
 def _has_proof(request, case) -> bool:
     if request.user.is_authenticated and case.owner_id == request.user.pk:
         return True
-    return case.case_no in request.session.get(PROOF_KEY, [])
+    return case.case_no in progresscache.proofs(request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -544,10 +543,10 @@ def progress_query(request):
             case = selectors.case_for_proof(case_no) if case_no else None
             if case is not None and case.state != CaseState.DRAFT and selectors.progress_proof_matches(
                     case, request.POST.get("last4", "")):
-                ratelimit.refund("progress.address", address)
-                proofs = [no for no in request.session.get(PROOF_KEY, []) if no != case_no][-9:]
-                request.session[PROOF_KEY] = [*proofs, case_no]
-                return redirect("portal:progress", case_no=case_no)
+                progresscache.proof_accepted(case_no, address)
+                response = redirect("portal:progress", case_no=case_no)
+                progresscache.remember_proof(request, response, case_no)  # a signed cookie, no session row
+                return response
             error = _("No case matches this number and these four digits.")
     return render(request, "portal/progress_query.html", {"values": values, "error": error},
                   status=422 if error else 200)
@@ -560,7 +559,7 @@ def _complaint_query(request, values):
     if not ratelimit.attempt(("progress.case", tracking_no), ("progress.address", address)):  # counted first
         error = _("Too many failed attempts; please wait 15 minutes and try again.")
     elif complaint_for_proof(tracking_no, request.POST.get("last4", "")) is not None:
-        ratelimit.refund("progress.address", address)
+        progresscache.proof_accepted(tracking_no, address)
         proofs = [no for no in request.session.get(COMPLAINT_PROOF_KEY, []) if no != tracking_no][-9:]
         request.session[COMPLAINT_PROOF_KEY] = [*proofs, tracking_no]
         return redirect("portal:complaint_progress", tracking_no=tracking_no)
@@ -582,11 +581,18 @@ def complaint_progress(request, tracking_no):
 
 @require_GET
 def progress(request, case_no):
-    """The case's progress for its owner or a browser holding the proof; others get the query form."""
-    case = selectors.case_public(case_no)
-    if case is None or case.state == CaseState.DRAFT or not _has_proof(request, case):
-        return redirect(f"{reverse('portal:progress_query')}?case_no={case_no}")
-    return render(request, "portal/progress.html", {"case": case})
+    """The case's progress for its owner or a browser holding the proof; others get the query form. A
+    visitor's page is kept until the case changes (progresscache)."""
+
+    def page():
+        case = selectors.case_public(case_no)
+        if case is None or case.state == CaseState.DRAFT or not _has_proof(request, case):
+            return redirect(f"{reverse('portal:progress_query')}?case_no={case_no}")
+        return render(request, "portal/progress.html", {"case": case})
+
+    if not request.user.is_authenticated and case_no in progresscache.proofs(request):
+        return progresscache.cached_page(request, case_no, page)
+    return page()
 
 
 @require_GET

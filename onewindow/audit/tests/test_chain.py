@@ -4,14 +4,17 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from onewindow.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
-from onewindow.audit.services import audit_log, audit_verify
+from onewindow.audit.services import audit_log, audit_seal, audit_verify
 
 
-def _log(n: int, actor=None):
+def _log(n: int, actor=None, *, seal: bool = True):
+    """n events, each in a transaction of its own, then chained as the worker chains them after each commit."""
     for i in range(n):
         with transaction.atomic():
             audit_log(action="test.thing_done", actor=actor, object_type="test", object_id=str(i),
                       changes={"n": [i, i + 1]})
+    if seal:
+        audit_seal()
 
 
 @pytest.mark.django_db

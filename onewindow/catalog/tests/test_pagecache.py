@@ -57,3 +57,21 @@ def test_other_processes_see_a_change_within_the_local_interval(client, monkeypa
     assert client.get("/guide/").content == before  # still this process's copy of the generation
     monkeypatch.setitem(pagecache._seen, "until", 0.0)  # the interval has passed
     assert pagecache.generation() == 12345
+
+
+def test_a_new_worker_has_the_guide_pages_before_its_first_visitor(client, settings, django_assert_num_queries):
+    """Issue 19: gunicorn's post_worker_init renders them (a cold worker served them at 27% of hello)."""
+    from unittest import mock
+
+    from onewindow import gunicorn_conf
+
+    settings.ALLOWED_HOSTS = ["window.example.gov.cn"]
+    item = published_item()
+    worker = mock.Mock()
+    with mock.patch("onewindow.core.pdf.warm_up"):
+        gunicorn_conf.post_worker_init(worker)
+    worker.log.exception.assert_not_called()
+    with django_assert_num_queries(0):
+        list_page = client.get("/guide/", HTTP_HOST="window.example.gov.cn")
+        guide_page = client.get(f"/guide/{item.code}/", HTTP_HOST="window.example.gov.cn")
+    assert list_page.status_code == guide_page.status_code == 200 and item.code in guide_page.content.decode()

@@ -1,7 +1,7 @@
 """Portal test fixtures (the Playwright plumbing of the real-browser tests is in onewindow/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from onewindow.portal import sms
 
@@ -14,6 +14,7 @@ def portal_env(settings, tmp_path):
     settings.PORTAL_SMS_BACKEND = "memory"
     sms.outbox.clear()
     cache.clear()
+    caches["pages"].clear()  # kept pages and case ids of another test's database rows
     yield
     cache.clear()
 

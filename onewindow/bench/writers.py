@@ -1,0 +1,183 @@
+"""Concurrent writers: the on-site flow through the API at several numbers of clients, with lock waits.
+
+    python -m onewindow.bench.writers --users 1,5,20,50 --seconds 30
+
+A small PostgreSQL database of its own (default `onewindow_bench_writers`, the tiny bulk size: the writers'
+contention does not depend on the number of old cases), the production server (gunicorn with
+`onewindow.gunicorn_conf`) and the task worker running, and for each number of clients one locust run of
+the flow of `locustfile.py`. Meanwhile a sampler reads `pg_stat_activity` and `pg_locks` every 50 ms and
+counts the backends waiting for a lock, by what they wait for (a table's row, a transaction, an advisory
+lock). Prints a Markdown table and writes the results as JSON to `--work`/writers.json.
+
+    python -m onewindow.bench.writers --audit-only --users 1,5,20 --seconds 10
+
+measures the audit log alone: threads writing one event per transaction, each transaction held 50 ms.
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from . import report
+from .runner import ROOT, Bench
+
+# A backend waiting for a heavyweight lock, and what the lock it waits for is on: a row lock shows as
+# "transactionid" (it waits for the holder's transaction to end) after the tuple lock; the relation it
+# belongs to is read from the tuple lock the waiter holds or wants.
+SAMPLE_SQL = """
+SELECT w.pid, coalesce(l.locktype, ''), coalesce(c.relname, ''), w.wait_event, left(w.query, 80)
+FROM pg_stat_activity w
+LEFT JOIN pg_locks l ON l.pid = w.pid AND NOT l.granted
+LEFT JOIN pg_class c ON c.oid = l.relation
+WHERE w.datname = current_database() AND w.wait_event_type = 'Lock' AND w.pid <> pg_backend_pid()
+"""
+
+
+class LockSampler(threading.Thread):
+    """Samples the lock waits of the bench database until stopped."""
+
+    def __init__(self, dsn: str, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.dsn, self.interval = dsn, interval
+        self.samples = 0
+        self.waiting = Counter()  # number of waiting backends -> samples
+        self.targets = Counter()  # "locktype relation: query" -> backend-samples
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while not self._stop.is_set():
+                rows = conn.execute(SAMPLE_SQL).fetchall()
+                self.samples += 1
+                self.waiting[len({row[0] for row in rows})] += 1
+                for _pid, locktype, relname, _event, query in rows:
+                    self.targets[f"{locktype} {relname}".strip() + f": {query}"] += 1
+                time.sleep(self.interval)
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self.join()
+        backend_samples = sum(n * count for n, count in self.waiting.items())
+        return {
+            "samples": self.samples,
+            "samples_with_a_wait_pct": round(100 * (self.samples - self.waiting[0]) / max(1, self.samples), 1),
+            "mean_waiting_backends": round(backend_samples / max(1, self.samples), 2),
+            "max_waiting_backends": max(self.waiting, default=0),
+            "top_waits": self.targets.most_common(5),
+        }
+
+
+def _dsn(url: str) -> str:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    return (f"host={config['HOST'] or '127.0.0.1'} port={config['PORT'] or 5432} user={config['USER'] or 'postgres'} "
+            f"dbname={config['NAME']}")
+
+
+def audit_writers(*, threads: int, seconds: float, hold_ms: float) -> dict:
+    """Threads that each write one audit event per transaction and keep the transaction open `hold_ms` after
+    it (the rest of a clerk's action), without using the CPU meanwhile: transactions per second show whether
+    writers serialise on a lock, whatever else loads the machine."""
+    from django.db import connection, transaction
+
+    from onewindow.audit.services import audit_log
+
+    counts, stop = [0] * threads, time.monotonic() + seconds
+
+    def write(n: int) -> None:
+        try:
+            while time.monotonic() < stop:
+                with transaction.atomic():
+                    audit_log(action="bench.writer", object_type="bench", object_id=str(n))
+                    time.sleep(hold_ms / 1000)
+                counts[n] += 1
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=write, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {"threads": threads, "hold_ms": hold_ms, "transactions": sum(counts),
+            "per_second": round(sum(counts) / seconds, 1), "load_average": round(os.getloadavg()[0], 2)}
+
+
+def table(runs: list[dict]) -> str:
+    steps = sorted({name for run in runs for name in run["steps"]})
+    header = ["clients", "cases", "cases/s", "s per case p50", "p95", *[f"{s} p95 ms" for s in steps], "errors",
+              "samples with a lock wait", "mean / max waiting", "load avg (1 min)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for run in runs:
+        locks = run["locks"]
+        lines.append("| " + " | ".join(str(v) for v in [
+            run["users"], run["cases"], run["cases_per_second"], run["seconds_per_case_p50"],
+            run["seconds_per_case_p95"], *[run["steps"].get(s, {}).get("p95_ms") for s in steps], run["errors"],
+            f"{locks['samples_with_a_wait_pct']}%", f"{locks['mean_waiting_backends']} / {locks['max_waiting_backends']}",
+            run["load_average"]]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m onewindow.bench.writers", description=__doc__.split("\n")[0])
+    parser.add_argument("--users", default="1,5,20,50", help="comma-separated numbers of concurrent clients")
+    parser.add_argument("--seconds", type=int, default=30, help="length of each locust run")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_WRITERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onewindow_bench_writers"))
+    parser.add_argument("--fresh", action="store_true", help="drop and rebuild the database")
+    parser.add_argument("--work", default=str(ROOT / "var" / "bench-writers"))
+    parser.add_argument("--audit-only", action="store_true",
+                        help="only the audit writers (threads in this process, no server): see audit_writers")
+    args = parser.parse_args(argv)
+    users = [int(n) for n in args.users.split(",")]
+    bench = Bench(argparse.Namespace(size="tiny", cases=None, work=args.work, port=0, connections=0,
+                                     database_url=args.database_url, fresh=args.fresh))
+    bench.size = bench.size.__class__(bench.size.cases, bench.size.seconds, args.seconds, max(users))
+    if args.audit_only:  # on the database a flow run left (migrated)
+        import django
+
+        os.environ.update(bench.env)
+        django.setup()
+        for n in users:
+            print(audit_writers(threads=n, seconds=args.seconds, hold_ms=50), flush=True)
+        return
+    bench.prepare_database()
+    from . import fixtures
+
+    bench.fixtures = fixtures.prepare(clerks=max(users))
+    runs = []
+    web = bench.start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", "python:onewindow.gunicorn_conf",
+                                   "onewindow.wsgi"])
+    worker = bench.start("worker", [sys.executable, "-m", "onewindow", "db_worker"])
+    try:
+        bench.wait_for(f"{bench.base}/livez", web)
+        for n in users:
+            sampler = LockSampler(_dsn(args.database_url))
+            sampler.start()
+            result = bench.flow(users=n)
+            result["locks"] = sampler.stop()
+            result["load_average"] = round(os.getloadavg()[0], 2)
+            result.pop("completed")
+            runs.append(result)
+    finally:
+        bench.stop(web)
+        bench.stop(worker)
+    problems = report.log_problems(bench.work / "gunicorn.log")
+    out = {"runs": runs, "server_log": problems, "worker_log": report.log_problems(bench.work / "worker.log")}
+    Path(args.work, "writers.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    print(table(runs))
+    print(f"server log: {problems}; worker log: {out['worker_log']}")
+    for run in runs:
+        print(f"{run['users']} clients, top lock waits: {run['locks']['top_waits']}")
+
+
+if __name__ == "__main__":
+    main()
