@@ -11,9 +11,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.context import client_ip_of
 from onewindow.audit.services import audit_log
 from onewindow.core import ratelimit
+from onewindow.core.clients import client_ip_of
 
 ACCOUNT, ADDRESS = "staff_signin.account", "staff_signin.address"
 

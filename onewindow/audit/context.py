@@ -1,11 +1,8 @@
 """Where the current change comes from (web, API, worker, CLI), the client's address and the request id."""
 
 import contextvars
-import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -30,22 +27,3 @@ def audit_context(*, source: str, client_ip: str | None = None, request_id: str 
         yield
     finally:
         _current.reset(token)
-
-
-def client_ip_of(request) -> str | None:
-    """The client's address: REMOTE_ADDR, unless that is one of ONEWINDOW_TRUSTED_PROXIES (the reverse
-    proxy in front of the application), whose X-Forwarded-For entry is then used: the rightmost address not
-    itself a trusted proxy. A header sent by anyone else is ignored, or each request could claim a new
-    address and escape every per-address limit."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    trusted = set(getattr(settings, "ONEWINDOW_TRUSTED_PROXIES", ()))
-    if remote is None or remote not in trusted:
-        return remote
-    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
-        entry = entry.strip()
-        if entry and entry not in trusted:
-            try:
-                return str(ipaddress.ip_address(entry))
-            except ValueError:
-                return remote  # a malformed header: count the proxy, not a made-up address
-    return remote

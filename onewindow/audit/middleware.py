@@ -1,4 +1,6 @@
-from .context import audit_context, client_ip_of
+from onewindow.core.clients import client_ip_of
+
+from .context import audit_context
 
 
 class AuditContextMiddleware:

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.core.errors import NotFound
-from onewindow.registry.ratelimit import check_rate
+from onewindow.core.ratelimit import check_rate
 
 from . import sharers
 from .printing import certificate_pdf

@@ -11,7 +11,7 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.core import signing
 from onewindow.core.errors import ServiceError
-from onewindow.registry.ratelimit import rate_limited
+from onewindow.core.ratelimit import rate_limited
 
 from . import sharers
 from .models import Certificate

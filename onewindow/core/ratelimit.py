@@ -3,7 +3,7 @@
 A policy names what is limited and how much: `hit(policy, who)` counts one attempt and says whether it is
 within the limit. The count is incremented before the caller does the guarded thing, so concurrent
 requests cannot all pass a check made before any of them was counted (the old progress throttle let 8–19
-guesses through a limit of 5). Clients are identified by `audit.context.client_ip_of` (REMOTE_ADDR, or the
+guesses through a limit of 5). Clients are identified by `core.clients.client_ip_of` (REMOTE_ADDR, or the
 address a trusted reverse proxy reports; never a client-supplied header otherwise)."""
 
 import datetime
@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from .clients import client_ip_of
+from .errors import RateLimited
 from .models import RateCounter
 
 
@@ -112,3 +114,17 @@ def refund(name: str, who: str) -> None:
     policy = POLICIES[name]
     RateCounter.objects.filter(key=_row_key(name, who), window=_window(policy, timezone.now()),
                                count__gt=0).update(count=F("count") - 1)
+
+
+# --- the public pages' limit per client address (register search, certificate verification, the hall) --------
+
+def rate_limited(request, scope: str, limit: int | None = None) -> bool:
+    """Count this request under the "public" policy; True when the client has gone over the limit (default:
+    the policy's) for `scope` in this window."""
+    return not hit("public", f"{scope}:{client_ip_of(request) or 'unknown'}", limit=limit or None)
+
+
+def check_rate(request, scope: str) -> None:
+    """Raise `RateLimited` (a structured 429 in the API) when the client is over the limit."""
+    if rate_limited(request, scope):
+        raise RateLimited()

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.accounts.models import Department, User
 from onewindow.accounts.permissions import staff_required
-from onewindow.audit.context import client_ip_of
 from onewindow.core import ratelimit
+from onewindow.core.clients import client_ip_of
 from onewindow.core.errors import Conflict, ServiceError, ValidationFailed
 from onewindow.core.pdf import qr_data_uri, render_pdf
 

@@ -3,7 +3,7 @@
 from ninja import Router, Schema, Status
 
 from onewindow.accounts.auth import TokenAuth, require_scope
-from onewindow.audit.context import client_ip_of
+from onewindow.core.clients import client_ip_of
 from onewindow.core.errors import NotFound, PermissionDenied
 
 from .catalog_sync import platform_catalog, platform_catalog_import

@@ -12,9 +12,9 @@ from ninja import Router, Schema, Status
 from onewindow.accounts.auth import TokenAuth
 from onewindow.accounts.models import Window
 from onewindow.accounts.permissions import require_staff_api
-from onewindow.core.errors import NotFound
+from onewindow.core.errors import NotFound, RateLimited
 from onewindow.core.openapi import ErrorOut
-from onewindow.registry.ratelimit import RateLimited, rate_limited
+from onewindow.core.ratelimit import rate_limited
 
 from . import conf, selectors, services
 from .models import AppointmentSlot, Business, Desk, Ticket

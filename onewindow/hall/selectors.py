@@ -119,3 +119,8 @@ def slots_open(business: Business, day: datetime.date) -> list:
              .annotate(taken=Count("appointments", filter=active)).order_by("starts_at", "id"))
     span = business_hours(business, day)
     return [s for s in slots if s.kind == AppointmentSlot.Kind.EXTENDED or covers(span, s.starts_at, s.ends_at)]
+
+
+def first_ticket_day() -> datetime.date:
+    """The earliest day a ticket was taken (the default start of the hall figures' period)."""
+    return Ticket.objects.order_by("day").values_list("day", flat=True).first() or timezone.localdate()

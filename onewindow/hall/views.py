@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.accounts.models import Role, Window
 from onewindow.accounts.permissions import staff_required
-from onewindow.core.errors import ServiceError
+from onewindow.core import periods
+from onewindow.core.errors import RateLimited, ServiceError
 from onewindow.core.masking import mask_id_number
 from onewindow.core.pdf import qr_data_uri, render_pdf
-from onewindow.registry.ratelimit import RateLimited, rate_limited
+from onewindow.core.ratelimit import rate_limited
 
 from . import conf, pad, selectors, services
 from .figures import DIMENSIONS, hall_figures
@@ -245,9 +246,7 @@ def overview(request):
 @staff_required(*REPORTS)
 def figures(request):
     """The hall figures for a period by day, window, business or clerk; those who see the statistics."""
-    from onewindow.stats.views import period_from
-
-    date_from, date_to, error = period_from(request.GET)
+    date_from, date_to, error = periods.period_from(request.GET, selectors.first_ticket_day)
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "day"
     rows, total = hall_figures(date_from=date_from, date_to=date_to, by=by)
     return render(request, "hall/figures.html", {

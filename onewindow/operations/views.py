@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from onewindow.audit.context import client_ip_of
+from onewindow.core.clients import client_ip_of
 
 from . import metrics, state
 

@@ -6,9 +6,9 @@ import datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from onewindow.audit.context import client_ip_of
 from onewindow.cases.models import CaseState
 from onewindow.core import ratelimit
+from onewindow.core.clients import client_ip_of
 from onewindow.core.errors import NotFound, RateLimited
 from onewindow.ratings import selectors as ratings_selectors
 

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.accounts.models import User
 from onewindow.accounts.permissions import staff_required
-from onewindow.audit.context import client_ip_of
 from onewindow.cases.documents import document_response, material_file_response
 from onewindow.cases.models import CaseDocument, CaseState
 from onewindow.cases.querycode import progress_query_code
@@ -34,6 +33,7 @@ from onewindow.certificates.models import ReplacementReason
 from onewindow.certificates.printing import certificate_pdf
 from onewindow.certificates.selectors import certificates_for_cases
 from onewindow.core import ratelimit
+from onewindow.core.clients import client_ip_of
 from onewindow.core.errors import PermissionDenied as ServicePermissionDenied
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.core.uploads import sniff

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from onewindow.accounts.models import Role, User
-from onewindow.cases import services as case_services
+from onewindow.cases import art32
 from onewindow.cases.conf import CORRECTION_NOTICE_DAYS
 from onewindow.cases.models import Case, CaseState, CaseStep
 from onewindow.cases.selectors import case_light, deficiency_light, delivery_light
@@ -131,9 +131,9 @@ def board(*, today: datetime.date | None = None) -> Board:
     submitted = _with_handler(Case.objects.filter(state=CaseState.SUBMITTED, received_on__isnull=False)
                               .prefetch_related("pauses"))
     for case in submitted:
-        if case_services.correction_notified(case):
+        if art32.correction_notified(case):
             continue
-        due = case_services.correction_notice_due(case, today).date
+        due = art32.correction_notice_due(case, today).date
         case.notice_due = due
         case.light = workdays.light_for(kind="correction_notice", due=due, today=today,
                                         limit_days=CORRECTION_NOTICE_DAYS).value

@@ -14,9 +14,9 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import require_staff_api
 from onewindow.certificates.selectors import certificates_of
 from onewindow.core.errors import NotFound
+from onewindow.core.ratelimit import check_rate
 
 from .models import Organisation
-from .ratelimit import check_rate
 from .selectors import organisation_history, organisation_search
 from .services import uscc_override_record
 

@@ -11,11 +11,11 @@ from onewindow.accounts.models import Role
 from onewindow.accounts.permissions import staff_required
 from onewindow.certificates.selectors import certificates_of
 from onewindow.core.errors import ServiceError
+from onewindow.core.ratelimit import rate_limited
 
 from .identifiers import check_uscc
 from .importer import export_rows, read_rows
 from .models import Organisation, UsccOverride
-from .ratelimit import rate_limited
 from .selectors import organisation_history, organisation_search
 from .services import organisations_import, uscc_override_record
 from .validation import item_label

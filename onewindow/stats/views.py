@@ -9,7 +9,6 @@ import io
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -29,30 +28,9 @@ from .tables import COLUMNS, REPORT_COLUMNS, table
 REPORT_ROLES = (Role.DECISION_MAKER, Role.CHIEF_APPROVER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def period_from(params) -> tuple[datetime.date, datetime.date, str]:
-    """(from, to, error) from ?from=&to=; defaults: the first received case (at most five years back)
-    through today. A refused period (core.periods) falls back to the last year and says why."""
-    today = timezone.localdate()
-    date_from, date_to = _date(params.get("from")), _date(params.get("to"))
-    error = ""
-    if (params.get("from") and date_from is None) or (params.get("to") and date_to is None):
-        error = _("Dates are written YYYY-MM-DD.")
-    errors = periods.period_errors(date_from, date_to)
-    if errors:
-        error, date_from, date_to = next(iter(errors.values())), None, None
-    date_to = date_to or today
-    date_from = date_from or periods.default_start(selectors.first_day(), date_to)
-    errors = periods.period_errors(date_from, date_to)
-    if errors:  # e.g. only ?from= given, five years before a default end
-        error, date_from, date_to = next(iter(errors.values())), today - datetime.timedelta(days=365), today
-    return date_from, date_to, error
+    """(from, to, error) from ?from=&to=; the default start is the first received case (core.periods)."""
+    return periods.period_from(params, selectors.first_day)
 
 
 def _level_pairs(row) -> list[tuple[str, int]]:

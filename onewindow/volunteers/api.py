@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from onewindow.accounts.auth import TokenAuth
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.masking import mask_id_number
-from onewindow.registry.ratelimit import check_rate
+from onewindow.core.ratelimit import check_rate
 
 from . import selectors
 

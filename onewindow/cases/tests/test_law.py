@@ -11,7 +11,7 @@ import datetime
 
 import pytest
 
-from onewindow.cases import services
+from onewindow.cases import art32, services
 from onewindow.cases.models import Case, CaseDocument, CasePause, CaseState
 from onewindow.catalog.models import ItemVersion, LimitUnit, RegistryAction
 from onewindow.certificates.models import Certificate
@@ -296,7 +296,7 @@ def test_supervision_board_uses_the_cases_art32_rule(clerk, chief, today):
     today.set(D(2026, 4, 8))
     result = board(today=D(2026, 4, 8))
     assert [c.case_no for c in result.corrections] == [waiting.case_no]
-    assert result.corrections[0].notice_due == services.correction_notice_due(waiting).date == D(2026, 4, 1)
+    assert result.corrections[0].notice_due == art32.correction_notice_due(waiting).date == D(2026, 4, 1)
     assert [(c.case_no, c.light) for c in result.deliveries] == [(granted.case_no, "yellow")]
 
 

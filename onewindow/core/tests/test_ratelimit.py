@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from onewindow.audit.context import client_ip_of
 from onewindow.core import ratelimit
+from onewindow.core.clients import client_ip_of
 from onewindow.core.models import RateCounter
 
 
