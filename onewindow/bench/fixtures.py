@@ -131,14 +131,21 @@ def prepare(*, clerks: int, seed: int = 1) -> Fixtures:
 
 
 def _hall(clerks: int) -> dict:
-    """Bench windows B01.. in the demo hall, each with its own clerk (one desk, one clerk), calling for the
-    demo's business `shzz`; the kiosks take tickets for it through the public API."""
+    """Bench windows B01.. in the demo hall, each with its own clerk (one desk, one clerk), calling for a bench
+    business that gives out tickets all day, every day, without a cap (the demo's businesses keep office hours
+    and a daily cap, which a run in the evening, on a holiday or the day's second run would hit); the kiosks
+    take tickets for it through the public API."""
     from onewindow.hall.models import Business, Desk
 
-    business = Business.objects.select_related("hall").get(code="shzz")
+    demo = Business.objects.select_related("hall").get(code="shzz")
     department = Window.objects.order_by("pk").first().department
     pairs = []
     with audit_context(source="cli"), transaction.atomic():
+        business, _ = Business.objects.update_or_create(hall=demo.hall, code="bench", defaults={
+            "name": "压测业务", "prefix": "Z", "opens_at": datetime.time(0, 0),
+            "closes_at": datetime.time(23, 59, 59, 999999), "daily_cap": 0, "active": True, "position": 99})
+        business.hours.all().delete()
+        business.bands.all().delete()
         for i in range(1, clerks + 1):
             window, _ = Window.objects.get_or_create(hall=business.hall, number=f"B{i:02d}", defaults={
                 "name": f"压测窗口{i:02d}", "department": department})
