@@ -130,6 +130,9 @@ def prepare(*, clerks: int, seed: int = 1) -> Fixtures:
     return fixtures
 
 
+HALL_BUSINESS = "bench"
+
+
 def _hall(clerks: int) -> dict:
     """Bench windows B01.. in the demo hall, each with its own clerk (one desk, one clerk), calling for a bench
     business that gives out tickets all day, every day, without a cap (the demo's businesses keep office hours
@@ -141,7 +144,7 @@ def _hall(clerks: int) -> dict:
     department = Window.objects.order_by("pk").first().department
     pairs = []
     with audit_context(source="cli"), transaction.atomic():
-        business, _ = Business.objects.update_or_create(hall=demo.hall, code="bench", defaults={
+        business, _ = Business.objects.update_or_create(hall=demo.hall, code=HALL_BUSINESS, defaults={
             "name": "压测业务", "prefix": "Z", "opens_at": datetime.time(0, 0),
             "closes_at": datetime.time(23, 59, 59, 999999), "daily_cap": 0, "active": True, "position": 99})
         business.hours.all().delete()
