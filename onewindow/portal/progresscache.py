@@ -23,7 +23,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
-from onewindow.core import generations
+from onewindow.cases.models import Case
+from onewindow.cases.signals import case_transitioned
+from onewindow.core import generations, ratelimit
 
 PROOF_COOKIE = "progress_proof"
 PROOF_SALT = "onewindow.portal.progress-proof"
@@ -72,8 +74,6 @@ def remember_proof(request, response, case_no: str) -> None:
 def proof_accepted(number: str, address: str) -> None:
     """A right answer is not a failed guess: give back the attempt counted for the case (or complaint) and for
     the address before the check, so that someone who follows their case often is never told to wait."""
-    from onewindow.core import ratelimit
-
     ratelimit.refund("progress.case", number)
     ratelimit.refund("progress.address", address)
 
@@ -122,8 +122,6 @@ def case_changed(case_id: int | None) -> None:
 
 
 def connect_signals() -> None:
-    from onewindow.cases.signals import case_transitioned
-
     for app_label, model_name, case_of in CASE_ROWS:
         model = apps.get_model(app_label, model_name)
 
@@ -143,8 +141,6 @@ def _transitioned(sender, case, **kwargs) -> None:
 
 def case_id(case_no: str) -> int | None:
     """The case's id (it never changes), kept in this process's memory."""
-    from onewindow.cases.models import Case
-
     pages, key = caches["pages"], f"progress:id:{case_no}"
     value = pages.get(key)
     if value is None:
