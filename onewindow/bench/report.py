@@ -262,6 +262,7 @@ def markdown(results: dict) -> str:
                           f"growth {first['cases']:,} → {last['cases']:,} (of hello)"],
                          [[label, *[f"{run['p95_ms'].get(name)} ({relative(run, name) or 0:.1f}×)" for run in sweep],
                            growth(name)] for name, label in labels.items()])]
+        parts += explained(sweep, labels)
     flow = results.get("flow", {})
     if flow:
         runs = [flow[k] for k in ("sequential", "concurrent") if k in flow]
@@ -307,6 +308,24 @@ def markdown(results: dict) -> str:
                   f"{memory['web_master_peak_mb']} MB, task worker {memory['task_worker_peak_mb']} MB."]
     parts += ["", END]
     return "\n".join(parts)
+
+
+def explained(sweep: list[dict], labels: dict) -> list[str]:
+    """Per page at each size: its queries and their time in one in-process request, and at the largest size
+    the slowest query's plan (onewindow/bench/explain.py)."""
+    runs = [run for run in sweep if run.get("explain")]
+    if not runs:
+        return []
+    by_size = [{page["name"]: page for page in run["explain"]} for run in runs]
+    rows = []
+    for name in by_size[-1]:
+        slowest = by_size[-1][name]["slowest"][:1]
+        plan = f"{slowest[0]['ms']} ms: {slowest[0]['plan']}" if slowest else "-"
+        rows.append([labels.get(name, name), *[f"{pages[name]['queries']} / {pages[name]['query_ms']}"
+                                              if name in pages else "-" for pages in by_size], plan])
+    return ["", "### Where the time goes (queries / their ms in one request, and the slowest query's plan)", "",
+            _table(["scenario", *[f"{run['cases']:,} cases" for run in runs],
+                    f"slowest query at {runs[-1]['cases']:,} cases (EXPLAIN ANALYZE)"], rows)]
 
 
 PREFACE = """# Benchmarks

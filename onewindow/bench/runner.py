@@ -183,7 +183,7 @@ class Bench:
 
     def run(self) -> dict:
         self.prepare_database()
-        from . import fixtures  # needs Django set up with the bench settings
+        from . import explain, fixtures  # need Django set up with the bench settings
 
         self.results["data"] = fixtures.data_size()
         self.fixtures = fixtures.prepare(clerks=self.size.clerks)
@@ -194,10 +194,12 @@ class Bench:
             web = self.start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", "python:onewindow.gunicorn_conf",
                                           "onewindow.wsgi"])
             stack.callback(self.stop, web)
-            self.wait_for(f"{self.base}/livez", web)
+            # each worker renders every guide before it answers (catalog/warmup.py): minutes on a busy machine
+            self.wait_for(f"{self.base}/livez", web, seconds=300)
             self.results["web_workers"] = len(report.children(web.pid))
             for scenario in SCENARIOS:
                 self.results["scenarios"].append(self.page(*scenario))
+            self.results["explain"] = explain.pages(SCENARIOS, self.fixtures)
             self.results["flow"]["sequential"] = self.flow(users=1)
             self.results["flow"]["concurrent"] = self.flow(users=self.size.clerks)
             self.results["flow"]["checks"] = self.flow_checks()
@@ -405,7 +407,7 @@ def sweep(args, sizes: list[int], argv: list[str]) -> None:
                         "--database-url", f"{base[0]}/{base[1]}_{cases}", "--out", str(out)], cwd=ROOT, check=True)
         runs.append(json.loads((out / "benchmarks.json").read_text()))
     results = runs[-1]
-    results["sweep"] = [{"cases": cases, "data": run["data"], "p95_ms": {
+    results["sweep"] = [{"cases": cases, "data": run["data"], "explain": run.get("explain", []), "p95_ms": {
         page["name"]: page["p95_ms"] for page in run["scenarios"]}} for cases, run in zip(sizes, runs, strict=True)]
     results["meta"]["command"] = "make bench BENCH_ARGS='" + " ".join(argv) + "'"
     report.write(results, Path(args.out))

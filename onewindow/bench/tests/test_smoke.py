@@ -35,6 +35,12 @@ def test_bench_runs_end_to_end_at_tiny_size(tmp_path):
         assert page["requests"] > 0 and page["errors"] == 0, page
         assert 0 < page["p50_ms"] <= page["p95_ms"] <= page["p99_ms"], page
 
+    explained = {page["name"]: page for page in results["explain"]}  # every page, read down to its queries
+    assert set(explained) == set(pages) - {"hello"}
+    assert all(page["status"] == pages_status for page, pages_status in (
+        (explained[name], 302 if name == "progress_query" else 200) for name in explained)), explained
+    assert explained["case_page"]["queries"] > 0 and explained["case_page"]["slowest"][0]["plan"]
+
     flow = results["flow"]
     assert flow["checks"]["ok"] and flow["checks"]["cases"] > 0
     assert flow["sequential"]["errors"] == 0 and flow["concurrent"]["errors"] == 0
