@@ -185,7 +185,7 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
         .order_by("-created_at").values_list("item_id", flat=True)[0])
     day = timezone.localdate(Case.objects.filter(item=item).order_by("-created_at")[0].created_at)
     form = {"name": "湖南省测试新办促进会", "address": "长沙市", "purpose": "促进", "business_scope": "交流",
-            "activity_area": "湖南省", "legal_representative": "张三", "registered_capital": "30000",
+            "activity_area": "湖南省", "legal_representative": "张三", "registered_capital": "2000000",
             "supervisor_unit": "湖南省民政厅", "foundation_type": "非公募基金会", "charter": "章程"}
     keys = {f.key for f in item.current_version.form_fields.all()}
     applicant = cases.Applicant(kind=ApplicantKind.PERSON, name="张三", id_type=IdType.RESIDENT_ID,
