@@ -55,7 +55,8 @@ NOW = timezone.make_aware(datetime.datetime(2026, 6, 10, 12, 0))
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the uploaded files the load stores
     catalog_load_reference()
     demo_people_setup()
     demo_authority_setup()
