@@ -6,10 +6,16 @@ N cases (default 1,000,000) received on the working days (project calendar, 调�
 `years` years ending on `until` (default today), unevenly (Mondays busier). Every case is the row set the
 real services would have written for it, step by step, with the clock moved:
 
-- items are weighted (a few carry most of the volume; establishment items less); the items whose grant
-  changes an EXISTING organisation (change, charter, deregister, charity, fundraising, certificate
-  replacement) are left out, because their history needs a register history this loader does not model;
-  establishment items are in, and their grants register the organisation and issue its certificate;
+- items are weighted (a few carry most of the volume; establishment and change items less: ~3% and ~2% of
+  the cases); establishment grants register the organisation and issue its certificate; change items
+  (变更登记, 法定代表人变更登记, 修改章程核准) are filed by an organisation this load registered, not changed
+  after the case's day of receipt (so its versions stay in date order), linked to the case as
+  `case_create` links it, and their grants act as `registry.effects.case_grant_apply` does: a new
+  OrganisationVersion (the previous one closed), the organisation's registered items changed (the address
+  or the legal representative and their contact), the registration certificate re-issued when a printed
+  item changed (the old one superseded by it), or a new CharterVersion. Organisations existing before
+  the load are applicants of other items but are not changed. The other items that act on an existing
+  organisation (deregistration, charity recognition, fundraising, certificate replacement) are left out;
 - channels: window (~62%), online PC and mobile (the demo applicant's account owns online cases);
 - applicants: persons with valid resident ID numbers (GB 11643 check character); organisations with
   valid credit codes (GB 32100 / GB 11714), often an organisation the load itself registered;
@@ -21,7 +27,13 @@ real services would have written for it, step by step, with the clock moved:
 - cases received in the last four weeks are often still open, in every open state (submitted,
   correction, accepted, 容缺 outstanding, suspended, reviewed, forwarded, decided, issued), with due
   dates from the working-day calendar;
-- CaseMaterial rows for every material of the item version (paper seen at the window: no files),
+- CaseMaterial rows for every material of the item version: paper seen at the window; for online cases
+  an uploaded file (MaterialFile) per material given, one more per correction or 容缺 supplement, by the
+  applicant's account, at the time of the step. The storage is not content-addressed (the upload service
+  stores each file under a fresh name), but nothing deletes a stored material file, so the load stores
+  ONE small real PDF and ONE small real JPEG (drawn with Pillow, checked by `check_upload`, stored by
+  `store` under `cases/<year>/<month>/` of the load) and every row points at them with its size and
+  SHA-256: the case page lists them and the download serves their bytes, without millions of files;
   CaseStep rows exactly as the services write them (no step for submit, suspend, resume, issue,
   complete), numbered CaseDocument rows (acceptance, 容缺, correction, non-acceptance, decision, proof
   of service, and the 特别程序告知书 of each special procedure; no PDF: it renders on first download),
@@ -42,9 +54,8 @@ Counters: case-number sequences (per item and day), document sequences (per kind
 serials and the organisation-code sequence continue from their current values and are advanced, so the
 services number the next case, notice and certificate without collision. A second load adds to the first.
 
-Not modelled (left out on purpose, or for later): the register-changing items named above; uploaded
-files (materials are paper seen at the window, also for online cases, so there are no MaterialFile rows);
-extensions (延长); deemed acceptance (corrections are brought in within days); complaints, appeals and
+Not modelled (left out on purpose, or for later): the register-changing items named above as left out;
+changes of organisations that existed before the load; extensions (延长); deemed acceptance (corrections are brought in within days); complaints, appeals and
 urgings; one applicant account (the demo applicant) owns every online case. Document numbers are taken
 in the order cases are generated (by day of receipt), so within a year a later notice of an older case
 can carry a smaller number than an earlier one of a newer case; they are unique and gap-free per year.
@@ -63,12 +74,17 @@ indexes on another core), then ANALYZE; SQLite gets executemany. Rows are genera
 in batches through a short queue, so memory stays bounded. Due dates and working-day counts come from the
 in-memory calendar snapshot (`workdays.calendar`), cached per (start, limit); no service is called per row.
 
-Everything runs in one transaction: a failed load leaves nothing behind. Deterministic for a seed, the
+Changes of rows already written (an organisation changed again, a version closed, a certificate
+superseded) are kept in memory and written by UPDATEs in batches after the COPYs.
+
+Everything runs in one transaction (`atomic_files`, which also deletes the two stored files): a failed
+load leaves nothing behind. Deterministic for a seed, the
 end date and "now" (a case of today later than now is received shortly before now and still waits).
 """
 
 import base64
 import datetime
+import io
 import json
 import queue
 import random
@@ -93,6 +109,7 @@ from onewindow.cases.models import (
     CasePause,
     CaseState,
     CaseStep,
+    MaterialFile,
     ResultKind,
 )
 from onewindow.cases.services import DOCUMENT_WORDS, PAUSE_NAMES, STEP_ACTIONS, STEP_NAMES, pause_basis
@@ -103,16 +120,19 @@ from onewindow.core import signing
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.models import Sequence
+from onewindow.core.uploads import SIGNATURES, atomic_files, check_upload, store
 from onewindow.ratings import conf as ratings_conf
 from onewindow.ratings.models import Level, Rating, RatingChannel, RatingWindow, Rectification
 from onewindow.registry.identifiers import id_number_check_char, org_code_check_char, uscc_check_char
 from onewindow.registry.models import (
     KIND_DIGIT,
+    REGISTERED_ITEMS,
     CharterVersion,
     Organisation,
     OrganisationVersion,
 )
 from onewindow.registry.services import ORG_CODE_PREFIX, ORG_CODE_SEQUENCE
+from onewindow.registry.validation import REPRESENTATIVE_CONTACT
 from onewindow.stats import monthcache
 from onewindow.stats.models import CaseFact, DailyFigure
 from onewindow.stats.services import (
@@ -130,9 +150,11 @@ from onewindow.workdays import services as workdays
 S = CaseState
 ONE_DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)
-# Grants of these items act on an organisation that already exists: not modelled (see the docstring).
-SKIPPED_ACTIONS = {RegistryAction.CHANGE, RegistryAction.CHARTER, RegistryAction.DEREGISTER,
-                   RegistryAction.CHARITY, RegistryAction.FUNDRAISING, RegistryAction.REPLACE_CERTIFICATE}
+# Items acting on an existing organisation that are modelled: on an organisation the load registered.
+REGISTER_ACTIONS = {RegistryAction.CHANGE, RegistryAction.CHARTER}
+# The other ones are not (see the docstring).
+SKIPPED_ACTIONS = {RegistryAction.DEREGISTER, RegistryAction.CHARITY, RegistryAction.FUNDRAISING,
+                   RegistryAction.REPLACE_CERTIFICATE}
 OPEN_WINDOW_DAYS = 20  # working days at the end of the range in which cases may still be open
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -155,6 +177,7 @@ PAUSE_KINDS = ((CasePause.Kind.EXPERT_REVIEW, "组织专家评审", "专家评�
                (CasePause.Kind.PUBLIC_NOTICE, "依法公示", "公示期满无异议"),
                (CasePause.Kind.SITE_CHECK, "实地核查", "核查属实"),
                (CasePause.Kind.HEARING, "依申请举行听证", "听证结束"))
+PHOTO_WORDS = ("身份证", "照片", "证件", "证书")  # materials uploaded as a photo (JPEG); the others as PDF
 AUTHORITIES = ("湖南省人民政府", "民政部")
 LEVELS = ((Level.VERY_SATISFIED, 0.86), (Level.SATISFIED, 0.10), (Level.BASICALLY_SATISFIED, 0.025),
           (Level.DISSATISFIED, 0.01), (Level.VERY_DISSATISFIED, 0.005))
@@ -227,7 +250,7 @@ class _Writer:
     # Parents go first: a batch is only written after the rows it refers to (foreign keys are checked
     # at once, see `bulk_load`). Rows are added parent first, so flushing these before any other table
     # is enough.
-    PARENTS = ("organisation", "case", "rating")
+    PARENTS = ("organisation", "case", "case_material", "rating")
 
     def flush(self, table: _Table) -> None:
         for name in self.PARENTS:
@@ -363,6 +386,20 @@ def rollup_all_sql() -> int:
     return written
 
 
+def _update(model, fields: list[str], objects) -> int:
+    """One UPDATE by primary key per object, sent by executemany (pipelined on PostgreSQL): linear, where
+    `bulk_update`'s CASE WHEN grows with the square of the batch."""
+    q = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    sql = (f"UPDATE {q(model._meta.db_table)} SET " + ", ".join(f"{q(f.column)} = %s" for f in columns)
+           + f" WHERE {q(model._meta.pk.column)} = %s")
+    rows = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in columns] + [o.pk] for o in objects]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    return len(rows)
+
+
 def _next_id(model) -> int:
     return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
@@ -380,6 +417,43 @@ def _reset_sequences(models_: list) -> None:
 
 
 # --- the reference data the load needs ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Blob:
+    name: str  # in the default storage
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+
+
+def sample_file(content_type: str) -> bytes:
+    """A small valid PDF (one A4 page) or JPEG (320x200), drawn with Pillow (which WeasyPrint already
+    requires): what an applicant's scan is to the type check, the case page and the browser."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200) if content_type == "image/jpeg" else (595, 842), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, image.width - 10, image.height - 10), outline="black", width=3)
+    draw.text((30, 30), "OneWindow bulk sample", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG" if content_type == "image/jpeg" else "PDF", quality=70)
+    return buffer.getvalue()
+
+
+@dataclass
+class _Registered:
+    """An organisation the load registered, as it stands now (its changes are applied to `org`)."""
+
+    org: Organisation
+    index: int  # in `_Loader.orgs[kind]`
+    last_day: datetime.date  # of its last register change: a change received before it may not target it
+    version: int = 0
+    version_id: int | None = None
+    charter: int = 0
+    certificate_id: int | None = None
+    printed: list = field(default_factory=list)
+
 
 @dataclass
 class _ItemInfo:
@@ -476,6 +550,7 @@ class _Loader:
         self.t_charter, self.t_cert = w.table(CharterVersion, "charter"), w.table(Certificate, "certificate")
         self.t_window, self.t_rating = w.table(RatingWindow, "rating_window"), w.table(Rating, "rating")
         self.t_rect, self.t_fact = w.table(Rectification, "rectification"), w.table(CaseFact, "case_fact")
+        self.t_file = w.table(MaterialFile, "material_file")
         self.ids = {name: _next_id(t.model) for name, t in w.tables.items()}
         # counters, continued from the database
         series = dict(Sequence.objects.values_list("name", "last"))
@@ -491,6 +566,11 @@ class _Loader:
                   .order_by("pk").values("pk", "kind", "credit_code", "name", "legal_representative")[:20000]):
             self.orgs[o["kind"]].append((o["pk"], o["credit_code"], o["name"], o["legal_representative"]))
         self.synthetic = 0
+        self.register: dict[int, _Registered] = {}  # the organisations this load registered
+        self.own = {kind: [] for kind in KIND_DIGIT}  # kind -> [their ids]
+        self.changed: dict[int, Organisation] = {}
+        self.closings = {"org_version": [], "certificate": []}
+        self.blobs = {}
         self.sign_key = signing.signing_key()
         self.key_id = signing.key_id(self.sign_key.public_key())
         self.prefix = cases_conf.document_prefix()
@@ -514,6 +594,8 @@ class _Loader:
             info.weight = 1.0 / (rank + 1) ** 1.2
             if info.version.registry_action == RegistryAction.ESTABLISH:
                 info.weight *= 0.03  # new organisations are a small share of the window's work
+            elif info.version.registry_action in REGISTER_ACTIONS:
+                info.weight *= 0.06  # changes of the register: twice as many as new organisations
         on_site = [i for i in self.items if i.version.route != Route.BACK_OFFICE]
         back = [i for i in self.items if i.version.route == Route.BACK_OFFICE]
         share = sum(i.weight for i in on_site)
@@ -616,13 +698,16 @@ class _Loader:
         c["due_provisional"] = bool(answers[0].provisional or answers[1].provisional)
 
     # ---- one case
-    def _applicant(self, info: _ItemInfo, c: dict) -> None:
+    def _applicant(self, info: _ItemInfo, c: dict, target: _Registered | None) -> None:
         rng, v = self.rng, info.version
         kinds = [k for k in (v.org_kinds or []) if k in KIND_DIGIT]
         if kinds and v.registry_action != RegistryAction.ESTABLISH:
             kind = rng.choice(kinds)
             existing = self.orgs[kind]
-            if existing and rng.random() < 0.7:
+            if target is not None:  # the organisation applies for the change of its own registration
+                org = target.org
+                org_id, code, name, rep = org.pk, org.credit_code, org.name, org.legal_representative
+            elif existing and rng.random() < 0.7:
                 org_id, code, name, rep = existing[rng.randrange(len(existing))]
             else:
                 self.synthetic += 1
@@ -654,6 +739,14 @@ class _Loader:
                     "supervisor_unit": "", "foundation_type": "非公募基金会" if kind == "foundation" else "",
                     "charter": f"{name}章程（全文）"}
             return {k: val for k, val in data.items() if k in {f[0] for f in info.fields} and val}
+        if info.version.registry_action == RegistryAction.CHARTER:
+            return {"charter": f"{c['applicant_name']}章程（{day.year}年修正案，全文）"}
+        if info.version.registry_action == RegistryAction.CHANGE:
+            if "address" in {f[0] for f in info.fields} and rng.random() < 0.6:  # 住所变更, the most frequent
+                return {"address": f"长沙市{rng.choice(STREETS)}{rng.randrange(1, 999)}号{rng.randrange(1, 30)}楼"}
+            # 法定代表人变更: the new representative and the contact the register keeps for them
+            return {"legal_representative": self._name(), "legal_representative_id_number": person_id(rng),
+                    "legal_representative_mobile": self._mobile()}
         for key, ftype, choices in info.fields:
             if choices:
                 data[key] = rng.choice(choices)
@@ -792,8 +885,24 @@ class _Loader:
             return plan
         return plan[:self.rng.choice(stops) + 1]
 
+    def _target(self, info: _ItemInfo, day: datetime.date) -> _Registered | None:
+        """An organisation the load registered, of the item's kind, not changed after `day` (a change
+        received on `day` is decided on or after it, so the register's versions stay in date order)."""
+        own = self.own[info.version.org_kinds[0]]
+        for _attempt in range(5 if own else 0):
+            entry = self.register[own[self.rng.randrange(len(own))]]
+            if entry.last_day <= day:
+                return entry
+        return None
+
     def one(self, info: _ItemInfo, day: datetime.date, day_index: int) -> None:
         rng, v = self.rng, info.version
+        target = None
+        if v.registry_action in REGISTER_ACTIONS:
+            target = self._target(info, day)
+            while target is None and info.version.registry_action in REGISTER_ACTIONS:
+                info = self._pick_item()  # nothing to change yet: another item
+            v = info.version
         channel = Channel.WINDOW if rng.random() < 0.62 else (Channel.PC if rng.random() < 0.55 else Channel.MOBILE)
         if channel not in (v.channels or [channel]):
             channel = Channel.WINDOW
@@ -804,7 +913,7 @@ class _Loader:
                  state_before_pause="", delivery="", collector_name="", collector_id_number="", tracking_no="",
                  result_kind="", result_note="", external_doc_no="", supplement_due=None, commitment_signed=False,
                  legal_representative="")
-        self._applicant(info, c)
+        self._applicant(info, c, target)
         c["form_data"] = self._form(info, c, day)
         plan = self._stall(self._plan(info, c, day), day_index)
         if plan[0][0] > self.now:  # a case of today, later than now: received a little earlier, still waiting
@@ -818,9 +927,14 @@ class _Loader:
         steps, pauses, mats = [], [], {}
         self.docs = []  # written after the case row (its parent)
         unit = v.implementing_body
+        # Online applicants upload their materials (a file each, one more for each correction or 容缺
+        # supplement); at the window paper is seen.
+        online = c["channel"] != Channel.WINDOW
+        handed = CaseMaterial.Mode.FILE if online else CaseMaterial.Mode.PAPER
         for m_id, _name, required, _secondary, copies in info.materials:
-            mats[m_id] = {"mode": CaseMaterial.Mode.PAPER if required or rng.random() < 0.5
-                          else CaseMaterial.Mode.PENDING, "note": "", "copies": max(copies, 1)}
+            given = required or rng.random() < 0.5
+            mats[m_id] = {"mode": handed if given else CaseMaterial.Mode.PENDING, "note": "", "copies": max(copies, 1),
+                          "uploads": [plan[0][0]] if online and given else []}
 
         def step(code, actor, at, before, opinion="", action=None):
             steps.append({"id": self._id("case_step"), "case_id": c["id"], "code": code, "name": STEP_NAMES[code],
@@ -869,7 +983,8 @@ class _Loader:
                         p["ended_on"] = day
                 for m in mats.values():
                     if m["mode"] == CaseMaterial.Mode.FAULTY:
-                        m.update(mode=CaseMaterial.Mode.PAPER, note="")
+                        m.update(mode=handed, note="")
+                        m["uploads"] += [at] if online else []
                 self._due(c, info, pauses)
                 step("resubmit", actor, at, before)
             elif action in ("accept", "accept_with_deficiency"):
@@ -904,6 +1019,8 @@ class _Loader:
                     c["external_doc_no"] = params["document_no"]
                 if params["outcome"] == "grant" and v.registry_action == RegistryAction.ESTABLISH:
                     self._establish(info, c, at, actor)
+                elif params["outcome"] == "grant" and v.registry_action in REGISTER_ACTIONS:
+                    self._change(info, c, at, actor)
                 if action == "decide":
                     grant = params["outcome"] == "grant"
                     step("decide", actor, at, before, params["reason"] or ("准予许可" if grant else ""),
@@ -917,7 +1034,8 @@ class _Loader:
                 c["deficiency_pending"] = False
                 for m in mats.values():
                     if m["mode"] == CaseMaterial.Mode.MISSING:
-                        m.update(mode=CaseMaterial.Mode.PAPER, note="")
+                        m.update(mode=handed, note="")
+                        m["uploads"] += [at] if online else []
                 step("supplement", actor, at, before)
             elif action == "reject":
                 for p in pauses:
@@ -1011,8 +1129,7 @@ class _Loader:
         items = {k: str(data.get(k) or "").strip() for k in ("name", "address", "purpose", "business_scope",
                                                             "activity_area", "legal_representative",
                                                             "supervisor_unit", "foundation_type",
-                                                            "legal_representative_id_number",
-                                                            "legal_representative_mobile")}
+                                                            *REPRESENTATIVE_CONTACT)}
         capital = data.get("registered_capital")
         org = Organisation(id=self._id("organisation"), kind=kind, credit_code=code, established_on=day,
                            registration_authority=settings.ONEWINDOW_DEPARTMENT_NAME,
@@ -1023,35 +1140,95 @@ class _Loader:
         values = {f.attname: getattr(org, f.attname) for f in Organisation._meta.concrete_fields}
         values.update(created_at=at, updated_at=at)
         self.w.add(self.t_org, values)
-        self.w.add(self.t_orgv, {"id": self._id("org_version"), "organisation_id": org.pk, "number": 1,
-                                 "action": OrganisationVersion.Action.ESTABLISH, "data": org.snapshot(),
-                                 "valid_from": day, "valid_to": None, "case_no": c["case_no"],
-                                 "actor_id": actor.pk if actor else None, "created_at": at})
+        entry = _Registered(org=org, index=len(self.orgs[kind]) - 1, last_day=day)
+        self.register[org.pk] = entry
+        self.own[kind].append(org.pk)
+        self._version(entry, OrganisationVersion.Action.ESTABLISH, c, at, actor)
         charter = str(data.get("charter") or "").strip()
         if charter:
-            self.w.add(self.t_charter, {"id": self._id("charter"), "organisation_id": org.pk, "number": 1,
-                                        "text": charter, "approved_on": day, "case_no": c["case_no"],
-                                        "actor_id": actor.pk if actor else None, "created_at": at})
+            self._charter(entry, charter, c, at, actor)
+        c["organisation_id"] = c["organisation_id"] or org.pk
+        c["result_certificates"] = [self._certificate(entry, c, at, actor)]
+
+    def _version(self, entry: _Registered, action: str, c: dict, at: datetime.datetime, actor) -> None:
+        """`registry.services._append_version`: the open version is closed (at the end, see `_close`)."""
+        day = self._local(at)
+        if entry.version_id is not None:
+            self.closings["org_version"].append(OrganisationVersion(id=entry.version_id, valid_to=day))
+        entry.version_id, entry.version = self._id("org_version"), entry.version + 1
+        self.w.add(self.t_orgv, {"id": entry.version_id, "organisation_id": entry.org.pk, "number": entry.version,
+                                 "action": action, "data": entry.org.snapshot(), "valid_from": day,
+                                 "valid_to": None, "case_no": c["case_no"], "actor_id": actor.pk if actor else None,
+                                 "created_at": at})
+
+    def _charter(self, entry: _Registered, text: str, c: dict, at: datetime.datetime, actor) -> None:
+        entry.charter += 1
+        self.w.add(self.t_charter, {"id": self._id("charter"), "organisation_id": entry.org.pk,
+                                    "number": entry.charter, "text": text, "approved_on": self._local(at),
+                                    "case_no": c["case_no"], "actor_id": actor.pk if actor else None,
+                                    "created_at": at})
+
+    def _certificate(self, entry: _Registered, c: dict, at: datetime.datetime, actor) -> dict:
+        """`certificates.services.certificate_issue` (registration certificate); the valid one before it is
+        superseded, as `certificate_reissue` does (that row is updated at the end, see `_close`)."""
+        org, day = entry.org, self._local(at)
         cert_kind = cert_services.registration_kind(org)
         serial = self.cert_seq.get(cert_kind, 1)
         self.cert_seq[cert_kind] = serial + 1
         token = _token(self.rng)
         payload = {
             "title": cert_services.CERTIFICATE_TITLES[cert_kind], "kind": cert_kind,
-            "number": cert_services._number(cert_kind, serial), "credit_code": code,
+            "number": cert_services._number(cert_kind, serial), "credit_code": org.credit_code,
             "fields": cert_services.printed_fields(org, cert_kind), "valid_from": day.isoformat(),
             "valid_until": cert_services.valid_until_for(day).isoformat(),
             "issuer": settings.ONEWINDOW_DEPARTMENT_NAME, "issued_on": day.isoformat(),
             "supervised_by": cert_services.SUPERVISED_BY, "verify_url": cert_services.verify_url(token)}
         signature = base64.b64encode(self.sign_key.sign(signing.canonical_json(payload))).decode()
-        self.w.add(self.t_cert, {"id": self._id("certificate"), "kind": cert_kind, "number": payload["number"],
+        cert_id = self._id("certificate")
+        self.w.add(self.t_cert, {"id": cert_id, "kind": cert_kind, "number": payload["number"],
                                  "serial": serial, "token": token, "organisation_id": org.pk, "case_no": c["case_no"],
                                  "printed": payload, "signature": signature, "key_id": self.key_id,
                                  "issued_on": day, "valid_until": cert_services.valid_until_for(day),
                                  "issued_by_id": actor.pk if actor else None, "created_at": at})
-        c["organisation_id"] = c["organisation_id"] or org.pk
-        c["result_certificates"] = [{"number": payload["number"], "kind": cert_kind, "token": token}]
+        if entry.certificate_id is not None:
+            self.closings["certificate"].append(Certificate(
+                id=entry.certificate_id, status=Certificate.Status.SUPERSEDED, ended_reason=f"变更登记 {c['case_no']}",
+                ended_at=at, superseded_by_id=cert_id))
+        entry.certificate_id, entry.printed = cert_id, payload["fields"]
         self.report.mix["certificates"] += 1
+        return {"number": payload["number"], "kind": cert_kind, "token": token}
+
+    def _change(self, info: _ItemInfo, c: dict, at: datetime.datetime, actor) -> None:
+        """The grant of a change item on an organisation the load registered, as
+        `registry.effects.case_grant_apply` applies it: 变更登记 (a new version; the certificate re-issued when a
+        printed item changed) or 修改章程核准 (a new charter version)."""
+        entry = self.register[c["organisation_id"]]
+        org, data = entry.org, c["form_data"]
+        entry.last_day = self._local(at)
+        if info.version.registry_action == RegistryAction.CHARTER:
+            self._charter(entry, data["charter"], c, at, actor)
+            self.report.mix["register:charter"] += 1
+            return
+        for key, value in data.items():
+            setattr(org, key, value)
+        org.updated_at = at
+        self.changed[org.pk] = org
+        self.orgs[org.kind][entry.index] = (org.pk, org.credit_code, org.name, org.legal_representative)
+        self._version(entry, OrganisationVersion.Action.CHANGE, c, at, actor)
+        if cert_services.printed_fields(org, cert_services.registration_kind(org)) != entry.printed:
+            c["result_certificates"] = [self._certificate(entry, c, at, actor)]
+        self.report.mix["register:change"] += 1
+
+    def _close(self) -> None:
+        """What later grants changed in rows already written: the organisations' registered items, the end of
+        each superseded version and certificate (UPDATEs in batches, after the COPYs)."""
+        t = time.monotonic()
+        rows = _update(Organisation, [*REGISTERED_ITEMS, *REPRESENTATIVE_CONTACT, "updated_at"], self.changed.values())
+        rows += _update(OrganisationVersion, ["valid_to"], self.closings["org_version"])
+        rows += _update(Certificate, ["status", "ended_reason", "ended_at", "superseded_by"],
+                        self.closings["certificate"])
+        self.report.rows["(updates after the load)"] += rows
+        self.report.table_seconds["(updates after the load)"] = time.monotonic() - t
 
     # ---- rows
     def _write(self, info, c, steps, pauses, mats, last_touch) -> None:
@@ -1059,11 +1236,19 @@ class _Loader:
         w.add(self.t_case, c)
         for doc in self.docs:
             w.add(self.t_doc, doc)
-        for m_id, m in mats.items():
-            w.add(self.t_material, {"id": self._id("case_material"), "case_id": c["id"], "material_id": m_id,
+        for m_id, name, *_rest in info.materials:
+            m, row_id = mats[m_id], self._id("case_material")
+            w.add(self.t_material, {"id": row_id, "case_id": c["id"], "material_id": m_id,
                                     "mode": m["mode"], "original_seen": m["mode"] == CaseMaterial.Mode.PAPER,
                                     "copies": m["copies"] if m["mode"] == CaseMaterial.Mode.PAPER else 0,
                                     "note": m["note"], "updated_at": last_touch})
+            for at in m["uploads"]:
+                blob = self._blob("image/jpeg" if any(word in name for word in PHOTO_WORDS) else "application/pdf")
+                w.add(self.t_file, {"id": self._id("material_file"), "case_material_id": row_id, "file": blob.name,
+                                    "original_name": (name + blob.extension)[-200:],
+                                    "content_type": blob.content_type, "size": blob.size, "sha256": blob.sha256,
+                                    "uploaded_at": at, "uploaded_by_id": c["owner_id"]})
+                self.report.mix["files"] += 1
         handlers = {}
         for s in steps:
             handlers[s["id"]] = s.pop("_handler")
@@ -1085,6 +1270,17 @@ class _Loader:
             mix["correction"] += 1
         if c["state"] == S.COMPLETED and c["result_kind"] != "withdrawn":
             self._ratings(info, c, steps, handlers)
+
+    def _blob(self, content_type: str) -> _Blob:
+        """The stored file every upload of this type points at, written once per load (see the docstring)."""
+        if content_type not in self.blobs:
+            content = sample_file(content_type)
+            checked = check_upload(name="sample" + SIGNATURES[content_type][1][0], content=content)
+            field_file = MaterialFile().file
+            store(field_file, checked.stored_name, content)
+            self.blobs[content_type] = _Blob(field_file.name, content_type, checked.extension, len(content),
+                                             checked.sha256)
+        return self.blobs[content_type]
 
     def _fact(self, info, c, steps, pauses, handlers) -> None:
         """`stats.services.fact_for`, on the rows just generated."""
@@ -1214,6 +1410,7 @@ class _Loader:
         t = time.monotonic()
         self.w.finish()
         self.report.table_seconds["(waiting for the last COPY)"] = time.monotonic() - t
+        self._close()
         self._counters()
         self.report.cases = made
         t = time.monotonic()
@@ -1252,7 +1449,7 @@ def bulk_load(*, cases: int = 1_000_000, years: int = 3, seed: int = 20200506, u
     now = now or timezone.now()
     until = until or timezone.localdate(now)
     started = time.monotonic()
-    with transaction.atomic():
+    with atomic_files():  # the shared upload files are deleted again if the load fails
         if connection.vendor == "postgresql":
             # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: left deferred, millions of checks
             # would queue up and run one by one at COMMIT, after the load. Checked at once, the server

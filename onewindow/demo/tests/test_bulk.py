@@ -1,6 +1,7 @@
 """`demo bulk`: the loader writes the rows the services would have written, and leaves counters behind it."""
 
 import datetime
+import hashlib
 from collections import Counter
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from onewindow.accounts.models import User
@@ -26,20 +28,22 @@ from onewindow.cases.models import (
     CaseState,
     CaseStep,
     IdType,
+    MaterialFile,
 )
 from onewindow.cases.tests.factories import PERSON_ID
 from onewindow.catalog.loader import catalog_load_reference
 from onewindow.catalog.models import Item, RegistryAction
 from onewindow.certificates.models import Certificate
-from onewindow.certificates.services import certificate_record
+from onewindow.certificates.services import certificate_record, printed_fields, registration_kind
 from onewindow.core import signing
 from onewindow.core.tests.pdfread import flat, read_pdf
 from onewindow.demo.applicant import demo_applicant_setup
-from onewindow.demo.bulk import BulkError, bulk_load, rollup_all_sql
+from onewindow.demo.bulk import BulkError, bulk_load, rollup_all_sql, sample_file
 from onewindow.demo.staff import DEMO_PASSWORD, demo_authority_setup, demo_people_setup
 from onewindow.exchange.models import OutboxRow
 from onewindow.ratings.models import Rating, Rectification
 from onewindow.registry.identifiers import check_id_number, check_uscc
+from onewindow.registry.models import CharterVersion, Organisation, OrganisationVersion
 from onewindow.stats.models import CaseFact, DailyFigure
 from onewindow.stats.selectors import figures
 from onewindow.stats.services import case_facts_rebuild
@@ -51,7 +55,8 @@ NOW = timezone.make_aware(datetime.datetime(2026, 6, 10, 12, 0))
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the uploaded files the load stores
     catalog_load_reference()
     demo_people_setup()
     demo_authority_setup()
@@ -185,7 +190,7 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
         .order_by("-created_at").values_list("item_id", flat=True)[0])
     day = timezone.localdate(Case.objects.filter(item=item).order_by("-created_at")[0].created_at)
     form = {"name": "湖南省测试新办促进会", "address": "长沙市", "purpose": "促进", "business_scope": "交流",
-            "activity_area": "湖南省", "legal_representative": "张三", "registered_capital": "30000",
+            "activity_area": "湖南省", "legal_representative": "张三", "registered_capital": "2000000",
             "supervisor_unit": "湖南省民政厅", "foundation_type": "非公募基金会", "charter": "章程"}
     keys = {f.key for f in item.current_version.form_fields.all()}
     applicant = cases.Applicant(kind=ApplicantKind.PERSON, name="张三", id_type=IdType.RESIDENT_ID,
@@ -205,6 +210,70 @@ def test_certificates_verify_and_the_services_continue_the_numbers(demo, client)
     new = Certificate.objects.get(case_no=case.case_no)
     assert new.serial == max(c.serial for c in certificates if c.kind == new.kind) + 1
     assert CaseDocument.objects.filter(case=case).count() == 2  # acceptance notice and decision, fresh numbers
+
+
+def test_change_items_act_on_organisations_the_load_registered(demo, client):
+    _load(cases=600, seed=6)
+    changes = Case.objects.filter(item_version__registry_action__in=[RegistryAction.CHANGE, RegistryAction.CHARTER])
+    granted = changes.filter(outcome="grant").select_related("item_version", "organisation")
+    assert granted.filter(item_version__registry_action=RegistryAction.CHANGE).exists()
+    for case in changes.select_related("organisation"):
+        # the organisation applies for its own change; it was registered by an earlier establishment case
+        org = case.organisation
+        assert case.id_number == org.credit_code and case.applicant_name == org.name
+        first = org.versions.get(number=1)
+        assert first.action == "establish" and first.valid_from <= case.received_on
+    for case in granted:
+        org = case.organisation
+        if case.item_version.registry_action == RegistryAction.CHARTER:
+            assert CharterVersion.objects.get(case_no=case.case_no).organisation_id == org.pk
+            continue
+        version = OrganisationVersion.objects.get(case_no=case.case_no)
+        assert version.organisation_id == org.pk and version.action == "change" and version.number > 1
+        registered = {key: value for key, value in case.form_data.items() if key in version.data}
+        assert registered and all(version.data[key] == value for key, value in registered.items())
+        if case.result_certificates:  # re-issued: the printed items changed
+            assert Certificate.objects.get(token=case.result_certificates[0]["token"]).organisation_id == org.pk
+    # the register as `registry.services` leaves it: versions back to back, the last one open and equal to
+    # the organisation; one valid certificate printing what it is now, the older ones superseded by a newer
+    for org in Organisation.objects.filter(pk__in=granted.values("organisation_id")):
+        versions = list(org.versions.order_by("number"))
+        assert [v.number for v in versions] == list(range(1, len(versions) + 1))
+        assert [v.valid_to for v in versions[:-1]] == [v.valid_from for v in versions[1:]]
+        assert versions[-1].valid_to is None and versions[-1].data == org.snapshot()
+        kind = registration_kind(org)
+        certificates = list(org.certificates.filter(kind=kind).order_by("id"))
+        assert [c.status for c in certificates] == ["superseded"] * (len(certificates) - 1) + ["valid"]
+        assert certificates[-1].printed["fields"] == printed_fields(org, kind)
+        assert all(old.superseded_by_id == new.pk for old, new in zip(certificates, certificates[1:], strict=False))
+        charters = list(org.charters.order_by("number").values_list("number", flat=True))
+        assert charters == list(range(1, len(charters) + 1))
+    client.force_login(User.objects.get(username="chief"))
+    case = granted.first()
+    page = client.get(reverse("cases:case", args=[case.case_no])).content.decode()
+    assert case.organisation.credit_code in page and case.item_version.name in page
+
+
+def test_online_cases_upload_files_the_case_page_shows_and_serves(demo, client):
+    _load()
+    files = MaterialFile.objects.select_related("case_material__case")
+    assert files.count() > N
+    assert not files.filter(case_material__case__channel="window").exists()  # paper at the window
+    assert not CaseMaterial.objects.filter(mode=CaseMaterial.Mode.FILE, files__isnull=True).exists()
+    assert files.values("file").distinct().count() == 2  # one stored PDF and one JPEG shared by every row
+    client.force_login(User.objects.get(username="chief"))
+    for content_type in ("application/pdf", "image/jpeg"):
+        stored = files.filter(content_type=content_type).first()
+        case = stored.case_material.case
+        assert case.owner_id and stored.uploaded_by_id == case.owner_id
+        assert stored.uploaded_at >= case.submitted_at and stored.file.name.startswith("cases/")
+        page = client.get(reverse("cases:case", args=[case.case_no])).content.decode()
+        link = reverse("cases:file", args=[case.case_no, stored.pk])
+        assert stored.original_name in page and link in page
+        response = client.get(link)
+        assert response.status_code == 200 and response["Content-Type"] == content_type
+        assert hashlib.sha256(response.content).hexdigest() == stored.sha256 and len(response.content) == stored.size
+        assert response.content[:4] == sample_file(content_type)[:4]
 
 
 def _digest():
