@@ -37,6 +37,7 @@ from .models import (
     ApplicantKind,
     Case,
     CaseDocument,
+    CaseFormCorrection,
     CaseMaterial,
     CasePause,
     CaseState,
@@ -103,8 +104,8 @@ def _authorise(actor: User, case: Case, action: str) -> None:
     applicant = declared.applicant if declared else action == "materials"
     if applicant and case.owner_id and case.owner_id == getattr(actor, "pk", None):
         return
-    if not any(may_act(actor, case.item, grant) for grant in (declared.authority if declared else MATERIALS_AUTHORITY)) \
-            or (declared and not declared.held_by(actor)):
+    lines = declared.authority if declared else MATERIALS_AUTHORITY
+    if not any(may_act(actor, case.item, grant) for grant in lines) or (declared and not declared.held_by(actor)):
         raise PermissionDenied(_("You do not hold the authority for this action on this item."),
                                code="no_authority", details={"action": action})
 
@@ -465,8 +466,9 @@ def _begin(case: Case, actor: User, action: str) -> tuple[Case, str, str]:
     return case, case.state, target
 
 
-def case_act(*, case: Case, actor: User, action: str, **inputs) -> Case:
-    """Run the declared `action` (`actions.ACTIONS`) through its service, `case_<action>`, with its inputs."""
+def case_act(*, case: Case, actor: User, action: str, **inputs) -> Case | CaseFormCorrection:
+    """Run the declared `action` (`actions.ACTIONS`) through its service, `case_<action>` (or its declared
+    `service`), with its inputs; the answer is the service's: the case, or the row the action records."""
     if action not in ACTIONS:
         raise NotFound(_("No such action."), code="action_not_found")
     service = ACTIONS[action].service

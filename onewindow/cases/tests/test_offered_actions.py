@@ -1,8 +1,9 @@
 """Issue 13: the actions offered to a person — the API's `allowed_actions` and the case page's forms — are
 exactly the ones the services accept, for every route × state × role (and the applicant on their own
-case), on cases written straight into each state (no path through the services needed), with and
-without the flags the guards read (容缺 outstanding, already extended, 容缺 not allowed, no sign-off step,
-the Art. 32 window over)."""
+case; the correction of the form data and accept-and-grant included, and the counter intake's buttons),
+on cases written straight into each state (no path through the services needed), with and without the
+flags the guards read (容缺 outstanding, already extended, 容缺 not allowed, no sign-off step, the Art. 32
+window over)."""
 
 import datetime
 import itertools
