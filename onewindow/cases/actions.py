@@ -174,7 +174,7 @@ class Action:
     authority: tuple[str, ...]  # lines of the authority list (授权清单), any of which allows it
     applicant: bool = False  # the applicant may take it on their own (online) case
     roles: tuple[str, ...] = ()  # only staff holding one of these roles may, besides the authority (() = any)
-    wrong_state: Refusal | None = None  # how a state it does not move from is refused (else `invalid_state`)
+    state_refusal: Refusal | None = None  # how a state it does not move from is refused (else `invalid_state`)
     then: tuple[str, ...] = ()  # a composite: these actions in turn, in one transaction (their checks and events)
     step: str = ""  # 环节名称 of the handling step it records (data, so in Chinese); "" records none
     step_action: str = CaseStep.Action.PASS  # 业务动作 of that step
@@ -370,9 +370,9 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("form_correct", _("Correct the form data"), CaseEvent.FORM_CORRECTED,
            {state: state for state in (S.ACCEPTED, S.SUSPENDED, S.REVIEWED, S.SIGNED_OFF, S.FORWARDED)},
            (A.ACCEPT, A.DECIDE), roles=(Role.CLERK, Role.CHIEF_APPROVER),  # the window's people
-           wrong_state=Refusal(Conflict, lambda case: _("Form data can be corrected only after acceptance and before "
-                                                        "the decision; the case is now “%(state)s”.")
-                               % {"state": S(case.state).label}, "not_correctable"),
+           state_refusal=Refusal(Conflict, lambda case: _("Form data can be corrected only after acceptance and "
+                                                          "before the decision; the case is now “%(state)s”.")
+                                 % {"state": S(case.state).label}, "not_correctable"),
            inputs=(Input("form_data", dict[str, str], required=True,
                          description="The fields to correct (keys of the item's form)"),
                    Input("reason", required=True,

@@ -112,8 +112,8 @@ def _authorise(actor: User, case: Case, action: str) -> None:
 
 def _target(case: Case, action: str) -> str:
     target = next_state(case.state, action)
-    if target is None and ACTIONS[action].wrong_state:
-        raise ACTIONS[action].wrong_state(case)
+    if target is None and ACTIONS[action].state_refusal:
+        raise ACTIONS[action].state_refusal(case)
     if target is None:
         raise Conflict(_("The case is now “%(state)s”; this action is not possible.")
                        % {"state": CaseState(case.state).label}, code="invalid_state",
