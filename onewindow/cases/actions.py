@@ -1,5 +1,7 @@
 """Every case action, declared once: its name, label, the event it emits, who may do it, the states it
-moves between, the step it records, the routes it applies to, its guards and its input.
+moves between, the step it records, the routes it applies to, its guards and its input. The counter
+intake's buttons (`Action.intake`), accepting and granting on the spot (a composite, `Action.then`) and
+staff's correction of the form data before the decision (`form_correct`) are actions like the others.
 
 Everything else reads this declaration: the services (`services._begin` checks authority, state and
 guards from it; `_step` and `_finish` take the step and the event), the queue's "can act now" condition
@@ -21,9 +23,10 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.accounts.models import AuthorityGrant
+from onewindow.accounts.models import AuthorityGrant, Role
 from onewindow.catalog.models import ItemVersion, Route
 from onewindow.core.errors import Conflict, ServiceError, ValidationFailed
+from onewindow.core.masking import is_personal_key
 
 from . import art32
 from .models import CasePause, CaseStep, Delivery, Outcome
@@ -60,6 +63,7 @@ class CaseEvent(StrEnum):
     TERMINATED = "terminated"
     ISSUED = "issued"
     COMPLETED = "completed"
+    FORM_CORRECTED = "form_corrected"  # audited only: the state does not change and nobody else is told
 
 
 @dataclass(frozen=True)
@@ -134,9 +138,15 @@ class Input:
     ge: int | None = None
     le: int | None = None
     invalid: Promise | None = None  # the message for a value typed in the workbench that cannot be read
+    description: str = ""  # for the API's OpenAPI body
 
     def read(self, post):
         """The value of this input in a workbench form post."""
+        if self.type == dict[str, str]:
+            # The item's form fields, posted as form_<key>. An ID number or mobile is shown masked and never
+            # prefilled, so left blank it stays as it is.
+            return {key.removeprefix("form_"): value for key, value in post.items()
+                    if key.startswith("form_") and (value.strip() or not is_personal_key(key))}
         raw = post.get(self.name, "")
         if self.type is bool:
             return raw == "on"
@@ -159,10 +169,13 @@ REASON = Input("reason", required=True)
 class Action:
     name: str
     label: Promise
-    event: CaseEvent
+    event: CaseEvent | None  # None for a composite: its parts emit theirs
     moves: Mapping[str, str]  # from state → next state
     authority: tuple[str, ...]  # lines of the authority list (授权清单), any of which allows it
     applicant: bool = False  # the applicant may take it on their own (online) case
+    roles: tuple[str, ...] = ()  # only staff holding one of these roles may, besides the authority (() = any)
+    state_refusal: Refusal | None = None  # how a state it does not move from is refused (else `invalid_state`)
+    then: tuple[str, ...] = ()  # a composite: these actions in turn, in one transaction (their checks and events)
     step: str = ""  # 环节名称 of the handling step it records (data, so in Chinese); "" records none
     step_action: str = CaseStep.Action.PASS  # 业务动作 of that step
     visit: bool = False  # its step needs the applicant at the counter (a visit, 跑一次, in the figures)
@@ -171,18 +184,48 @@ class Action:
     rare: bool = False  # 撤回, 终止, 延长, 特别程序: folded behind "more actions" on the case page
     key: str = ""  # accesskey on the case page; "q" is the page's link back to the queue
     rank: int = 99  # among the actions open to a person, the most likely next one is offered first
+    intake: str = ""  # offered by the counter intake on the case it files, with this accesskey ("" = not)
+    own_form: str = ""  # the case page shows it with this template beside the data it changes, not among the actions
+    service: str = ""  # its service's dotted path, when it is not `services.case_<name>`
+    api: str = ""  # its API path under the case, when it is not `actions/<name>`
 
     @property
     def routes(self) -> tuple[str, ...]:
+        if self.then:  # a composite goes where each of its parts goes
+            return tuple(r for r in ROUTES if all(r in ACTIONS[part].routes for part in self.then))
         return routes_of(self.name)
 
     @property
     def all_guards(self) -> tuple[Guard, ...]:
-        """The route's guard (when the action is not on every route) and the action's own."""
+        """The route's guard (when the action is not on every route) and the action's own (a composite's
+        include its parts')."""
         routes = self.routes
+        own = tuple(dict.fromkeys(g for part in self.then for g in ACTIONS[part].guards)) + self.guards
         if len(routes) == len(ROUTES):
-            return self.guards
-        return (Guard(WRONG_ROUTE, version={"route": routes}), *self.guards)
+            return own
+        return (Guard(WRONG_ROUTE, version={"route": routes}), *own)
+
+    @property
+    def path(self) -> str:
+        """Its API path under /api/v1/cases/{case_no}/."""
+        return self.api or f"actions/{self.name}"
+
+    def permits(self, lines, own: bool = False) -> bool:
+        """Do these lines of the authority list (or the case being the person's own) allow it? A composite
+        needs what each of its parts needs."""
+        if self.then:
+            return all(ACTIONS[part].permits(lines, own) for part in self.then)
+        return bool(set(self.authority) & set(lines)) or (own and self.applicant)
+
+    def items(self, grants: Mapping[str, set[int]]) -> frozenset[int]:
+        """The items on which it is allowed, from {authority-list line: item ids}."""
+        if self.then:
+            return frozenset.intersection(*(ACTIONS[part].items(grants) for part in self.then))
+        return frozenset().union(*(grants.get(line, ()) for line in self.authority))
+
+    def held_by(self, user) -> bool:
+        """Does `user` hold a role it is restricted to (if it is)?"""
+        return not self.roles or (getattr(user, "is_staff_member", False) and user.has_role(*self.roles))
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -223,7 +266,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("submit", _("Submit"), CaseEvent.SUBMITTED, {S.DRAFT: S.SUBMITTED}, (A.ACCEPT,), applicant=True,
            key="s", rank=10),
     Action("accept", _("Accept"), CaseEvent.ACCEPTED, {S.SUBMITTED: S.ACCEPTED}, (A.ACCEPT,), step="受理", visit=True,
-           inputs=(OPINION,), key="a", rank=4),
+           inputs=(OPINION,), key="a", rank=4, intake="a"),
     Action("accept_with_deficiency", _("Accept with deficiency"), CaseEvent.ACCEPTED_WITH_DEFICIENCY,
            {S.SUBMITTED: S.ACCEPTED}, (A.ACCEPT,), step="容缺受理", visit=True,
            guards=(Guard(Refusal(ValidationFailed, _("This item does not allow acceptance with missing materials."),
@@ -233,7 +276,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
                          invalid=_("Enter the supplement deadline.")),
                    Input("commitment_signed", bool, required=True, default=False),
                    Input("bad_credit", bool, default=False), OPINION),
-           key="d", rank=12),
+           key="d", rank=12, intake="d"),
     Action("request_correction", _("Request correction"), CaseEvent.CORRECTION_REQUESTED,
            {S.SUBMITTED: S.CORRECTION}, (A.ACCEPT,), step="补正告知", step_action=CaseStep.Action.RETURN, visit=True,
            guards=(
@@ -246,7 +289,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
                              "correction_too_late",
                              lambda case: {"state": case.state, "received_on": str(case.received_on)}),
                      rule=_correction_in_time)),
-           inputs=(OPINION,), key="c", rank=13),
+           inputs=(OPINION,), key="c", rank=13, intake="c"),
     Action("resubmit", _("Corrections received"), CaseEvent.RESUBMITTED, {S.CORRECTION: S.SUBMITTED}, (A.ACCEPT,),
            applicant=True, step="补正材料提交", step_action=CaseStep.Action.OTHER, visit=True, inputs=(OPINION,), key="r",
            rank=9),
@@ -261,7 +304,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
                                              "longer be refused acceptance."), "deemed_accepted",
                                  lambda case: {"state": case.state, "received_on": str(case.received_on)}),
                          rule=_not_deemed_accepted),),
-           inputs=(REASON,), key="j", rank=15),
+           inputs=(REASON,), key="j", rank=15, intake="r"),  # Alt+R at the intake, where nothing is resubmitted
     Action("review", _("Pass preliminary review"), CaseEvent.REVIEWED, {S.ACCEPTED: S.REVIEWED}, (A.REVIEW,),
            step="初审", inputs=(OPINION,), key="v", rank=3),
     # 初审 not passed: the case still goes up, with the proposal to refuse; the higher authority decides.
@@ -287,6 +330,9 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
            key="h", rank=1),
     Action("decide", _("Decide"), CaseEvent.DECIDED, {S.ACCEPTED: S.DECIDED}, (A.DECIDE,), step="决定",
            inputs=(Input("outcome", Outcome, required=True), Input("reason")), key="g", rank=0),
+    # 即办 at the counter: a holder of accept and decide authority accepts and grants in one sitting.
+    Action("accept_decide", _("Accept and grant on the spot"), None, {S.SUBMITTED: S.DECIDED}, (),
+           then=("accept", "decide"), inputs=(OPINION, Input("reason")), key="k", rank=16, intake="g"),
     Action("suspend", _("Start special procedure"), CaseEvent.SUSPENDED, _in_handling(S.SUSPENDED),
            (A.DECIDE, A.REVIEW),
            inputs=(Input("kind", Literal[tuple(k for k in CasePause.Kind.values if k != CasePause.Kind.CORRECTION)],
@@ -320,6 +366,19 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     # From FORWARDED: 转报办结, the higher authority delivers the result itself.
     Action("complete", _("Complete"), CaseEvent.COMPLETED, {S.ISSUED: S.COMPLETED, S.FORWARDED: S.COMPLETED},
            (A.ISSUE,), inputs=(Input("note"),), key="o", rank=6),
+    # 更正: what the applicant typed, corrected by the window after acceptance and before the decision.
+    Action("form_correct", _("Correct the form data"), CaseEvent.FORM_CORRECTED,
+           {state: state for state in (S.ACCEPTED, S.SUSPENDED, S.REVIEWED, S.SIGNED_OFF, S.FORWARDED)},
+           (A.ACCEPT, A.DECIDE), roles=(Role.CLERK, Role.CHIEF_APPROVER),  # the window's people
+           state_refusal=Refusal(Conflict, lambda case: _("Form data can be corrected only after acceptance and "
+                                                          "before the decision; the case is now “%(state)s”.")
+                                 % {"state": S(case.state).label}, "not_correctable"),
+           inputs=(Input("form_data", dict[str, str], required=True,
+                         description="The fields to correct (keys of the item's form)"),
+                   Input("reason", required=True,
+                         description="Why the form data is corrected (kept with the case and audited)")),
+           own_form="cases/_correct_form.html", service="onewindow.cases.corrections.case_form_correct",
+           api="form-corrections"),
 )}
 
 # Recording materials is no transition, but it needs authority like one (and the applicant may, on their case).

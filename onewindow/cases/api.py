@@ -22,7 +22,7 @@ from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.core.openapi import ErrorOut
 from onewindow.exchange.clients import idempotent
 
-from . import corrections, selectors, services
+from . import selectors, services
 from .actions import ACTIONS, Action
 from .documents import document_pdf
 from .models import CaseDocument, CaseMaterial, CaseState
@@ -319,26 +319,12 @@ def case_document(request, case_no: str, document_id: int):
     return response
 
 
-class FormCorrectionIn(Schema):
-    form_data: dict[str, str] = Field(..., description="The fields to correct (keys of the item's form)")
-    reason: str = Field(..., description="Why the form data is corrected (kept with the case and audited)")
-
-
-@router.post("/{case_no}/form-corrections", response={200: CaseOut, **ERRORS},
-             summary="Correct the form data of an accepted case before the decision")
-def case_form_correct(request, case_no: str, payload: FormCorrectionIn):
-    """Who may call: a clerk or chief approver with accept or decide authority on the item, after acceptance
-    and before the decision (409 `not_correctable` otherwise); the reason is required."""
-    case = _case(request, case_no)
-    corrections.case_form_correct(case=case, actor=request.auth, form_data=payload.form_data, reason=payload.reason)
-    return _detail(request, case_no)
-
-
 # --- one endpoint per action --------------------------------------------------------------------------------
 
 def _body(action: Action) -> type[Schema]:
     """The action's API body, from its declared inputs (the workbench form has the same fields)."""
-    fields = {i.name: (i.type, Field(... if i.required else i.default, ge=i.ge, le=i.le)) for i in action.inputs}
+    fields = {i.name: (i.type, Field(... if i.required else i.default, ge=i.ge, le=i.le, description=i.description or None))
+              for i in action.inputs}
     name = "".join(part.title() for part in action.name.split("_"))
     return create_model(f"Case{name}In", __base__=Schema, **fields)
 
@@ -354,7 +340,7 @@ def _register(action: Action):
             return _detail(request, case_no)
 
     endpoint.__name__ = f"case_action_{action.name}"
-    router.post(f"/{{case_no}}/actions/{action.name}", response={200: CaseOut, **ERRORS},
+    router.post(f"/{{case_no}}/{action.path}", response={200: CaseOut, **ERRORS},
                 operation_id=endpoint.__name__, summary=f"Case action: {action.name}")(endpoint)
 
 

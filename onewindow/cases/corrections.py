@@ -9,52 +9,19 @@ the registration rules), the change is kept as a history row with the fields bef
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import AuthorityGrant, Role, User
-from onewindow.accounts.services import may_act
+from onewindow.accounts.models import User
 from onewindow.audit.services import audit_log
-from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
-from onewindow.core.masking import mask_id_number, mask_mobile
+from onewindow.core.errors import Conflict, ValidationFailed
+from onewindow.core.masking import mask_by_key
 
 from . import services
-from .models import Case, CaseFormCorrection, CaseState
+from .actions import ACTIONS
+from .models import Case, CaseFormCorrection
 
-# Accepted and not yet decided.
-CORRECTABLE_STATES = (
-    CaseState.ACCEPTED,
-    CaseState.SUSPENDED,
-    CaseState.REVIEWED,
-    CaseState.SIGNED_OFF,
-    CaseState.FORWARDED,
-)
-AUTHORITY = (AuthorityGrant.Action.ACCEPT, AuthorityGrant.Action.DECIDE)
-ROLES = (
-    Role.CLERK,
-    Role.CHIEF_APPROVER,
-)  # the window's people: not reviewers, decision makers or supervisors
+# Who may correct, and in which states (accepted, not yet decided): the declaration of `form_correct`.
+ACTION = "form_correct"
 REASON_MAX = CaseFormCorrection._meta.get_field("reason").max_length
 VALUE_MAX = 2000  # as the portal's form keeps a typed value
-
-
-def correctable(case: Case, user, grants) -> bool:
-    """Whether `user`, holding `grants` (authority actions on the case's item), may correct it now."""
-    return (
-        case.state in CORRECTABLE_STATES
-        and bool(set(AUTHORITY) & set(grants))
-        and getattr(user, "is_staff_member", False)
-        and user.has_role(*ROLES)
-    )
-
-
-def personal(key: str) -> bool:
-    """A form field holding an ID number or a mobile (e.g. the legal representative's): masked on screen and
-    in the audit trail, never prefilled in the correction form."""
-    return "id_number" in key or "mobile" in key
-
-
-def masked(key: str, value: str) -> str:
-    if "id_number" in key:
-        return mask_id_number(value)
-    return mask_mobile(value) if "mobile" in key else value
 
 
 def case_form_correct(*, case: Case, actor: User, form_data: dict, reason: str) -> CaseFormCorrection:
@@ -71,24 +38,7 @@ def case_form_correct(*, case: Case, actor: User, form_data: dict, reason: str) 
             details={"reason": "too_long"},
         )
     with transaction.atomic():
-        locked = services._lock(case)
-        grants = [grant for grant in AUTHORITY if may_act(actor, locked.item, grant)]
-        if not grants or not getattr(actor, "is_staff_member", False) or not actor.has_role(*ROLES):
-            raise PermissionDenied(
-                _("You do not hold the authority for this action on this item."),
-                code="no_authority",
-                details={"action": "correct"},
-            )
-        if not correctable(locked, actor, grants):
-            raise Conflict(
-                _(
-                    "Form data can be corrected only after acceptance and before the decision; the case "
-                    "is now “%(state)s”."
-                )
-                % {"state": CaseState(locked.state).label},
-                code="not_correctable",
-                details={"state": locked.state},
-            )
+        locked, _state, _same = services._begin(case, actor, ACTION)  # authority, role, state
         version = locked.item_version
         keys = [f.key for f in version.form_fields.all()]
         unknown = sorted(str(k) for k in form_data if k not in keys)
@@ -126,12 +76,12 @@ def case_form_correct(*, case: Case, actor: User, form_data: dict, reason: str) 
             case=locked, actor=actor, reason=reason, before=before, after=after, state=locked.state
         )
         audit_log(
-            action="case.form_corrected",
+            action=f"case.{ACTIONS[ACTION].event}",
             actor=actor,
             obj=locked,
             changes={
                 "reason": reason,
-                "fields": {k: [masked(k, str(before[k])), masked(k, after[k])] for k in changed},
+                "fields": {k: [mask_by_key(k, str(before[k])), mask_by_key(k, after[k])] for k in changed},
             },
         )
     case.form_data = corrected

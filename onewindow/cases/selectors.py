@@ -73,7 +73,7 @@ def allowed_actions(case: Case, user: User, grants: set[str], *, art32: bool = T
     result = []
     for name in actions_from(case.state):
         action = ACTIONS[name]
-        if not (set(action.authority) & grants or (own and action.applicant)):
+        if not (action.permits(grants, own) and action.held_by(user)):
             continue
         if all(guard.holds(case) for guard in action.all_guards if art32 or guard.rule is None):
             result.append(name)
@@ -111,9 +111,9 @@ def actionable(user: User, grants: dict[str, set[int]]) -> Q | None:
     short: most actions need the same line of the authority list."""
     states_by_branch: dict[tuple, set[str]] = {}
     for action in ACTIONS.values():
-        items = frozenset().union(*(grants.get(grant, ()) for grant in action.authority))
+        items = action.items(grants)
         own = action.applicant and bool(user.pk)
-        if items or own:
+        if (items or own) and action.held_by(user):
             # The guards the row alone decides (the Art. 32 rules are left to the case page), by their data.
             guards = tuple(guard for guard in action.all_guards if guard.rule is None)
             branch = states_by_branch.setdefault((items, own, guards), set())

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +37,7 @@ from .models import (
     ApplicantKind,
     Case,
     CaseDocument,
+    CaseFormCorrection,
     CaseMaterial,
     CasePause,
     CaseState,
@@ -102,13 +104,16 @@ def _authorise(actor: User, case: Case, action: str) -> None:
     applicant = declared.applicant if declared else action == "materials"
     if applicant and case.owner_id and case.owner_id == getattr(actor, "pk", None):
         return
-    if not any(may_act(actor, case.item, grant) for grant in (declared.authority if declared else MATERIALS_AUTHORITY)):
+    lines = declared.authority if declared else MATERIALS_AUTHORITY
+    if not any(may_act(actor, case.item, grant) for grant in lines) or (declared and not declared.held_by(actor)):
         raise PermissionDenied(_("You do not hold the authority for this action on this item."),
                                code="no_authority", details={"action": action})
 
 
 def _target(case: Case, action: str) -> str:
     target = next_state(case.state, action)
+    if target is None and ACTIONS[action].state_refusal:
+        raise ACTIONS[action].state_refusal(case)
     if target is None:
         raise Conflict(_("The case is now “%(state)s”; this action is not possible.")
                        % {"state": CaseState(case.state).label}, code="invalid_state",
@@ -461,11 +466,13 @@ def _begin(case: Case, actor: User, action: str) -> tuple[Case, str, str]:
     return case, case.state, target
 
 
-def case_act(*, case: Case, actor: User, action: str, **inputs) -> Case:
-    """Run the declared `action` (`actions.ACTIONS`) through its service, `case_<action>`, with its inputs."""
+def case_act(*, case: Case, actor: User, action: str, **inputs) -> Case | CaseFormCorrection:
+    """Run the declared `action` (`actions.ACTIONS`) through its service, `case_<action>` (or its declared
+    `service`), with its inputs; the answer is the service's: the case, or the row the action records."""
     if action not in ACTIONS:
         raise NotFound(_("No such action."), code="action_not_found")
-    return globals()[f"case_{action}"](case=case, actor=actor, **inputs)
+    service = ACTIONS[action].service
+    return (import_string(service) if service else globals()[f"case_{action}"])(case=case, actor=actor, **inputs)
 
 
 def case_submit(*, case: Case, actor: User) -> Case:
@@ -785,6 +792,13 @@ def case_decide(*, case: Case, actor: User, outcome: str, reason: str = "") -> C
                                       if changes.get("effect_deferred") else None})
         _finish(case, actor, "decide", before, changes, step=step)
     return case
+
+
+def case_accept_decide(*, case: Case, actor: User, opinion: str = "", reason: str = "") -> Case:
+    """即办 at the counter: accept, then grant, in one transaction (each checks itself; a refusal undoes both)."""
+    with transaction.atomic():
+        case = case_accept(case=case, actor=actor, opinion=opinion)
+        return case_decide(case=case, actor=actor, outcome=Outcome.GRANT, reason=reason)
 
 
 EXTERNAL_DECISION_FIELDS = {"outcome": gettext_lazy("the higher authority's decision (grant or refuse)"),

@@ -25,20 +25,21 @@ from onewindow.certificates.selectors import certificates_of_case
 from onewindow.certificates.services import PRINT_ROLES
 from onewindow.core.choices import choice_label, choice_labels
 from onewindow.core.errors import ServiceError, ValidationFailed
+from onewindow.core.masking import is_personal_key, mask_by_key
 from onewindow.core.uploads import atomic_files
 from onewindow.hall.selectors import serving_id_number
 from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
 from onewindow.workdays import services as workdays
 
-from . import corrections, selectors, services
+from . import selectors, services
 from .actions import ACTIONS, Action
 from .documents import document_response, material_file_response
-from .models import CaseMaterial, CasePause, CaseState, Delivery, IdType, Outcome
+from .models import Case, CaseMaterial, CasePause, CaseState, Delivery, IdType
 
 ALL_STAFF = tuple(Role.values)
 COUNTER = (Role.CLERK, Role.CHIEF_APPROVER)
-INTAKE_ACTIONS = ("accept", "request_correction", "accept_with_deficiency", "reject", "accept_decide")
+INTAKE_ACTIONS = tuple(name for name, action in ACTIONS.items() if action.intake)
 INTAKE_DONE_KEY = "intake_done"  # session: one-time intake token → the case it filed
 INTAKE_TOKENS_KEPT = 20
 
@@ -122,13 +123,15 @@ def _record_materials(case, user, materials, post, files) -> None:
         services.case_materials_record(case=case, actor=user, receipts=receipts)
 
 
-def _intake_action(case, user, action: str, post):
-    if action != "accept_decide":
-        return _call(action, case, user, post)
-    # 即办: the chief approver accepts and decides in one sitting.
-    case = services.case_accept(case=case, actor=user, opinion=post.get("opinion", ""))
-    return services.case_decide(case=case, actor=user, outcome=post.get("outcome", Outcome.GRANT),
-                                reason=post.get("reason", ""))
+def _intake_offers(user, item) -> list["Offer"]:
+    """The intake's buttons: the declared intake actions this person may take on the case it files (a
+    submitted case of the item, received today), the most likely first."""
+    if item is None:
+        return []
+    filed = Case(item=item, item_version=item.current_version, state=CaseState.SUBMITTED, received_on=services.today())
+    allowed = selectors.allowed_actions(filed, user, selectors.user_grants(user, item.pk), art32=False)
+    offered = sorted((ACTIONS[name] for name in allowed if ACTIONS[name].intake), key=lambda action: action.rank)
+    return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(offered)]
 
 
 def _remember_intake(request, case) -> None:
@@ -181,7 +184,7 @@ def intake(request):
                     case = services.case_create(actor=request.user, item=item, applicant=_applicant_from(request.POST),
                                                 form_data=form_data, channel=request.POST.get("channel", Channel.WINDOW))
                     _record_materials(case, request.user, version.materials.all(), request.POST, request.FILES)
-                    case = _intake_action(case, request.user, action, request.POST)
+                    case = _call(action, case, request.user, request.POST)
                     if request.POST.get("ticket"):
                         ticket_link_case(ticket_id=request.POST["ticket"], case=case, actor=request.user)
             except ServiceError as exc:
@@ -211,7 +214,8 @@ def intake(request):
         "items": items, "item": item, "version": version, "materials": materials, "fields": fields,
         "values": values, "errors": errors, "error": error, "modes": CaseMaterial.Mode.choices,
         "id_types": IdType.choices, "channels": Channel.choices,
-        "may_decide": bool(item) and "decide" in selectors.user_grants(request.user, item.pk),
+        "intake_offers": (offers := _intake_offers(request.user, item)),
+        "intake_fields": {name for offer in offers for name in offer.action.fields},
         "file_note": request.method == "POST" and bool(request.FILES),
     }, status=status)
 
@@ -229,13 +233,13 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
     today = services.today()
     grants = selectors.user_grants(request.user, case.item_id)
     allowed = selectors.allowed_actions(case, request.user, grants)
-    common, rare = _offered(allowed)
+    common, rare, beside = _offered(allowed)
     materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
         case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
         or (case.deficiency_pending and case.is_open)))
     return render(request, "cases/case.html", {
         "case": case, "allowed": allowed, "common_actions": common, "rare_actions": rare,
-        "rare_names": [offer.name for offer in rare], "provisional": _provisional_dates(case),
+        "rare_names": [offer.name for offer in rare], "beside_data": beside, "provisional": _provisional_dates(case),
         "register_preview": _register_preview(case, allowed), "light": selectors.case_light(case, today),
         "deficiency_light": selectors.deficiency_light(case, today), "materials_open": materials_open,
         "delivery_light": selectors.delivery_light(case, today),
@@ -243,9 +247,9 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
                                                          if services.pause_basis(case.item_version, k[0])],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
-        "form_rows": [(f.label, corrections.masked(f.key, _choice_label(case.form_data.get(f.key, ""))))
+        "form_rows": [(f.label, mask_by_key(f.key, _choice_label(case.form_data.get(f.key, ""))))
                       for f in case.item_version.form_fields.all()],
-        **_corrections_context(case, request.user, grants, errors or {}, (posted or {}) if action == "correct" else {}),
+        **_corrections_context(case, beside, errors or {}, (posted or {}) if action in {o.name for o in beside} else {}),
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
@@ -259,25 +263,31 @@ class Offer:
     primary: bool = False
 
 
-def _offered(allowed: list[str]) -> tuple[list[Offer], list[Offer]]:
-    """(common actions with the most likely one first and marked primary, rare actions folded away)."""
-    common = sorted((ACTIONS[name] for name in allowed if not ACTIONS[name].rare), key=lambda action: action.rank)
-    rare = [Offer(name, ACTIONS[name]) for name in allowed if ACTIONS[name].rare]
-    return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(common)], rare
+def _offered(allowed: list[str]) -> tuple[list[Offer], list[Offer], list[Offer]]:
+    """(common actions with the most likely one first and marked primary, rare actions folded away, actions
+    with their own form beside the data they change)."""
+    common = sorted((ACTIONS[name] for name in allowed if not ACTIONS[name].rare and not ACTIONS[name].own_form),
+                    key=lambda action: action.rank)
+    rare = [Offer(name, ACTIONS[name]) for name in allowed if ACTIONS[name].rare and not ACTIONS[name].own_form]
+    beside = [Offer(name, ACTIONS[name]) for name in allowed if ACTIONS[name].own_form]
+    return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(common)], rare, beside
 
 
-def _corrections_context(case, user, grants, errors: dict, posted: dict) -> dict:
-    """The case page's corrections of the form data: the history, and the form when this user may correct."""
+def _corrections_context(case, offers: list[Offer], errors: dict, posted: dict) -> dict:
+    """The case page's corrections of the form data: the history, and the rows of the form fields for an
+    offered action that takes them (`form_data`)."""
     fields = list(case.item_version.form_fields.all())
     labels = {f.key: f.label for f in fields}
-    history = [(c, [(labels.get(key, key), corrections.masked(key, str(c.before.get(key, ""))),
-                      corrections.masked(key, str(value))) for key, value in c.after.items()])
+    history = [(c, [(labels.get(key, key), mask_by_key(key, str(c.before.get(key, ""))),
+                      mask_by_key(key, str(value))) for key, value in c.after.items()])
                for c in case.form_corrections.select_related("actor")]
+    current = case.form_data or {}
     # An ID number or mobile is not prefilled: the input shows it masked and stays blank unless retyped.
-    rows = [(f, posted.get(f"form_{f.key}", "" if corrections.personal(f.key) else (case.form_data or {}).get(f.key, "")),
-             corrections.masked(f.key, str((case.form_data or {}).get(f.key, ""))) if corrections.personal(f.key) else "",
-             errors.get(f"form.{f.key}", "")) for f in fields] if corrections.correctable(case, user, grants) else []
-    return {"corrections": history, "correct_rows": rows}
+    rows = [(f, posted.get(f"form_{f.key}", "" if is_personal_key(f.key) else current.get(f.key, "")),
+             mask_by_key(f.key, str(current.get(f.key, ""))) if is_personal_key(f.key) else "",
+             errors.get(f"form.{f.key}", "")) for f in fields] if any(
+        "form_data" in offer.action.fields for offer in offers) else []
+    return {"corrections": history, "form_rows_to_correct": rows}
 
 
 def _documents_and_printing(user, case) -> dict:
@@ -328,31 +338,12 @@ def case_act(request, case_no, action):
     message and everything typed."""
     case = _case_or_404(request, case_no)
     try:
-        case = _call(action, case, request.user, request.POST)
+        done = _call(action, case, request.user, request.POST)  # the case, or the row an action records (更正)
     except ServiceError as exc:
         case = _case_or_404(request, case_no)  # the current state, possibly changed by someone else
         return _case_page(request, case, error=str(exc.message), errors=exc.details, posted=request.POST.dict(),
                           action=action, status=exc.status)
-    messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": CaseState(case.state).label})
-    return redirect("cases:case", case_no=case.case_no)
-
-
-@require_POST
-@staff_required(*ALL_STAFF)
-def case_correct(request, case_no):
-    """Correct the form data of an accepted case before the decision, with a reason (clerks and chief
-    approvers with authority on the item; `corrections.case_form_correct` decides)."""
-    case = _case_or_404(request, case_no)
-    form_data = {f.key: request.POST[f"form_{f.key}"] for f in case.item_version.form_fields.all()
-                 if f"form_{f.key}" in request.POST
-                 and not (corrections.personal(f.key) and not request.POST[f"form_{f.key}"].strip())}
-    try:
-        corrections.case_form_correct(case=case, actor=request.user, form_data=form_data,
-                                      reason=request.POST.get("reason", ""))
-    except ServiceError as exc:
-        return _case_page(request, _case_or_404(request, case_no), error=str(exc.message), errors=exc.details,
-                          posted=request.POST.dict(), action="correct", status=exc.status)
-    messages.success(request, _("The form data has been corrected."))
+    messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": CaseState(done.state).label})
     return redirect("cases:case", case_no=case.case_no)
 
 

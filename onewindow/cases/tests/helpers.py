@@ -54,6 +54,7 @@ INPUTS = {
     "decide": {"outcome": "grant"}, "suspend": {"kind": "hearing", "reason": "听证", "expected_days": 5},
     "resume": {"result": "听证结束"}, "extend": {"days": 5, "reason": "情况复杂"}, "withdraw": {"reason": "申请人撤回"},
     "terminate": {"reason": "终止"}, "issue": COLLECTOR,
+    "form_correct": {"form_data": {"name": "湖南康养职业技能培训学校"}, "reason": "申请人笔误"},
 }
 # The material an action's guard needs missing (marked without the services, so any person may try it).
 MISSING_FIRST = {"accept_with_deficiency": "resolution", "request_correction": "application"}

@@ -1,8 +1,9 @@
 """Issue 13: the actions offered to a person — the API's `allowed_actions` and the case page's forms — are
 exactly the ones the services accept, for every route × state × role (and the applicant on their own
-case), on cases written straight into each state (no path through the services needed), with and
-without the flags the guards read (容缺 outstanding, already extended, 容缺 not allowed, no sign-off step,
-the Art. 32 window over)."""
+case; the correction of the form data and accept-and-grant included, and the counter intake's buttons),
+on cases written straight into each state (no path through the services needed), with and without the
+flags the guards read (容缺 outstanding, already extended, 容缺 not allowed, no sign-off step, the Art. 32
+window over)."""
 
 import datetime
 import itertools
@@ -12,12 +13,14 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors, services
 from onewindow.cases.actions import ACTIONS
 from onewindow.cases.models import Case, CaseMaterial, CaseState
 from onewindow.cases.routes import ROUTES
+from onewindow.cases.views import COUNTER
 from onewindow.core.errors import ServiceError
 
 from .conftest import TODAY
@@ -76,11 +79,19 @@ def accepted(case: Case, actor, name: str) -> bool:
 
 
 def _page_forms(client, case) -> dict[str, set[str]]:
-    """action → the names of its form's fields on the case page."""
+    """action → the names of its form's fields on the case page (the item's form fields, form_<key>, are the
+    one input `form_data`)."""
     page = client.get(reverse("cases:case", args=[case.case_no])).content.decode()
-    forms = re.findall(r'<form method="post" action="[^"]*/act/([a-z_]+)/"[^>]*>(.*?)</form>', page, re.S)
-    return {name: set(re.findall(r'<(?:input|select)[^>]* name="([a-z_]+)"', html)) - {"csrfmiddlewaretoken"}
-            for name, html in forms}
+    forms = re.findall(r'<form method="post" action="[^"]*"[^>]* data-action="([a-z_]+)"[^>]*>(.*?)</form>', page, re.S)
+    return {name: {"form_data" if field.startswith("form_") else field
+                   for field in re.findall(r'<(?:input|select|textarea)[^>]* name="([a-z_]+)"', html)}
+            - {"csrfmiddlewaretoken"} for name, html in forms}
+
+
+def _intake_buttons(client, item) -> set[str]:
+    """The actions the counter intake offers for `item`."""
+    page = client.get(reverse("cases:intake"), {"item": item.pk}).content.decode()
+    return set(re.findall(r'<button type="submit" name="do" value="([a-z_]+)"', page))
 
 
 @pytest.fixture
@@ -109,11 +120,16 @@ def test_offered_is_exactly_what_the_services_accept(route, state, variant, peop
             assert all(fields == set(ACTIONS[name].fields) for name, fields in forms.items()), forms
         taken = [name for name in ACTIONS if accepted(case, person, name)]
         assert offered == taken, (who, offered, taken)
+        if state == CaseState.SUBMITTED and variant != "late" and person.has_role(*COUNTER):
+            # The intake files a case like this one (submitted, received today) and offers on it the
+            # declared intake actions the services accept.
+            assert _intake_buttons(login(person), item) == {n for n in taken if ACTIONS[n].intake}, who
 
 
 def test_every_declared_action_has_its_service_and_every_chain_step_its_route():
-    for name in ACTIONS:
-        assert callable(getattr(services, f"case_{name}", None)), name
+    for name, action in ACTIONS.items():
+        assert callable(import_string(action.service) if action.service else getattr(services, f"case_{name}", None))
+        assert all(part in ACTIONS and not ACTIONS[part].then for part in action.then), name
     for route in ROUTES.values():
         assert set(route.chain) <= set(ACTIONS) and set(route.own_actions) <= set(route.chain) | {"propose_refusal"}
         assert all(route.route in ACTIONS[name].routes for name in route.chain), route.route

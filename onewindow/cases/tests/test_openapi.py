@@ -3,8 +3,8 @@ def test_openapi_lists_every_action(client, db):
 
     schema = client.get("/api/v1/openapi.json").json()
     paths = schema["paths"]
-    for action in ACTIONS:
-        assert f"/api/v1/cases/{{case_no}}/actions/{action}" in paths
+    for action in ACTIONS.values():
+        assert f"/api/v1/cases/{{case_no}}/{action.path}" in paths
     decide = paths["/api/v1/cases/{case_no}/actions/decide"]["post"]
     assert "409" in decide["responses"]
 
@@ -24,7 +24,7 @@ def test_action_bodies_are_the_declared_inputs(client, db):
 
     schema = client.get("/api/v1/openapi.json").json()
     for name, action in ACTIONS.items():
-        post = schema["paths"][f"/api/v1/cases/{{case_no}}/actions/{name}"]["post"]
+        post = schema["paths"][f"/api/v1/cases/{{case_no}}/{action.path}"]["post"]
         if not action.inputs:
             assert "requestBody" not in post, name
             continue

@@ -1,5 +1,7 @@
 """The workbench: who may use each page, the query budgets, intake in one screen, actions on the case page."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -128,6 +130,34 @@ class TestIntake:
         case = Case.objects.get()
         assert case.state == CaseState.DECIDED and case.outcome == "grant"
         assert [s.name for s in case.steps.all()] == ["受理", "决定"]
+
+    def test_the_buttons_are_the_declared_intake_actions_the_services_allow(self, login, chief, clerk, today):
+        """Issue 13: the buttons come from the actions' declaration. Accept-and-grant is offered on on-site
+        items only and accept-with-deficiency only where the item allows 容缺: before, both were offered
+        everywhere and refused on submit (`wrong_route`, `deficiency_not_allowed`)."""
+        def buttons(user, item):
+            page = login(user).get(reverse("cases:intake"), {"item": item.pk}).content.decode()
+            return re.findall(r'<button type="submit" name="do" value="([a-z_]+)"[^>]* accesskey="([a-z])"', page)
+
+        on_site = make_item()
+        assert buttons(chief, on_site) == [("accept", "a"), ("accept_with_deficiency", "d"),
+                                           ("request_correction", "c"), ("reject", "r"), ("accept_decide", "g")]
+        assert "accept_decide" not in dict(buttons(clerk, on_site))
+        strict = make_item(route="back_office", allows_deficiency=False)
+        assert dict(buttons(chief, strict)) == {"accept": "a", "request_correction": "c", "reject": "r"}
+
+    def test_the_case_page_and_the_api_accept_and_grant_a_submitted_on_site_case(self, login, api, chief, today):
+        """Accept-and-grant is a declared action: a case filed online is accepted and granted on the spot
+        from its page, and through its API endpoint."""
+        paged, posted = make_case(make_item(), chief), make_case(make_item(), chief)
+        page = login(chief).get(reverse("cases:case", args=[paged.case_no])).content.decode()
+        assert "/act/accept_decide/" in page
+        login(chief).post(reverse("cases:act", args=[paged.case_no, "accept_decide"]), {"opinion": "材料齐全"})
+        response = api(chief).post(f"/api/v1/cases/{posted.case_no}/actions/accept_decide", {"opinion": "同意"})
+        assert response.status_code == 200 and response.json()["state"] == CaseState.DECIDED
+        for case in (paged, posted):
+            case.refresh_from_db()
+            assert case.outcome == "grant" and [s.name for s in case.steps.all()] == ["受理", "决定"]
 
     def test_clerk_cannot_decide_on_the_spot(self, login, clerk, today):
         item = make_item()
