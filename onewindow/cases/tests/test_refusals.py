@@ -2,6 +2,7 @@
 through the service where the API's schema already refuses the input."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.accounts.models import Role
 from onewindow.cases import services
@@ -135,3 +136,15 @@ def test_a_form_correction_reason_has_a_length_limit(api, chief, today):
     assert refused(response, 422, "reason_too_long")["details"] == {"reason": "too_long"}
     case.refresh_from_db()
     assert case.form_data["name"] == "湖南康养职业培训学校" and not case.form_corrections.exists()
+
+
+def test_an_empty_file_is_refused(api, chief, today):
+    case = make_case(make_item(), chief, complete_materials=False)
+    url = f"/api/v1/cases/{case.case_no}/materials"
+    empty = SimpleUploadedFile("申请表.pdf", b"", content_type="application/pdf")
+    refused(
+        api(chief).post_multipart(url, {"material": "application", "mode": "file", "file": empty}),
+        422,
+        "upload_empty",
+    )
+    assert not case.materials.get(material__key="application").files.exists()
