@@ -641,9 +641,12 @@ def binding_review(request, pk):
         raise PermissionDenied from None
     except ServiceError as exc:
         template = "portal/bindings.html" if request.user.is_staff_member else "portal/my_organisation.html"
-        return render(request, template, {"pending": binding.pending_for(request.user)[:200],
+        pending = list(binding.pending_for(request.user)[:200])
+        # A request decided a moment ago by someone else is no longer listed: its refusal shows above the list.
+        error_pk = profile.pk if any(p.pk == profile.pk for p in pending) else None
+        return render(request, template, {"pending": pending,
                                           "profile": getattr(request.user, "portal_profile", None),
-                                          "error": str(exc.message), "error_pk": profile.pk}, status=exc.status)
+                                          "error": str(exc.message), "error_pk": error_pk}, status=exc.status)
     messages.success(request, _("The decision has been recorded."))
     return redirect(back)
 

@@ -71,3 +71,13 @@ def test_administrator_lifts_a_lockout_with_the_command_audited(clerk, capsys):
     event = AuditEvent.objects.get(action="staff_signin.unlocked")
     assert event.object_id == "clerk" and event.source == "cli" and event.changes["lifted"] == ["staff_signin.account"]
     assert _sign_in(client, "clerk", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_lockout_is_the_forms_locked_error_not_a_wrong_password(clerk):
+    client = Client()
+    for _i in range(5):
+        response = _sign_in(client, "clerk", "wrong")
+        assert [e.code for e in response.context["form"].non_field_errors().as_data()] == ["invalid_login"]
+    response = _sign_in(client, "clerk", PASSWORD)
+    assert [e.code for e in response.context["form"].non_field_errors().as_data()] == ["locked"]
