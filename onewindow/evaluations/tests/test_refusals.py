@@ -353,7 +353,6 @@ def test_the_survey_takes_one_satisfaction_level_per_mobile(
 
 def test_the_survey_closes_with_the_conclusion(world, client, refused):
     _conclude(world)
-    world.evaluation.refresh_from_db()
     with pytest.raises(Conflict) as exc:
         services.survey_code_send(evaluation=world.evaluation, mobile="13900005555")
     assert exc.value.code == "survey_closed"
@@ -362,6 +361,21 @@ def test_the_survey_closes_with_the_conclusion(world, client, refused):
     )
     assert page.status_code == 409 and "本问卷已结束。" in page.content.decode()
     assert refused[-1] == "survey_closed" and not SurveyAnswer.objects.exists()
+
+
+def test_a_survey_opened_before_the_conclusion_takes_no_answer_after_it(
+    world, django_capture_on_commit_callbacks
+):
+    """The survey's state is read from the database, not from the caller's copy of the evaluation."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.survey_code_send(evaluation=world.evaluation, mobile="13900007777")
+    opened = Evaluation.objects.get(pk=world.evaluation.pk)
+    _conclude(world)
+    with pytest.raises(Conflict) as exc:
+        services.survey_answer(
+            evaluation=opened, mobile="13900007777", code=last_code("13900007777"), satisfaction="5"
+        )
+    assert exc.value.code == "survey_closed" and not SurveyAnswer.objects.exists()
 
 
 def test_an_address_with_too_many_wrong_codes_is_throttled(world, client, refused):
