@@ -84,6 +84,23 @@ def login():
     return make
 
 
+@pytest.fixture
+def refused(monkeypatch):
+    """The codes of the service errors raised during the test, in order: a page shows a refusal's message
+    but not its code, so a test of the page asserts the code here."""
+    from onewindow.core.errors import ServiceError
+
+    codes = []
+    init = ServiceError.__init__
+
+    def recording(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        codes.append(self.code)
+
+    monkeypatch.setattr(ServiceError, "__init__", recording)
+    return codes
+
+
 class ApiClient:
     """A test client that sends `Authorization: Bearer <token>` and JSON bodies."""
 

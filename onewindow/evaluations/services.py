@@ -527,8 +527,13 @@ def _mobile_hash(evaluation: Evaluation, mobile: str) -> str:
                     hashlib.sha256).hexdigest()
 
 
-def _survey_open(evaluation: Evaluation) -> None:
-    if evaluation.state == Evaluation.State.CONCLUDED:
+def _survey_open(evaluation: Evaluation, *, lock: bool = False) -> None:
+    """The evaluation's state as stored (locked when recording), not the caller's copy: the conclusion
+    closes the survey even for a page opened before it."""
+    rows = Evaluation.objects.filter(pk=evaluation.pk)
+    if lock:
+        rows = rows.select_for_update()
+    if rows.values_list("state", flat=True).first() == Evaluation.State.CONCLUDED:
         raise Conflict(_("This survey is closed."), code="survey_closed")
 
 
@@ -551,6 +556,7 @@ def survey_answer(*, evaluation: Evaluation, mobile: str, code: str, satisfactio
     # Outside the transaction below: a wrong code's failed attempt must be counted even though we refuse.
     portal.code_check(mobile=mobile, purpose=OneTimeCode.Purpose.SURVEY, code=code)
     with transaction.atomic():
+        _survey_open(evaluation, lock=True)  # the conclusion locks the evaluation too: no answer after it
         try:
             with transaction.atomic():
                 answer = SurveyAnswer.objects.create(evaluation=evaluation, mobile_hash=key,
