@@ -230,6 +230,7 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
     grants = selectors.user_grants(request.user, case.item_id)
     allowed = selectors.allowed_actions(case, request.user, grants)
     common, rare = _offered(allowed)
+    fields = list(case.item_version.form_fields.all())  # the form's rows and its corrections: one read
     materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
         case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
         or (case.deficiency_pending and case.is_open)))
@@ -244,8 +245,9 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
         "form_rows": [(f.label, corrections.masked(f.key, _choice_label(case.form_data.get(f.key, ""))))
-                      for f in case.item_version.form_fields.all()],
-        **_corrections_context(case, request.user, grants, errors or {}, (posted or {}) if action == "correct" else {}),
+                      for f in fields],
+        **_corrections_context(case, fields, request.user, grants, errors or {},
+                               (posted or {}) if action == "correct" else {}),
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
@@ -266,9 +268,9 @@ def _offered(allowed: list[str]) -> tuple[list[Offer], list[Offer]]:
     return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(common)], rare
 
 
-def _corrections_context(case, user, grants, errors: dict, posted: dict) -> dict:
-    """The case page's corrections of the form data: the history, and the form when this user may correct."""
-    fields = list(case.item_version.form_fields.all())
+def _corrections_context(case, fields, user, grants, errors: dict, posted: dict) -> dict:
+    """The case page's corrections of the form data (`fields`: the item version's form fields): the history,
+    and the form when this user may correct."""
     labels = {f.key: f.label for f in fields}
     history = [(c, [(labels.get(key, key), corrections.masked(key, str(c.before.get(key, ""))),
                       corrections.masked(key, str(value))) for key, value in c.after.items()])
