@@ -147,9 +147,9 @@ class Case(models.Model):
             # The queue: open cases (a few percent of all), soonest due first, then every column its
             # filter and lights read, so that counts and page ids need no table access (key columns
             # rather than INCLUDE, which SQLite lacks). The condition is spelled as the queue spells it,
-            # so that PostgreSQL matches the query to this partial index.
+            # so that PostgreSQL matches the query to this partial index. `filed_by`: 已办's light counts.
             models.Index(fields=["promised_due", "created_at", "id", "state", "item", "item_version", "owner",
-                                 "deficiency_pending", "extension_days"],
+                                 "deficiency_pending", "extension_days", "filed_by"],
                          condition=models.Q(state__in=OPEN_STATES), name="case_open_due"),
         ]
 

@@ -234,6 +234,7 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
     grants = selectors.user_grants(request.user, case.item_id)
     allowed = selectors.allowed_actions(case, request.user, grants)
     common, rare, beside = _offered(allowed)
+    fields = list(case.item_version.form_fields.all())  # the form's rows and its corrections: one read
     materials_open = (AuthorityGrant.Action.ACCEPT in grants and (
         case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION)
         or (case.deficiency_pending and case.is_open)))
@@ -247,9 +248,9 @@ def _case_page(request, case, *, error="", errors=None, posted=None, action="", 
                                                          if services.pause_basis(case.item_version, k[0])],
         "deliveries": Delivery.choices, "error": error, "errors": errors or {}, "posted": posted or {},
         "failed_action": action,
-        "form_rows": [(f.label, mask_by_key(f.key, _choice_label(case.form_data.get(f.key, ""))))
-                      for f in case.item_version.form_fields.all()],
-        **_corrections_context(case, beside, errors or {}, (posted or {}) if action in {o.name for o in beside} else {}),
+        "form_rows": [(f.label, mask_by_key(f.key, _choice_label(case.form_data.get(f.key, "")))) for f in fields],
+        **_corrections_context(case, fields, beside, errors or {},
+                               (posted or {}) if action in {o.name for o in beside} else {}),
         "art32": case.state == CaseState.SUBMITTED and services.correction_window_passed(case),
         **_documents_and_printing(request.user, case),
     }, status=status)
@@ -273,10 +274,9 @@ def _offered(allowed: list[str]) -> tuple[list[Offer], list[Offer], list[Offer]]
     return [Offer(action.name, action, primary=i == 0) for i, action in enumerate(common)], rare, beside
 
 
-def _corrections_context(case, offers: list[Offer], errors: dict, posted: dict) -> dict:
-    """The case page's corrections of the form data: the history, and the rows of the form fields for an
-    offered action that takes them (`form_data`)."""
-    fields = list(case.item_version.form_fields.all())
+def _corrections_context(case, fields, offers: list[Offer], errors: dict, posted: dict) -> dict:
+    """The case page's corrections of the form data (`fields`: the item version's form fields): the history,
+    and the rows of the form fields for an offered action that takes them (`form_data`)."""
     labels = {f.key: f.label for f in fields}
     history = [(c, [(labels.get(key, key), mask_by_key(key, str(c.before.get(key, ""))),
                       mask_by_key(key, str(value))) for key, value in c.after.items()])

@@ -149,3 +149,33 @@ def test_done_is_the_same_for_few_and_many_handled(db, clerk, chief, today, monk
     many = selectors.case_queue(clerk, selectors.QueueFilters(tab="done"))
     assert [c.pk for c in few.rows] == [c.pk for c in many.rows]
     assert {c.pk for c in few.rows} == {c.pk for c in filed} | {handled.pk}
+
+
+def test_the_workbench_pages_cost_the_same_queries_at_any_size(login, clerk, chief, today):
+    """`make bench`'s workbench pages (待办 of a clerk and a chief, 已办, search by case number, the case
+    page) read a fixed number of queries: more cases, open or handled, add none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    item = make_item()
+    case = services.case_accept(case=make_case(item, chief), actor=chief)
+    pages = [(clerk, reverse("cases:queue"), {}), (chief, reverse("cases:queue"), {}),
+             (chief, reverse("cases:queue"), {"tab": "done"}), (chief, reverse("cases:queue"), {"q": case.case_no}),
+             (chief, reverse("cases:case", args=[case.case_no]), {})]
+    clients = {user: login(user) for user in (clerk, chief)}
+
+    def counts() -> list[int]:
+        result = []
+        for user, url, params in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert clients[user].get(url, params).status_code == 200
+            result.append(len(captured))
+        return result
+
+    few = counts()
+    Case.objects.bulk_create([bare_case(item, state=state, filed_by=chief, promised_due=TODAY + datetime.timedelta(days=d))
+                              for d in range(-5, 30) for state in (CaseState.SUBMITTED, CaseState.ACCEPTED,
+                                                                    CaseState.COMPLETED)])
+    assert counts() == few
+    budgets = [10, 10, 12, 11, 15]  # 待办 clerk, 待办 chief, 已办, search, case page
+    assert all(n <= budget for n, budget in zip(few, budgets, strict=True)), few
