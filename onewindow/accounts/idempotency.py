@@ -30,12 +30,16 @@ def idempotent(*, user, key: str, payload, run) -> tuple[int, dict, bool]:
             with transaction.atomic():
                 status, body = run()
                 stored = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # datetimes as ISO text
-                IdempotencyRecord.objects.create(user=user, key=key, request_hash=digest, status=status, body=stored)
+                IdempotencyRecord.objects.create(
+                    user=user, key=key, request_hash=digest, status=status, body=stored
+                )
                 return status, body, False
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
             if existing is None:
                 raise
     if existing.request_hash != digest:
-        raise Conflict(_("This idempotency key was used for a different request."), code="idempotency_key_reused")
+        raise Conflict(
+            _("This idempotency key was used for a different request."), code="idempotency_key_reused"
+        )
     return existing.status, existing.body, True
