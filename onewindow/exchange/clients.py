@@ -46,7 +46,7 @@ def platform_token_issue(*, client_id: str, client_secret: str) -> dict:
     client = PlatformClient.objects.select_related("user").filter(client_id=client_id, active=True).first()
     if client is None or not hmac.compare_digest(client.secret_hash, _hash(client_secret or "")):
         raise PermissionDenied(_("Unknown client or wrong secret."), code="invalid_client")
-    expires_at = timezone.now() + timedelta(seconds=client.token_ttl_seconds)
+    expires_at = timezone.now() + timedelta(seconds=client.token_ttl_seconds)  # wall time, as accounts.auth checks it
     token = token_create(user=client.user, name=f"client {client_id}", scopes=client.scopes,
                          expires_at=expires_at, rate_limit=client.rate_limit)
     return {"access_token": token, "token_type": "Bearer", "expires_in": client.token_ttl_seconds,
