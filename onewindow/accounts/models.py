@@ -179,3 +179,23 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API request with a given Idempotency-Key (or client reference), replayed
+    after; per API caller (`idempotency.idempotent`)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="+", verbose_name=_("account"))
+    key = models.CharField(_("key"), max_length=120)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("response"))
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_key")]
+
+    def __str__(self):
+        return self.key

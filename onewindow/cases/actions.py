@@ -7,7 +7,7 @@ Everything else reads this declaration: the services (`services._begin` checks a
 guards from it; `_step` and `_finish` take the step and the event), the queue's "can act now" condition
 (`selectors.actionable`, the guards' SQL), the case page's offer and forms (`selectors.allowed_actions`,
 `views`, `templates/cases/_action_form.html`), the API's action endpoints and their OpenAPI schemas
-(`api.py`), and the subscribers of `case_transitioned` (portal notices, exchange reports, figures), which
+(`api.py`), and the subscribers of `case_acted` (exchange reports) and `case_transitioned` (portal notices, figures), which
 compare `CaseEvent` members. A guard is data (fields and the values they must have) read both ways, as a
 Python test and as SQL, so the two cannot drift; the Art. 32 rules read the case's pauses and exist in
 Python only (the queue lists such cases and the case page leaves the action out).
@@ -40,8 +40,8 @@ HANDLING = (S.ACCEPTED, S.REVIEWED, S.SIGNED_OFF, S.FORWARDED)
 
 
 class CaseEvent(StrEnum):
-    """What a case action emits: audited as "case.<event>", sent with `case_transitioned`, reported to the
-    exchange and told to the applicant."""
+    """What a case action emits: audited as "case.<event>", sent with `case_acted` and `case_transitioned`,
+    reported to the exchange and told to the applicant."""
 
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"

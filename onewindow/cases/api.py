@@ -16,11 +16,11 @@ from ninja.files import UploadedFile
 from pydantic import create_model
 
 from onewindow.accounts.auth import TokenAuth
+from onewindow.accounts.idempotency import idempotent
 from onewindow.catalog.models import Channel, Item
 from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.core.openapi import ErrorOut
-from onewindow.exchange.clients import idempotent
 
 from . import selectors, services
 from .actions import ACTIONS, Action

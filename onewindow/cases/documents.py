@@ -1,6 +1,9 @@
 """Downloads of a case: notice PDFs (rendered from the document's snapshot on first download and cached
 with it) and uploaded material files. Callers check who may see the case first."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 
@@ -11,17 +14,31 @@ from .notices import render_context
 
 RESULT_NOTICES = {CaseDocument.Kind.GRANT, CaseDocument.Kind.REFUSAL, CaseDocument.Kind.DELIVERY}
 
+# 好差评: every result notice carries a QR code to rate the case (一事一评). The ratings app (above cases)
+# says which address, in its `AppConfig.ready()`; a result notice is not printed without it.
+_rating_link: Callable[[Case], str] | None = None
+
+
+def rating_link_provide(link: Callable[[Case], str]) -> None:
+    """`link(case)`: the absolute address the result notice's rating QR code carries."""
+    global _rating_link
+    _rating_link = link
+
+
+def rating_link(case: Case) -> str:
+    if _rating_link is None:
+        raise ImproperlyConfigured("No rating address for the result notice: the ratings app provides it in "
+                                   "its AppConfig.ready() (cases.documents.rating_link_provide).")
+    return _rating_link(case)
+
 
 def document_pdf(document: CaseDocument) -> bytes:
     if document.pdf and f"-{links_key()}" in document.pdf.name:
         with document.pdf.open("rb") as handle:
             return handle.read()
-    from onewindow.ratings.services import rating_url  # ratings builds on cases: import at use
-
     content = render_pdf("cases/pdf/document.html", {
         **render_context(document),
-        # 好差评: every result notice carries a QR code to rate the case (一事一评).
-        "rating_qr": qr_data_uri(rating_url(document.case)) if document.kind in RESULT_NOTICES else None,
+        "rating_qr": qr_data_uri(rating_link(document.case)) if document.kind in RESULT_NOTICES else None,
     })
     # The snapshot never changes, so the rendering is a pure cache: stored without an audit event (and
     # made again when the site's public address, which the QR codes carry, has changed).

@@ -22,7 +22,6 @@ from onewindow.core.masking import mask_id_number
 from onewindow.core.mobile import mobile_ok
 from onewindow.core.sequences import sequence_next
 from onewindow.core.uploads import atomic_files, check_upload, store
-from onewindow.exchange.events import case_event_record
 from onewindow.registry.identifiers import check_id_number
 from onewindow.registry.services import uscc_accept
 from onewindow.workdays import services as workdays
@@ -50,7 +49,7 @@ from .models import (
 )
 from .reuse import may_act_for, reuse_allowed
 from .routes import ROUTES
-from .signals import case_transitioned
+from .signals import case_acted, case_transitioned
 
 DOCUMENT_WORDS = {
     CaseDocument.Kind.ACCEPTANCE: "受", CaseDocument.Kind.NON_ACCEPTANCE: "不受",
@@ -147,7 +146,8 @@ def _finish(case: Case, actor: User, action: str, from_state: str, changes: dict
     event = ACTIONS[action].event
     audit_log(action=f"case.{event}", actor=actor, obj=case,
               changes={"state": [from_state, case.state], **(changes or {})})
-    case_event_record(case=case, event=event, from_state=from_state, step=step, actor=actor)
+    case_acted.send(sender=Case, case=case, action=event, from_state=from_state, to_state=case.state, step=step,
+                    actor=actor)  # e.g. the exchange's outbox rows, in this transaction
     transaction.on_commit(lambda: case_transitioned.send(sender=Case, case=case, action=event,
                                                          from_state=from_state, to_state=case.state))
 

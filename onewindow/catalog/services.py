@@ -2,10 +2,10 @@
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_log, field_changes
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, ValidationFailed
 
 from .content import CHILDREN, Content, content_from_data, content_of, content_to_data
@@ -143,7 +143,7 @@ def version_publish(*, version: ItemVersion, actor) -> ItemVersion:
         status=ItemVersion.Status.RETIRED)
     version.item = item
     version.status = ItemVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     version.published_by = _actor(actor)
     version.search_text = search_text_for(version)
     version.facets = facets_for(version)

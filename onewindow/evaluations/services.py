@@ -13,12 +13,12 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Department, User
 from onewindow.audit.services import audit_log
 from onewindow.cases import conf as cases_conf
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_mobile
 from onewindow.core.sequences import sequence_next
@@ -415,7 +415,7 @@ def scores_submit(*, evaluation: Evaluation, actor: User) -> TeamMember:
         if missing:
             raise ValidationFailed(_("Score every indicator first; missing: %(codes)s.") % {"codes": ", ".join(missing)},
                                    code="scores_missing", details={"missing": missing})
-        member.submitted_at = timezone.now()
+        member.submitted_at = clock.now()
         member.save(update_fields=["submitted_at"])
         audit_log(action="evaluations.scores_submitted", actor=actor, obj=evaluation,
                   changes={"scores": {s.indicator.code: str(s.score) for s in member.scores.select_related("indicator")}})
@@ -467,11 +467,11 @@ def evaluation_conclude(*, evaluation: Evaluation, actor: User, recommendations:
             raise ValidationFailed(_("Record the team's score of every indicator first; missing: %(codes)s.")
                                    % {"codes": ", ".join(missing)}, code="consensus_missing", details={"missing": missing})
         total = sum((agreed[i.pk] / i.max_score * i.weight for i in scored), Decimal(0)).quantize(Decimal("0.01"))
-        on = on or timezone.localdate()
+        on = on or clock.today()
         evaluation.total = total
         evaluation.conclusion = conclusion_for(programme, total)
         evaluation.state = Evaluation.State.CONCLUDED
-        evaluation.concluded_at = timezone.now()
+        evaluation.concluded_at = clock.now()
         seq = sequence_next(f"doc:evaluation:{on.year}")
         evaluation.report_no = f"{cases_conf.document_prefix()}{REPORT_WORD}字〔{on.year}〕{seq:04d}号"
         evaluation.save(update_fields=["total", "conclusion", "state", "concluded_at", "report_no"])
@@ -512,7 +512,7 @@ def recommendation_answer(*, recommendation: Recommendation, response: str, acto
     with transaction.atomic():
         recommendation = _lock(Recommendation, recommendation.pk)
         before = recommendation.response
-        recommendation.response, recommendation.responded_at, recommendation.responded_by = response, timezone.now(), actor
+        recommendation.response, recommendation.responded_at, recommendation.responded_by = response, clock.now(), actor
         recommendation.save(update_fields=["response", "responded_at", "responded_by"])
         audit_log(action="evaluations.recommendation_answered", actor=actor, obj=recommendation.evaluation,
                   changes={"recommendation": recommendation.pk, "response": [before, response]})

@@ -6,3 +6,6 @@ class ExchangeConfig(AppConfig):
     name = "onewindow.exchange"
     label = "exchange"
     verbose_name = _("Provincial platform exchange")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (the outbox rows of every case action)

@@ -1,13 +1,11 @@
-"""Platform clients: registration, token exchange, idempotent requests and the request log."""
+"""Platform clients: registration, token exchange and the request log."""
 
 import hashlib
 import hmac
-import json
 import secrets
 from datetime import timedelta
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +15,7 @@ from onewindow.audit.services import audit_log
 from onewindow.core import ratelimit
 from onewindow.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 
-from .models import IdempotencyRecord, PlatformClient
+from .models import PlatformClient
 
 
 def _hash(secret: str) -> str:
@@ -48,39 +46,11 @@ def platform_token_issue(*, client_id: str, client_secret: str) -> dict:
     client = PlatformClient.objects.select_related("user").filter(client_id=client_id, active=True).first()
     if client is None or not hmac.compare_digest(client.secret_hash, _hash(client_secret or "")):
         raise PermissionDenied(_("Unknown client or wrong secret."), code="invalid_client")
-    expires_at = timezone.now() + timedelta(seconds=client.token_ttl_seconds)
+    expires_at = timezone.now() + timedelta(seconds=client.token_ttl_seconds)  # wall time, as accounts.auth checks it
     token = token_create(user=client.user, name=f"client {client_id}", scopes=client.scopes,
                          expires_at=expires_at, rate_limit=client.rate_limit)
     return {"access_token": token, "token_type": "Bearer", "expires_in": client.token_ttl_seconds,
             "scope": " ".join(client.scopes)}
-
-
-def request_hash(payload) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def idempotent(*, user, key: str, payload, run) -> tuple[int, dict, bool]:
-    """Run `run()` (→ (status, body)) once per (user, key); later calls get the first answer.
-
-    Returns (status, body, replayed). The same key with a different request is a conflict. `run` and the
-    record commit together, so a concurrent duplicate rolls back whatever its `run` created.
-    """
-    digest = request_hash(payload)
-    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                status, body = run()
-                stored = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # datetimes as ISO text
-                IdempotencyRecord.objects.create(user=user, key=key, request_hash=digest, status=status, body=stored)
-                return status, body, False
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
-            if existing is None:
-                raise
-    if existing.request_hash != digest:
-        raise Conflict(_("This idempotency key was used for a different request."), code="idempotency_key_reused")
-    return existing.status, existing.body, True
 
 
 def token_endpoint_throttle(client_id: str, address: str | None, *, limit: int = 20) -> None:

@@ -1,7 +1,7 @@
 """Which case events the platform hears about, in the exchange layout (standards.md §1).
 
-`case_event_record` is called by the case engine inside the transaction of every case action, so a
-committed action always has its outbox rows and a rolled-back one has none.
+`case_event_record` runs inside the transaction of every case action (`receivers.py`, on the case engine's
+`case_acted` signal), so a committed action always has its outbox rows and a rolled-back one has none.
 """
 
 from onewindow.cases.actions import CaseEvent

@@ -156,25 +156,6 @@ class ApiRequestLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status}"
 
 
-class IdempotencyRecord(models.Model):
-    """The first answer to a request with a given Idempotency-Key (or client reference), replayed after."""
-
-    user = models.ForeignKey("accounts.User", models.CASCADE, related_name="+", verbose_name=_("account"))
-    key = models.CharField(_("key"), max_length=120)
-    request_hash = models.CharField(_("request hash"), max_length=64)
-    status = models.PositiveSmallIntegerField(_("status"))
-    body = models.JSONField(_("response"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("idempotency record")
-        verbose_name_plural = _("idempotency records")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_key")]
-
-    def __str__(self):
-        return self.key
-
-
 class CaseSubscription(models.Model):
     """A platform client asked to hear about the state changes of one case (status callbacks)."""
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_log
+from onewindow.core import clock
 from onewindow.core.errors import NotFound
 
 from . import destinations
@@ -111,7 +112,7 @@ def _claim_batch(profile: PlatformProfile, now) -> list[OutboxRow]:
 def deliver_batch(profile: PlatformProfile) -> DeliveryReport:
     """Send one batch to the profile's endpoint and record the outcome of every row."""
     report = DeliveryReport()
-    now = timezone.now()
+    now = clock.now()
     rows = _claim_batch(profile, now)
     if not rows:
         return report
@@ -143,7 +144,7 @@ def deliver_batch(profile: PlatformProfile) -> DeliveryReport:
         return report
     for row in sendable:
         if str(row.guid) in acked:
-            OutboxRow.objects.filter(pk=row.pk).update(status=OutboxRow.Status.DELIVERED, delivered_at=timezone.now(),
+            OutboxRow.objects.filter(pk=row.pk).update(status=OutboxRow.Status.DELIVERED, delivered_at=clock.now(),
                                                        batch_no=batch_no, attempts=row.attempts + 1,
                                                        next_attempt_at=None, last_error="")
             report.delivered += 1
@@ -184,7 +185,7 @@ def _fail(row: OutboxRow, profile: PlatformProfile, error: str) -> bool:
         return True
     OutboxRow.objects.filter(pk=row.pk).update(
         attempts=attempts, last_error=error,
-        next_attempt_at=timezone.now() + timedelta(seconds=backoff_seconds(attempts)))
+        next_attempt_at=clock.now() + timedelta(seconds=backoff_seconds(attempts)))
     return False
 
 

@@ -15,5 +15,6 @@ def deliver_outbox():
         report = deliver_all()
     due = next_due_at()
     if due is not None and deliver_outbox.get_backend().supports_defer:
+        # run_after is the task backend's wall time, not the services' clock
         deliver_outbox.using(run_after=max(due, timezone.now() + timedelta(seconds=1))).enqueue()
     return {"sent": report.sent, "delivered": report.delivered, "failed": report.failed, "parked": report.parked}

@@ -14,12 +14,11 @@ import hmac
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role, User
 from onewindow.audit.services import audit_log
-from onewindow.core import ratelimit
+from onewindow.core import clock, ratelimit
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from onewindow.core.masking import mask_mobile
 from onewindow.registry.models import Organisation
@@ -75,7 +74,7 @@ def binding_review(*, profile: ApplicantProfile, actor: User, approve: bool, rea
         if locked.binding != Binding.PENDING:
             raise Conflict(_("This request has already been decided."), code="binding_decided",
                            details={"binding": locked.binding})
-        now = timezone.now()
+        now = clock.now()
         locked.binding = Binding.BOUND if approve else Binding.REFUSED
         locked.binding_method, locked.binding_reason, locked.binding_reviewed_by = method, reason, actor
         locked.bound_at = now if approve else None
@@ -146,7 +145,7 @@ def binding_by_representative(*, profile: ApplicantProfile, actor: User, id_numb
         locked = ApplicantProfile.objects.select_for_update().get(pk=profile.pk)
         _check_bindable(locked, actor)  # re-checked under the locks: a concurrent approval or second account
         locked.binding, locked.binding_method = Binding.BOUND, BindingMethod.REPRESENTATIVE
-        locked.binding_reason, locked.binding_reviewed_by, locked.bound_at = "", None, timezone.now()
+        locked.binding_reason, locked.binding_reviewed_by, locked.bound_at = "", None, clock.now()
         locked.save(update_fields=["binding", "binding_method", "binding_reason", "binding_reviewed_by",
                                    "bound_at"])
         audit_log(action="portal.binding_approved", actor=actor, obj=locked.user,

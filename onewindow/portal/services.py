@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import User
@@ -20,6 +19,7 @@ from onewindow.cases import services as cases
 from onewindow.cases.models import ApplicantKind, Case, CaseMaterial, CaseState, IdType
 from onewindow.cases.reuse import represents, reuse_source
 from onewindow.catalog.models import Channel, FormField, Material, RegistryAction
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_mobile
 from onewindow.core.mobile import mobile_ok
@@ -55,7 +55,7 @@ def code_send(*, mobile: str, purpose: str) -> None:
                                details={"mobile": "invalid"})
     if purpose not in OneTimeCode.Purpose.values:
         raise ValidationFailed(_("Unknown purpose."), code="bad_purpose")
-    now = timezone.now()
+    now = clock.now()
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         recent = list(OneTimeCode.objects.select_for_update()
@@ -80,7 +80,7 @@ def _code_consume(mobile: str, purpose: str, code: str) -> bool:
     """Use the newest live code if `code` matches; count a failed attempt otherwise (kept on failure)."""
     with transaction.atomic():
         row = (OneTimeCode.objects.select_for_update()
-               .filter(mobile=mobile, purpose=purpose, used_at=None, expires_at__gt=timezone.now(),
+               .filter(mobile=mobile, purpose=purpose, used_at=None, expires_at__gt=clock.now(),
                        attempts__lt=CODE_MAX_ATTEMPTS)
                .order_by("-created_at").first())
         if row is None:
@@ -89,7 +89,7 @@ def _code_consume(mobile: str, purpose: str, code: str) -> bool:
             row.attempts += 1
             row.save(update_fields=["attempts"])
             return False
-        row.used_at = timezone.now()
+        row.used_at = clock.now()
         row.save(update_fields=["used_at"])
         audit_log(action="portal.code_used", obj=row, object_repr=mask_mobile(mobile),
                   changes={"purpose": purpose})
@@ -153,7 +153,7 @@ def applicant_signup_person(*, full_name: str, id_number: str, mobile: str, code
     with transaction.atomic():
         user = _create_account(mobile=mobile, full_name=full_name, id_number=id_number, password=password)
         ApplicantProfile.objects.create(user=user, kind=ApplicantProfile.Kind.PERSON,
-                                        mobile_verified_at=timezone.now())
+                                        mobile_verified_at=clock.now())
         audit_log(action="portal.applicant_signed_up", actor=user, obj=user,
                   changes={"kind": "person", "id_number": mask_id_number(user.id_number),
                            "mobile": mask_mobile(mobile)})
@@ -188,7 +188,7 @@ def applicant_signup_organisation(*, organisation_name: str, credit_code: str, h
         user = _create_account(mobile=mobile, full_name=handler_name, id_number=handler_id_number, password=password)
         profile = ApplicantProfile(user=user, kind=ApplicantProfile.Kind.ORGANISATION,
                                    organisation_name=organisation_name.strip(), credit_code=credit_code,
-                                   authorisation_sha256=checked.sha256, mobile_verified_at=timezone.now(),
+                                   authorisation_sha256=checked.sha256, mobile_verified_at=clock.now(),
                                    binding=Binding.PENDING)
         profile.authorisation.save(checked.stored_name, ContentFile(checked.content), save=False)
         profile.save()
@@ -448,7 +448,7 @@ def notification_send(*, case: Case, event: str, text: str) -> Notification | No
 
 def notifications_mark_read(*, user: User) -> int:
     with transaction.atomic():
-        count = Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+        count = Notification.objects.filter(user=user, read_at=None).update(read_at=clock.now())
         if count:
             audit_log(action="portal.notifications_read", actor=user, obj=user, changes={"count": count})
     return count

@@ -1,8 +1,10 @@
 import io
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
 
-from onewindow.cases import services
+from onewindow.cases import documents, services
 from onewindow.cases.documents import document_pdf
 from onewindow.cases.models import CaseDocument
 from onewindow.cases.querycode import progress_query_code
@@ -29,3 +31,16 @@ def test_notices_carry_the_case_and_result_notices_a_rating_qr(chief, today):
     assert "扫码评价" in delivered_text
     acceptance.refresh_from_db()
     assert acceptance.pdf  # rendered once, then served from the cache
+
+
+def test_the_rating_address_is_provided_by_the_ratings_app_or_no_result_notice_prints(chief, today, monkeypatch):
+    from onewindow.ratings.services import rating_url
+
+    case = make_case(make_item(), chief)
+    services.case_accept(case=case, actor=chief)
+    services.case_decide(case=case, actor=chief, outcome="grant")
+    assert documents.rating_link(case) == rating_url(case)  # wired in RatingsConfig.ready()
+    monkeypatch.setattr(documents, "_rating_link", None)
+    with pytest.raises(ImproperlyConfigured):
+        document_pdf(case.documents.get(kind=CaseDocument.Kind.GRANT))
+    document_pdf(case.documents.get(kind=CaseDocument.Kind.ACCEPTANCE))  # no QR code to print: unaffected

@@ -3,9 +3,11 @@ and hear about state changes through signed callbacks."""
 
 import json
 import threading
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from onewindow.cases import services as cases
@@ -52,6 +54,31 @@ def test_a_refused_action_reports_nothing(report_profile, chief):
     with pytest.raises(ValidationFailed):
         cases.case_accept(case=case, actor=chief)  # materials missing: rolled back
     assert not OutboxRow.objects.filter(case_no=case.case_no).exists()
+
+
+def test_the_outbox_rows_are_written_in_the_transaction_of_the_action(report_profile, chief):
+    """The exchange hears `case_acted` inside the action's transaction: the rows exist before any commit
+    (no on-commit callback ran), leave with the action when it rolls back, and an outbox that cannot be
+    written undoes the action."""
+    case = make_case(make_item(), chief)
+    steps = case.steps.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cases.case_accept(case=case, actor=chief)
+        assert OutboxRow.objects.filter(case_no=case.case_no, kind="acceptance").exists()
+        raise RuntimeError("the caller's transaction fails after the action")
+    assert not OutboxRow.objects.filter(case_no=case.case_no).exists()
+    assert Case.objects.get(pk=case.pk).state == "submitted"
+
+    def outbox_down(**kwargs):
+        raise RuntimeError("the outbox cannot be written")
+
+    with mock.patch("onewindow.exchange.receivers.case_event_record", outbox_down), pytest.raises(RuntimeError):
+        cases.case_accept(case=Case.objects.get(pk=case.pk), actor=chief)
+    assert Case.objects.get(pk=case.pk).state == "submitted" and case.steps.count() == steps
+
+    cases.case_accept(case=Case.objects.get(pk=case.pk), actor=chief)  # the test's transaction: no commit
+    assert [r.kind for r in OutboxRow.objects.filter(case_no=case.case_no).order_by("id")] == [
+        "acceptance", "process"]
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from onewindow.accounts.auth import token_lookup
-from onewindow.core.errors import Conflict
-from onewindow.exchange.clients import idempotent, platform_client_create
-from onewindow.exchange.models import ApiRequestLog, IdempotencyRecord, PlatformClient
+from onewindow.exchange.clients import platform_client_create
+from onewindow.exchange.models import ApiRequestLog, PlatformClient
 
 
 @pytest.fixture(autouse=True)
@@ -67,33 +65,6 @@ def test_an_expired_token_is_refused(platform):
     token = token_lookup(body["access_token"])
     type(token).objects.filter(pk=token.pk).update(expires_at=timezone.now())
     assert token_lookup(body["access_token"]) is None
-
-
-def test_idempotent_runs_once_and_replays_the_first_answer(platform):
-    user = platform[0].user
-    calls = []
-
-    def run():
-        calls.append(1)
-        return 201, {"case_no": f"N{len(calls)}"}
-
-    first = idempotent(user=user, key="ref:A1", payload={"x": 1}, run=run)
-    second = idempotent(user=user, key="ref:A1", payload={"x": 1}, run=run)
-    assert first == (201, {"case_no": "N1"}, False) and second == (201, {"case_no": "N1"}, True)
-    assert len(calls) == 1
-    with pytest.raises(Conflict):
-        idempotent(user=user, key="ref:A1", payload={"x": 2}, run=run)
-
-
-def test_a_failed_run_records_nothing(platform):
-    user = platform[0].user
-
-    def run():
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError), transaction.atomic():
-        idempotent(user=user, key="k", payload={}, run=run)
-    assert not IdempotencyRecord.objects.exists()
 
 
 def test_unknown_scopes_are_refused(db):
