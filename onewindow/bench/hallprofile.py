@@ -10,7 +10,7 @@ sends `-n` of each request through Django's test client with the production midd
 
 It prints, per request, the process CPU time (median and p90 of `time.process_time()`, which leaves out the
 time spent waiting on PostgreSQL) and the queries it ran (from `CaptureQueriesContext`). `--profile` adds the
-functions that took the most CPU (cProfile, cumulative).
+functions that took the most CPU (cProfile, cumulative), `--sql` the queries of the last request of each kind.
 """
 
 import argparse
@@ -29,7 +29,7 @@ def _measure(label: str, send, n: int, profile: cProfile.Profile | None) -> dict
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cpu, queries = [], []
+    cpu, queries, last = [], [], []
     for i in range(n):
         with CaptureQueriesContext(connection) as captured:
             started = time.process_time()
@@ -40,11 +40,12 @@ def _measure(label: str, send, n: int, profile: cProfile.Profile | None) -> dict
                 profile.disable()
             cpu.append((time.process_time() - started) * 1000)
         queries.append(len(captured.captured_queries))
+        last = captured.captured_queries
         if status not in (200, 201):
             raise SystemExit(f"{label}: answered {status}")
     cpu.sort()
     return {"request": label, "n": n, "cpu_ms_p50": round(statistics.median(cpu), 2),
-            "cpu_ms_p90": round(cpu[int(0.9 * (n - 1))], 2), "queries": sorted(set(queries))}
+            "cpu_ms_p90": round(cpu[int(0.9 * (n - 1))], 2), "queries": sorted(set(queries)), "last": last}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=200, help="requests of each kind, after 20 of warm-up")
     parser.add_argument("--backlog", type=int, default=500, help="tickets waiting before the calls start")
     parser.add_argument("--profile", action="store_true", help="print the 25 costliest functions of each request")
+    parser.add_argument("--sort", default="cumulative", help="the order of --profile (cProfile: tottime, cumulative)")
+    parser.add_argument("--sql", action="store_true", help="print the queries of each kind's last request")
     parser.add_argument("--work", default="/tmp/onewindow-hallprofile")
     args = parser.parse_args(argv)
 
@@ -89,8 +92,12 @@ def main(argv: list[str] | None = None) -> None:
         results.append(_measure(label, send, args.n, profile))
         if profile is not None:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(25)
             print(f"--- {label}\n{out.getvalue()}")
+    for row in results:
+        if args.sql:
+            print(f"--- {row['request']}")
+            print("\n".join(f"{float(q['time']) * 1000:7.2f} ms  {q['sql'][:300]}" for q in row["last"]))
     for row in results:
         print(f"{row['request']}: CPU {row['cpu_ms_p50']} ms p50, {row['cpu_ms_p90']} ms p90 over {row['n']}; "
               f"queries {'/'.join(map(str, row['queries']))}")
