@@ -36,8 +36,16 @@ def window(hall, number):
 @pytest.fixture
 def clerks(hall, make_staff):
     """Clerks at windows 1, 2 and 3."""
-    return [staff_upsert(username=f"c{n}", full_name=f"窗口{n}", roles=[Role.CLERK], window=window(hall, n),
-                         password="test-pass-123") for n in ("1", "2", "3")]
+    return [
+        staff_upsert(
+            username=f"c{n}",
+            full_name=f"窗口{n}",
+            roles=[Role.CLERK],
+            window=window(hall, n),
+            password="test-pass-123",
+        )
+        for n in ("1", "2", "3")
+    ]
 
 
 @pytest.fixture(autouse=True)
