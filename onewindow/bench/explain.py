@@ -78,11 +78,20 @@ def page(name: str, who: str | None, method: str, line: str, fixtures) -> dict:
             break
         if query["sql"].lstrip().upper().startswith("SELECT"):
             slowest.append({"sql": query["sql"][:300], **_explain(query["sql"])})
-    return {"name": name, "request": line.split("\t")[0], "status": status, "queries": len(queries),
-            "query_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1), "slowest": slowest}
+    return {
+        "name": name,
+        "request": line.split("\t")[0],
+        "status": status,
+        "queries": len(queries),
+        "query_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+        "slowest": slowest,
+    }
 
 
 def pages(scenarios, fixtures) -> list[dict]:
     """Every page scenario but the hello view (no database), each with its first request line."""
-    return [page(name, who, method, fixtures.lines[name][0], fixtures)
-            for name, who, method, _status, _group in scenarios if name != "hello"]
+    return [
+        page(name, who, method, fixtures.lines[name][0], fixtures)
+        for name, who, method, _status, _group in scenarios
+        if name != "hello"
+    ]

@@ -7,7 +7,8 @@
 3. wrk, a second process on loopback, for each page at a stated concurrency for a bounded time.
 4. locust for the on-site flow through the API: one chief approver in sequence, then 20 at once; the task
    worker is stopped meanwhile so that the outbox fills, then started to measure delivery to the simulator.
-5. locust for the hall: as many kiosks taking tickets as clerks calling them (20 and 20), at once.
+5. locust for the hall: as many kiosks taking tickets as clerks calling them (20 and 20), at once: first at a
+   person's pace (the goal), then with no pause at all (saturation: the highest rate, and the checks).
 6. Peak memory (VmHWM) of the web workers and of the task worker; results as JSON and docs/benchmarks.md.
 """
 
@@ -52,6 +53,11 @@ SIZES = {
 # stand for a busy hall; the statistics are for a few leaders. `--connections N` sets one number for all.
 CONNECTIONS = {"ceiling": 8, "public": 8, "workbench": 4, "statistics": 2}
 
+# The hall's people: each kiosk gives a ticket every 1-3 s (a person walks up, taps the business, takes the
+# receipt) and each clerk calls the next every 1-3 s (a very short service), so 20 + 20 of them take and call
+# about 10 tickets a second each way, 36,000 an hour: far above any real hall (docs/benchmarks.md, the hall).
+HALL_PACE = (1.0, 3.0)
+
 # (scenario, who is signed in, method, expected status, the goal group it counts for)
 SCENARIOS = [
     ("hello", None, "GET", 200, "ceiling"),
@@ -79,8 +85,9 @@ def _free_port() -> int:
 def start_process(command: list[str], *, env: dict, log: Path) -> subprocess.Popen:
     """A server in a session of its own (so that it can be killed with its children), output to `log`."""
     with open(log, "w") as logfile:  # the child keeps its own descriptor
-        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def stop_process(process: subprocess.Popen) -> None:
@@ -176,8 +183,10 @@ class Bench:
             self.onewindow("demo", "bulk", "--cases", str(self.size.cases), "--force")
             self.results["load_seconds"] = round(time.monotonic() - started, 1)
         elif abs(existing - self.size.cases) > self.size.cases * 0.05 + 50:
-            raise SystemExit(f"The bench database holds {existing} cases, not about {self.size.cases}: "
-                             "run again with --fresh to rebuild it.")
+            raise SystemExit(
+                f"The bench database holds {existing} cases, not about {self.size.cases}: "
+                "run again with --fresh to rebuild it."
+            )
         else:
             self.log(f"reusing the bench database: {existing} cases")
 
@@ -188,11 +197,20 @@ class Bench:
         self.results["data"] = fixtures.data_size()
         self.fixtures = fixtures.prepare(clerks=self.size.clerks)
         sim_port = _free_port()
-        self.onewindow("platform", "connect", "gbt39046", "--endpoint", f"http://127.0.0.1:{sim_port}/exchange/rows",
-                       "--ack-url", f"http://127.0.0.1:{sim_port}/acks")
+        self.onewindow(
+            "platform",
+            "connect",
+            "gbt39046",
+            "--endpoint",
+            f"http://127.0.0.1:{sim_port}/exchange/rows",
+            "--ack-url",
+            f"http://127.0.0.1:{sim_port}/acks",
+        )
         with ExitStack() as stack:
-            web = self.start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", "python:onewindow.gunicorn_conf",
-                                          "onewindow.wsgi"])
+            web = self.start(
+                "gunicorn",
+                [sys.executable, "-m", "gunicorn", "-c", "python:onewindow.gunicorn_conf", "onewindow.wsgi"],
+            )
             stack.callback(self.stop, web)
             # each worker renders every guide before it answers (catalog/warmup.py): minutes on a busy machine
             self.wait_for(f"{self.base}/livez", web, seconds=300)
@@ -203,9 +221,12 @@ class Bench:
             self.results["flow"]["sequential"] = self.flow(users=1)
             self.results["flow"]["concurrent"] = self.flow(users=self.size.clerks)
             self.results["flow"]["checks"] = self.flow_checks()
-            self.results["hall"] = self.hall(clerks=self.size.clerks)
-            simulator = self.start("simulator", [sys.executable, "-m", "onewindow", "platform", "simulate",
-                                                 "--port", str(sim_port)])
+            self.results["hall"] = self.hall(clerks=self.size.clerks, pace=HALL_PACE)
+            self.results["hall_saturation"] = self.hall(clerks=self.size.clerks, pace=None)
+            simulator = self.start(
+                "simulator",
+                [sys.executable, "-m", "onewindow", "platform", "simulate", "--port", str(sim_port)],
+            )
             stack.callback(self.stop, simulator)
             self.wait_for(f"http://127.0.0.1:{sim_port}/_rows", simulator)
             worker = self.start("worker", [sys.executable, "-m", "onewindow", "db_worker"])
@@ -229,8 +250,10 @@ class Bench:
             return ["-H", f"Authorization: Bearer {self.fixtures.leader_token}"], lines
         if who == "csrf":
             cookie, token = self._csrf()
-            return (["-H", f"Cookie: {cookie}", "-H", "Content-Type: application/x-www-form-urlencoded"],
-                    [f"{line}&csrfmiddlewaretoken={token}" for line in lines])
+            return (
+                ["-H", f"Cookie: {cookie}", "-H", "Content-Type: application/x-www-form-urlencoded"],
+                [f"{line}&csrfmiddlewaretoken={token}" for line in lines],
+            )
         return ["-H", f"Cookie: {self.fixtures.cookies[who]}"], lines
 
     def _csrf(self) -> tuple[str, str]:
@@ -244,8 +267,9 @@ class Bench:
     def _check(self, method: str, line: str, headers: list[str], expect: int) -> None:
         """One request by hand first: the right status (no redirect to sign-in), so wrk measures real pages."""
         path, _, body = line.partition("\t")
-        request = urllib.request.Request(self.base + path, data=body.encode() if method == "POST" else None,
-                                         method=method)
+        request = urllib.request.Request(
+            self.base + path, data=body.encode() if method == "POST" else None, method=method
+        )
         for name, value in (h.split(": ", 1) for h in headers[1::2]):
             request.add_header(name, value)
 
@@ -270,12 +294,27 @@ class Bench:
         connections = self.args.connections or CONNECTIONS[group]
 
         def wrk(seconds: int) -> dict:
-            command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                       "-s", str(HERE / "report.lua"), *headers, self.base, "--", str(script_input), method]
+            command = [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(HERE / "report.lua"),
+                *headers,
+                self.base,
+                "--",
+                str(script_input),
+                method,
+            ]
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             return json.loads(output.split("BENCH_JSON ", 1)[1].splitlines()[0])
 
-        wrk(max(1, self.size.seconds // 5))  # warm-up, not counted: every worker loads its templates and caches
+        wrk(
+            max(1, self.size.seconds // 5)
+        )  # warm-up, not counted: every worker loads its templates and caches
         raw = wrk(self.size.seconds)
         result = report.page_result(name, group, raw, connections=connections, example=lines[0])
         self.log(f"{name}: {result['rps']} req/s, p95 {result['p95_ms']} ms, errors {result['errors']}")
@@ -287,23 +326,55 @@ class Bench:
         config = self.work / "flow.json"
         results_file = self.work / f"flow-{users}.tsv"
         results_file.unlink(missing_ok=True)
-        config.write_text(json.dumps({**self.fixtures.flow, "tokens": self.fixtures.tokens[:users],
-                                      "results": str(results_file)}, ensure_ascii=False))
+        config.write_text(
+            json.dumps(
+                {**self.fixtures.flow, "tokens": self.fixtures.tokens[:users], "results": str(results_file)},
+                ensure_ascii=False,
+            )
+        )
         prefix = self.work / f"locust-{users}"
         with open(self.work / f"locust-{users}.log", "w") as log:  # the flow's failures are in its CSV
-            subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
-                            "-u", str(users), "-r", str(users), "-t", f"{self.size.flow_seconds}s",
-                            "--host", self.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                           env={**self.env, "BENCH_FLOW_CONFIG": str(config)}, cwd=ROOT, check=False,
-                           stdout=subprocess.DEVNULL, stderr=log)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{self.size.flow_seconds}s",
+                    "--host",
+                    self.base,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env={**self.env, "BENCH_FLOW_CONFIG": str(config)},
+                cwd=ROOT,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         with open(f"{prefix}_stats.csv", newline="") as f:
             rows = list(csv.DictReader(f))
         result = report.flow_result(rows, users=users, seconds=self.size.flow_seconds)
-        result["completed"] = [line.split("\t") for line in results_file.read_text().splitlines()] \
-            if results_file.exists() else []
-        self.log(f"flow with {users} user(s): {len(result['completed'])} cases, "
-                 f"{result['seconds_per_case_p50']} s per case (p50), {result['cases_per_second']} cases/s, "
-                 f"errors {result['errors']}")
+        result["completed"] = (
+            [line.split("\t") for line in results_file.read_text().splitlines()]
+            if results_file.exists()
+            else []
+        )
+        self.log(
+            f"flow with {users} user(s): {len(result['completed'])} cases, "
+            f"{result['seconds_per_case_p50']} s per case (p50), {result['cases_per_second']} cases/s, "
+            f"errors {result['errors']}"
+        )
         return result
 
     def flow_checks(self) -> dict:
@@ -311,52 +382,103 @@ class Bench:
         from onewindow.cases.models import Case, CaseState
         from onewindow.certificates.models import Certificate
 
-        completed = [row for run in ("sequential", "concurrent") for row in self.results["flow"][run].pop(
-            "completed")]
+        completed = [
+            row for run in ("sequential", "concurrent") for row in self.results["flow"][run].pop("completed")
+        ]
         case_nos, cert_nos = [r[0] for r in completed], [r[1] for r in completed]
         in_db = Case.objects.filter(case_no__in=case_nos, state=CaseState.COMPLETED).count()
         certificates = Certificate.objects.filter(number__in=cert_nos).count()
-        return {"cases": len(case_nos), "distinct_case_numbers": len(set(case_nos)),
-                "distinct_certificate_numbers": len(set(cert_nos)), "completed_in_database": in_db,
-                "certificates_in_database": certificates,
-                "ok": len(set(case_nos)) == len(case_nos) == in_db == len(set(cert_nos)) == certificates}
+        return {
+            "cases": len(case_nos),
+            "distinct_case_numbers": len(set(case_nos)),
+            "distinct_certificate_numbers": len(set(cert_nos)),
+            "completed_in_database": in_db,
+            "certificates_in_database": certificates,
+            "ok": len(set(case_nos)) == len(case_nos) == in_db == len(set(cert_nos)) == certificates,
+        }
 
     # --- the hall (locust) ----------------------------------------------------------------------------------
 
-    def hall(self, clerks: int) -> dict:
-        """`clerks` kiosks and `clerks` clerks at once (each clerk at a window of their own); then the checks
-        against the database, and the p95 of both requests as a multiple of the hello view's p95 of this run."""
+    def hall(self, clerks: int, pace: tuple[float, float] | None) -> dict:
+        """`clerks` kiosks and `clerks` clerks at once (each clerk at a window of their own), each waiting `pace`
+        seconds between requests (None: not at all); then the checks against the database, and the p95 of both
+        requests as a multiple of the hello view's p95 of this run."""
         from onewindow.hall.models import Ticket
 
         users = 2 * max(1, clerks)  # locust splits the users by weight, 1:1
-        config, results_file = self.work / "hall.json", self.work / "hall-called.tsv"
+        run = "paced" if pace else "saturation"
+        config, results_file = self.work / f"hall-{run}.json", self.work / f"hall-{run}-called.tsv"
         results_file.unlink(missing_ok=True)
-        config.write_text(json.dumps({**self.fixtures.hall, "results": str(results_file)}))
-        prefix = self.work / "locust-hall"
-        with open(self.work / "locust-hall.log", "w") as log:
-            subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "hallfile.py"), "--headless",
-                            "-u", str(users), "-r", str(users), "-t", f"{self.size.flow_seconds}s",
-                            "--host", self.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                           env={**self.env, "BENCH_HALL_CONFIG": str(config)}, cwd=ROOT, check=False,
-                           stdout=subprocess.DEVNULL, stderr=log)
+        config.write_text(json.dumps({**self.fixtures.hall, "results": str(results_file), "pace": pace}))
+        prefix = self.work / f"locust-hall-{run}"
+        with open(self.work / f"locust-hall-{run}.log", "w") as log:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "hallfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{self.size.flow_seconds}s",
+                    "--host",
+                    self.base,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env={**self.env, "BENCH_HALL_CONFIG": str(config)},
+                cwd=ROOT,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         with open(f"{prefix}_stats.csv", newline="") as f:
-            result = report.hall_result(list(csv.DictReader(f)), users=users, seconds=self.size.flow_seconds,
-                                        hello_p95_ms=report.hello_p95(self.results["scenarios"]))
-        called = [line.split("\t") for line in results_file.read_text().splitlines()] if results_file.exists() else []
+            result = report.hall_result(
+                list(csv.DictReader(f)),
+                users=users,
+                seconds=self.size.flow_seconds,
+                hello_p95_ms=report.hello_p95(self.results["scenarios"]),
+                pace=pace,
+            )
+        called = (
+            [line.split("\t") for line in results_file.read_text().splitlines()]
+            if results_file.exists()
+            else []
+        )
         tickets = Ticket.objects.filter(business__code=self.fixtures.hall["business"])
-        windows = dict(tickets.filter(token__in=[token for token, _ in called]).values_list("token", "window_id"))
+        windows = dict(
+            tickets.filter(token__in=[token for token, _ in called]).values_list("token", "window_id")
+        )
         numbers = list(tickets.values_list("day", "number"))
         result["checks"] = {
-            "tickets": len(numbers), "distinct_numbers": len(set(numbers)), "called": len(called),
+            "tickets": len(numbers),
+            "distinct_numbers": len(set(numbers)),
+            "called": len(called),
             "distinct_called": len({token for token, _ in called}),
-            "called_at_the_reporting_window": sum(windows.get(token) == int(window) for token, window in called)}
+            "called_at_the_reporting_window": sum(
+                windows.get(token) == int(window) for token, window in called
+            ),
+        }
         checks = result["checks"]
-        checks["ok"] = (checks["tickets"] == checks["distinct_numbers"] and checks["called"] > 0
-                        and checks["called"] == checks["distinct_called"] == checks["called_at_the_reporting_window"])
-        self.log(f"hall with {result['kiosks']} kiosks and {result['clerks']} clerks: {checks['tickets']} tickets, "
-                 f"{checks['called']} called, p95 take {report.hall_p95(result['take'])}, "
-                 f"call {report.hall_p95(result['call'])}, errors {result['errors']}, "
-                 f"checks {'ok' if checks['ok'] else 'FAILED'}")
+        checks["ok"] = (
+            checks["tickets"] == checks["distinct_numbers"]
+            and checks["called"] > 0
+            and checks["called"] == checks["distinct_called"] == checks["called_at_the_reporting_window"]
+        )
+        self.log(
+            f"hall ({run}) with {result['kiosks']} kiosks and {result['clerks']} clerks: {checks['tickets']} tickets, "
+            f"{checks['called']} called, p95 take {report.hall_p95(result['take'])}, "
+            f"call {report.hall_p95(result['call'])}, errors {result['errors']}, "
+            f"checks {'ok' if checks['ok'] else 'FAILED'}"
+        )
         return result
 
     # --- outbound exchange -------------------------------------------------------------------------------------
@@ -377,8 +499,13 @@ class Bench:
         delivered = backlog - left
         parked = OutboxRow.objects.filter(status=OutboxRow.Status.DEAD).count()
         self.log(f"exchange: {delivered}/{backlog} rows delivered in {seconds:.1f} s, {parked} parked")
-        return {"rows": backlog, "delivered": delivered, "parked": parked, "seconds": round(seconds, 2),
-                "rows_per_second": round((first[1] - left) / seconds, 1) if first and seconds else None}
+        return {
+            "rows": backlog,
+            "delivered": delivered,
+            "parked": parked,
+            "seconds": round(seconds, 2),
+            "rows_per_second": round((first[1] - left) / seconds, 1) if first and seconds else None,
+        }
 
 
 def _without(argv: list[str], option: str) -> list[str]:
@@ -403,12 +530,33 @@ def sweep(args, sizes: list[int], argv: list[str]) -> None:
     runs = []
     for cases in sizes:
         out = Path(args.work).resolve() / f"sweep-{cases}"
-        subprocess.run([sys.executable, "-m", "onewindow.bench", *forwarded, "--cases", str(cases),
-                        "--database-url", f"{base[0]}/{base[1]}_{cases}", "--out", str(out)], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "onewindow.bench",
+                *forwarded,
+                "--cases",
+                str(cases),
+                "--database-url",
+                f"{base[0]}/{base[1]}_{cases}",
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
         runs.append(json.loads((out / "benchmarks.json").read_text()))
     results = runs[-1]
-    results["sweep"] = [{"cases": cases, "data": run["data"], "explain": run.get("explain", []), "p95_ms": {
-        page["name"]: page["p95_ms"] for page in run["scenarios"]}} for cases, run in zip(sizes, runs, strict=True)]
+    results["sweep"] = [
+        {
+            "cases": cases,
+            "data": run["data"],
+            "explain": run.get("explain", []),
+            "p95_ms": {page["name"]: page["p95_ms"] for page in run["scenarios"]},
+        }
+        for cases, run in zip(sizes, runs, strict=True)
+    ]
     results["meta"]["command"] = "make bench BENCH_ARGS='" + " ".join(argv) + "'"
     report.write(results, Path(args.out))
 
@@ -416,23 +564,38 @@ def sweep(args, sizes: list[int], argv: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m onewindow.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="default")
-    parser.add_argument("--quick", action="store_const", const="quick", dest="size", help="same as --size quick")
+    parser.add_argument(
+        "--quick", action="store_const", const="quick", dest="size", help="same as --size quick"
+    )
     parser.add_argument("--cases", type=int, help="override the size's number of cases")
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onewindow_bench"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onewindow_bench"),
+    )
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database")
-    parser.add_argument("--connections", type=int, default=0,
-                        help="wrk connections for every page (default: per group of pages, see CONNECTIONS)")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=0,
+        help="wrk connections for every page (default: per group of pages, see CONNECTIONS)",
+    )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--work", default=str(ROOT / "var" / "bench"), help="logs, media and scratch files")
-    parser.add_argument("--out", default=str(ROOT / "docs"), help="where benchmarks.md and benchmarks.json go")
-    parser.add_argument("--sweep", help="comma-separated numbers of cases, e.g. 10000,100000,1000000: one run "
-                                        "per size (a database each, reused) and p95 per page side by side")
+    parser.add_argument(
+        "--out", default=str(ROOT / "docs"), help="where benchmarks.md and benchmarks.json go"
+    )
+    parser.add_argument(
+        "--sweep",
+        help="comma-separated numbers of cases, e.g. 10000,100000,1000000: one run "
+        "per size (a database each, reused) and p95 per page side by side",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run `make system-deps` (Debian package wrk).")
     if args.sweep:
-        return sweep(args, [int(n) for n in args.sweep.split(",")], argv if argv is not None else sys.argv[1:])
+        return sweep(
+            args, [int(n) for n in args.sweep.split(",")], argv if argv is not None else sys.argv[1:]
+        )
     started = time.monotonic()
     bench = Bench(args)
     results = bench.run()

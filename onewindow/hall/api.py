@@ -87,8 +87,9 @@ def ticket_take(request, payload: TicketIn):
     caps are reached; 422 for an invalid ID number."""
     if rate_limited(request, "hall_take", conf.takes_per_minute()):
         raise RateLimited()
-    business = Business.objects.filter(hall=_hall(payload.hall), code=payload.business[:30]).first()
+    business = selectors.business_in_hall(payload.hall, payload.business[:30])
     if business is None:
+        _hall(payload.hall)  # 404 `no_hall` when there is no such hall
         raise NotFound(_("This business is not offered in the hall."), code="unknown_business")
     ticket = services.ticket_take(business=business, id_number=payload.id_number[:18], channel=Ticket.Channel.API,
                                   appointment_code=payload.appointment_code[:8])
@@ -116,7 +117,7 @@ def call(request, window_id: int):
     """The window's own clerk: call the next person (the current service ends). 404 `nobody_waiting`."""
     require_staff_api(request.user, *services.COUNTER_ROLES)
     ticket = services.desk_call_next(window=get_object_or_404(Window, pk=window_id), actor=request.user)
-    return _ticket_out(Ticket.objects.select_related("business", "window").get(pk=ticket.pk))
+    return _ticket_out(ticket)  # read with its business, and its window is the one calling
 
 
 # --- appointments (/api/v1/appointments) -------------------------------------------------------------------

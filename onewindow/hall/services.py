@@ -3,6 +3,7 @@ the day. Each runs in one transaction with its queue event and its audit row."""
 
 import datetime
 import secrets
+from collections.abc import Collection
 
 from django.db import transaction
 from django.db.models import Case as When_
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from onewindow.accounts.models import Role, Window
 from onewindow.audit.services import audit_log
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.mobile import mobile_ok
@@ -36,20 +38,24 @@ def age_on(id_number: str, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _event(kind, *, hall_id, ticket=None, window=None, actor=None, at=None):
-    QueueEvent.objects.create(kind=kind, at=at or timezone.now(), ticket=ticket, window=window, hall_id=hall_id,
-                              actor=actor if getattr(actor, "pk", None) else None)
+def _event(kind, *, hall_id, ticket=None, window=None, actor=None, at=None) -> QueueEvent:
+    return QueueEvent(kind=kind, at=at or clock.now(), ticket=ticket, window=window, hall_id=hall_id,
+                      actor=actor if getattr(actor, "pk", None) else None)
+
+
+def _record(*events: QueueEvent) -> None:
+    QueueEvent.objects.bulk_create(events)  # one INSERT however many
 
 
 def _check_hours(business: Business, now: datetime.datetime) -> Window | None:
     """Refuse a ticket outside the business's hours of the day (`hall.hours`), unless a window serving it has
     extended hours now (延时/错时服务): then the ticket goes to that window, which is returned."""
     local = timezone.localtime(now)
-    day, clock = local.date(), local.time()
+    day, time_of_day = local.date(), local.time()
     span = hours.business_hours(business, day)
-    if span and span[0] <= clock < span[1]:
+    if span and span[0] <= time_of_day < span[1]:
         return None
-    window = hours.extended_window(business, day, clock)
+    window = hours.extended_window(business, day, time_of_day)
     if window is not None:
         return window
     if span is None:
@@ -65,9 +71,9 @@ def _check_caps(business: Business, day: datetime.date, now: datetime.datetime) 
     if business.daily_cap and taken.count() >= business.daily_cap:
         raise Conflict(_("Today's tickets for %(business)s are all given out.") % {"business": business.name},
                        code="daily_cap")
-    clock = timezone.localtime(now).time()
+    time_of_day = timezone.localtime(now).time()
     for band in business.bands.all():
-        if band.starts_at <= clock < band.ends_at:
+        if band.starts_at <= time_of_day < band.ends_at:
             start = timezone.make_aware(datetime.datetime.combine(day, band.starts_at))
             if taken.filter(taken_at__gte=start).count() >= band.cap:
                 raise Conflict(_("The tickets for %(start)s-%(end)s are all given out; please come back later.")
@@ -92,7 +98,7 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
                                details={"priority": priority})
     if channel not in Ticket.Channel.values:
         raise ValidationFailed(pgettext_lazy("hall", "Unknown channel."), code="bad_channel")
-    now = now or timezone.now()
+    now = now or clock.now()
     day = timezone.localdate(now)
     with transaction.atomic():
         business = Business.objects.select_for_update().filter(pk=business.pk, active=True).first()
@@ -113,7 +119,7 @@ def ticket_take(*, business: Business, id_number: str = "", priority: str = "", 
         if appointment is not None:
             appointment.state, appointment.ticket = Appointment.State.CHECKED_IN, ticket
             appointment.save(update_fields=["state", "ticket"])
-        _event(QueueEvent.Kind.TAKE, hall_id=business.hall_id, ticket=ticket, actor=actor, at=now)
+        _record(_event(QueueEvent.Kind.TAKE, hall_id=business.hall_id, ticket=ticket, actor=actor, at=now))
         audit_log(action="hall.ticket_taken", actor=actor, obj=ticket,
                   changes={"business": business.code, "priority": priority, "channel": channel,
                            "id_number": mask_id_number(id_number),
@@ -134,10 +140,10 @@ def _appointment_for(business: Business, code: str, id_number: str, now) -> Appo
         if code:
             raise NotFound(_("No appointment for this business today has this code."), code="unknown_appointment")
         return None
-    clock = timezone.localtime(now)
+    local = timezone.localtime(now)
     start = timezone.make_aware(datetime.datetime.combine(appointment.slot.date, appointment.slot.starts_at))
     end = timezone.make_aware(datetime.datetime.combine(appointment.slot.date, appointment.slot.ends_at))
-    if not start - CHECK_IN_EARLY <= clock < end:
+    if not start - CHECK_IN_EARLY <= local < end:
         if code:
             raise Conflict(_("Your appointment is for %(start)s-%(end)s; check in from an hour before it.")
                            % {"start": f"{appointment.slot.starts_at:%H:%M}", "end": f"{appointment.slot.ends_at:%H:%M}"},
@@ -167,7 +173,7 @@ def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, acto
         errors["mobile"] = str(_("Enter an 11-digit mobile number starting with 1."))
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), code="bad_booking", details=errors)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         slot = AppointmentSlot.objects.select_for_update().select_related("business").filter(
             pk=slot.pk, business__isnull=False, business__active=True).first()
@@ -194,7 +200,7 @@ def appointment_book(*, slot: AppointmentSlot, id_number: str, mobile: str, acto
 
 def appointments_mark_no_show(*, now: datetime.datetime | None = None) -> int:
     """Bookings whose slot ended without a check-in are recorded as no-shows."""
-    now = timezone.localtime(now or timezone.now())
+    now = timezone.localtime(now or clock.now())
     with transaction.atomic():
         late = Appointment.objects.select_for_update().filter(state=Appointment.State.BOOKED).filter(
             Q(slot__date__lt=now.date()) | Q(slot__date=now.date(), slot__ends_at__lte=now.time()))
@@ -229,60 +235,66 @@ def _current(desk: Desk) -> Ticket:
 
 def queue_order(window: Window, now: datetime.datetime):
     """The tickets `window` may call, in call order: transferred to it, green channel, appointment holders whose
-    slot covers now, then everyone by ticket time."""
-    clock = timezone.localtime(now).time()
-    due = Q(appointment__slot__starts_at__lte=clock, appointment__slot__ends_at__gt=clock)
-    return (Ticket.objects.filter(day=timezone.localdate(now), state=Ticket.State.WAITING,
-                                  business__desks__window=window)
+    slot covers now, then everyone by ticket time. The businesses the window serves are a subquery (joining
+    through every desk that serves them multiplied the waiting rows by the number of desks)."""
+    local = timezone.localtime(now)
+    clock_time = local.time()
+    due = Q(appointment__slot__starts_at__lte=clock_time, appointment__slot__ends_at__gt=clock_time)
+    serves = Desk.businesses.through.objects.filter(desk__window=window).values("business_id")
+    return (Ticket.objects.filter(day=local.date(), state=Ticket.State.WAITING, business_id__in=serves)
             .filter(Q(for_window=None) | Q(for_window=window))
             .annotate(rank=When_(When(for_window=window, then=Value(0)), When(~Q(priority=""), then=Value(1)),
                                  When(due, then=Value(2)), default=Value(3), output_field=IntegerField()))
             .order_by("rank", "taken_at", "id"))
 
 
-def _finish(desk: Desk, ticket: Ticket, actor, now) -> None:
+def _finish(desk: Desk, ticket: Ticket, actor, now) -> list[QueueEvent]:
+    """End the service of `ticket` (called at this desk, whose lock the caller holds): its queue event is
+    returned for the caller to record with its own."""
     ticket.state, ticket.finished_at = Ticket.State.DONE, now
     ticket.save(update_fields=["state", "finished_at"])
-    _event(QueueEvent.Kind.FINISH, hall_id=desk.window.hall_id, ticket=ticket, window=desk.window, actor=actor, at=now)
     audit_log(action="hall.ticket_finished", actor=actor, obj=ticket, changes={"window": desk.window.number})
+    return [_event(QueueEvent.Kind.FINISH, hall_id=desk.window.hall_id, ticket=ticket, window=desk.window, actor=actor,
+                   at=now)]
 
 
 def desk_call_next(*, window: Window, actor) -> Ticket:
     """呼叫下一位: end the service of the current ticket, choose the next one in call order and record the call,
     in one transaction. Other windows' transactions skip a ticket being chosen (skip_locked) and the state is
-    changed only if it is still waiting, so one ticket never goes to two windows."""
-    now = timezone.now()
+    changed only if it is still waiting, so one ticket never goes to two windows.
+
+    The current ticket is read with the locked desk: every change of a called ticket's state goes through its
+    desk's lock (call, skip, transfer, finish) or needs a day already over (closing the day)."""
+    now = clock.now()
     with transaction.atomic():
         desk = _desk(window, actor)
         if desk.state != Desk.State.OPEN:
             raise Conflict(_("The window is paused; resume service first."), code="window_paused")
-        previous = (Ticket.objects.select_for_update().get(pk=desk.current_id)
-                    if desk.current_id and desk.current.state == Ticket.State.CALLED else None)
+        previous = desk.current if desk.current_id and desk.current.state == Ticket.State.CALLED else None
         # One row at a time: FOR UPDATE locks every row a query returns, so a LIMIT 5 would hide five tickets
         # from the other windows. The conditional update covers databases without row locks (SQLite).
         ticket, tried = None, []
         for _attempt in range(5):
-            candidate = (queue_order(window, now).exclude(pk__in=tried)
+            candidate = (queue_order(window, now).exclude(pk__in=tried).select_related("business")
                          .select_for_update(skip_locked=True, of=("self",)).first())
             if candidate is None:
                 break
-            if Ticket.objects.filter(pk=candidate.pk, state=Ticket.State.WAITING).update(
-                    state=Ticket.State.CALLED, window=window, clerk=actor, called_at=now, calls=1, for_window=None,
-                    first_called_at=candidate.first_called_at or now):
+            called = {"state": Ticket.State.CALLED, "window": window, "clerk": actor, "called_at": now, "calls": 1,
+                      "for_window": None, "first_called_at": candidate.first_called_at or now}
+            if Ticket.objects.filter(pk=candidate.pk, state=Ticket.State.WAITING).update(**called):
                 ticket = candidate
+                for field, value in called.items():
+                    setattr(ticket, field, value)
                 break
             tried.append(candidate.pk)
-        if ticket is not None:
-            ticket.refresh_from_db()
         desk.current = ticket
         desk.save(update_fields=["current"])
-        # The audit rows last: the audit chain's head stays locked from the first one to the commit, and every
-        # audited write of the system waits for it.
-        if previous is not None:
-            _finish(desk, previous, actor, now)
+        events = _finish(desk, previous, actor, now) if previous is not None else []
         if ticket is not None:
-            _event(QueueEvent.Kind.CALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now)
+            events.append(_event(QueueEvent.Kind.CALL, hall_id=window.hall_id, ticket=ticket, window=window,
+                                 actor=actor, at=now))
             audit_log(action="hall.ticket_called", actor=actor, obj=ticket, changes={"window": window.number})
+        _record(*events)
     if ticket is None:  # raised after the commit: the service that ended stays ended
         raise NotFound(_("Nobody is waiting for this window."), code="nobody_waiting")
     return ticket
@@ -295,7 +307,7 @@ def desk_recall(*, window: Window, actor) -> Ticket:
         ticket = _current(desk)
         ticket.calls += 1
         ticket.save(update_fields=["calls"])
-        _event(QueueEvent.Kind.RECALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor)
+        _record(_event(QueueEvent.Kind.RECALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor))
         audit_log(action="hall.ticket_recalled", actor=actor, obj=ticket, changes={"window": window.number})
     return ticket
 
@@ -309,14 +321,14 @@ def desk_skip(*, window: Window, actor) -> Ticket:
         ticket.save(update_fields=["state"])
         desk.current = None
         desk.save(update_fields=["current"])
-        _event(QueueEvent.Kind.SKIP, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor)
+        _record(_event(QueueEvent.Kind.SKIP, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor))
         audit_log(action="hall.ticket_skipped", actor=actor, obj=ticket, changes={"window": window.number})
     return ticket
 
 
 def desk_call_skipped(*, window: Window, ticket: Ticket, actor) -> Ticket:
     """Call a skipped ticket back (the person came late) at this window."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         desk = _desk(window, actor)
         if desk.current_id and desk.current.state == Ticket.State.CALLED:
@@ -330,7 +342,7 @@ def desk_call_skipped(*, window: Window, ticket: Ticket, actor) -> Ticket:
         ticket.save(update_fields=["state", "window", "clerk", "called_at", "calls"])
         desk.current = ticket
         desk.save(update_fields=["current"])
-        _event(QueueEvent.Kind.RECALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now)
+        _record(_event(QueueEvent.Kind.RECALL, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor, at=now))
         audit_log(action="hall.ticket_recalled", actor=actor, obj=ticket,
                   changes={"window": window.number, "was": "skipped"})
     return ticket
@@ -350,7 +362,7 @@ def desk_transfer(*, window: Window, to_window: Window, actor) -> Ticket:
         ticket.save(update_fields=["state", "for_window", "window", "transfers"])
         desk.current = None
         desk.save(update_fields=["current"])
-        _event(QueueEvent.Kind.TRANSFER, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor)
+        _record(_event(QueueEvent.Kind.TRANSFER, hall_id=window.hall_id, ticket=ticket, window=window, actor=actor))
         audit_log(action="hall.ticket_transferred", actor=actor, obj=ticket,
                   changes={"from": window.number, "to": to_window.number})
     return ticket
@@ -361,7 +373,7 @@ def desk_finish(*, window: Window, actor) -> Ticket:
     with transaction.atomic():
         desk = _desk(window, actor)
         ticket = _current(desk)
-        _finish(desk, ticket, actor, timezone.now())
+        _record(*_finish(desk, ticket, actor, clock.now()))
         desk.current = None
         desk.save(update_fields=["current"])
     return ticket
@@ -378,7 +390,7 @@ def desk_set_state(*, window: Window, state: str, actor) -> Desk:
         before, desk.state = desk.state, state
         desk.save(update_fields=["state"])
         kind = QueueEvent.Kind.RESUME if state == Desk.State.OPEN else QueueEvent.Kind.PAUSE
-        _event(kind, hall_id=window.hall_id, window=window, actor=actor)
+        _record(_event(kind, hall_id=window.hall_id, window=window, actor=actor))
         audit_log(action=f"hall.window_{kind}d", actor=actor, obj=window, changes={"state": [before, state]})
     return desk
 
@@ -394,7 +406,7 @@ def desk_open_standby(*, window: Window, actor) -> Desk:
         if desk.state != Desk.State.OPEN:
             desk.state, desk.opened_for = Desk.State.OPEN, None  # opened by hand: it stays open
             desk.save(update_fields=["state", "opened_for"])
-            _event(QueueEvent.Kind.RESUME, hall_id=window.hall_id, window=window, actor=actor)
+            _record(_event(QueueEvent.Kind.RESUME, hall_id=window.hall_id, window=window, actor=actor))
             audit_log(action="hall.standby_opened", actor=actor, obj=window)
     return desk
 
@@ -416,7 +428,7 @@ def standby_adjust(*, hall, now: datetime.datetime | None = None) -> tuple[list[
     window serves nobody. Windows opened by hand are left alone. Returns (opened, closed) windows."""
     from .selectors import waiting_warnings
 
-    now = now or timezone.now()
+    now = now or clock.now()
     opened, closed = [], []
     with transaction.atomic():
         candidates = Business.objects.filter(hall=hall, standby_window__isnull=False).values("standby_window")
@@ -431,7 +443,7 @@ def standby_adjust(*, hall, now: datetime.datetime | None = None) -> tuple[list[
                 continue
             desk.state, desk.opened_for = Desk.State.OPEN, row["business"]
             desk.save(update_fields=["state", "opened_for"])
-            _event(QueueEvent.Kind.RESUME, hall_id=hall.pk, window=desk.window, at=now)
+            _record(_event(QueueEvent.Kind.RESUME, hall_id=hall.pk, window=desk.window, at=now))
             audit_log(action="hall.standby_opened", obj=desk.window,
                       changes={"automatic": True, "business": row["business"].code, "waited_minutes": row["minutes"]})
             opened.append(desk.window)
@@ -442,7 +454,7 @@ def standby_adjust(*, hall, now: datetime.datetime | None = None) -> tuple[list[
             business = desk.opened_for
             desk.state, desk.opened_for = Desk.State.CLOSED, None
             desk.save(update_fields=["state", "opened_for"])
-            _event(QueueEvent.Kind.PAUSE, hall_id=hall.pk, window=desk.window, at=now)
+            _record(_event(QueueEvent.Kind.PAUSE, hall_id=hall.pk, window=desk.window, at=now))
             audit_log(action="hall.standby_closed", obj=desk.window,
                       changes={"automatic": True, "business": business.code})
             closed.append(desk.window)
@@ -480,11 +492,10 @@ def ticket_link_case(*, ticket_id: int | str, case, actor) -> Ticket:
     return ticket
 
 
-def ticket_rate(*, ticket: Ticket, level: str, actor=None) -> Ticket:
-    """The rating given at the window's pad for a ticket's service, once."""
-    from onewindow.ratings.models import Level
-
-    if level not in Level.values:
+def ticket_rate(*, ticket: Ticket, level: str, levels: Collection[str], actor=None) -> Ticket:
+    """The rating given at the window's pad for a ticket's service, once. `levels` are the rating levels, which
+    the ratings app (above the hall) owns and passes down."""
+    if level not in levels:
         raise ValidationFailed(_("Choose one of the rating levels."), code="bad_level")
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -498,15 +509,15 @@ def ticket_rate(*, ticket: Ticket, level: str, actor=None) -> Ticket:
 
 def tickets_close_day(*, before: datetime.date | None = None) -> int:
     """弃号: close every ticket of days before `before` (default today) still unfinished; never carried over."""
-    before = before or timezone.localdate()
+    before = before or clock.today()
     closed = 0
     with transaction.atomic():
         stale = list(Ticket.objects.select_for_update().filter(day__lt=before, state__in=UNFINISHED)
                      .select_related("business"))
-        now = timezone.now()
+        now = clock.now()
         for ticket in stale:
             ticket.state = Ticket.State.ABANDONED
-            _event(QueueEvent.Kind.ABANDON, hall_id=ticket.business.hall_id, ticket=ticket, at=now)
+        _record(*(_event(QueueEvent.Kind.ABANDON, hall_id=t.business.hall_id, ticket=t, at=now) for t in stale))
         Ticket.objects.bulk_update(stale, ["state"])
         Desk.objects.filter(current__in=stale).update(current=None)
         closed = len(stale)

@@ -142,7 +142,7 @@ def pad(request):
         try:
             with transaction.atomic():
                 if ticket is not None and posted_ticket == str(ticket.pk):
-                    hall_services.ticket_rate(ticket=ticket, level=level)
+                    hall_services.ticket_rate(ticket=ticket, level=level, levels=Level.values)
                 if case is not None and posted_case == case.case_no:
                     services.rating_submit(case=case, actor=clerk, channel=RatingChannel.WINDOW_PAD, level=level)
             messages.success(request, _("Thank you for your rating."))

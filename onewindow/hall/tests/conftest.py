@@ -4,6 +4,7 @@ import pytest
 
 from onewindow.accounts.models import Department, Hall, Role, Window
 from onewindow.accounts.services import staff_upsert
+from onewindow.hall import selectors
 from onewindow.hall.models import Business, Desk
 
 ALL_DAY = {"opens_at": datetime.time(0, 0), "closes_at": datetime.time(23, 59, 59)}
@@ -35,5 +36,19 @@ def window(hall, number):
 @pytest.fixture
 def clerks(hall, make_staff):
     """Clerks at windows 1, 2 and 3."""
-    return [staff_upsert(username=f"c{n}", full_name=f"窗口{n}", roles=[Role.CLERK], window=window(hall, n),
-                         password="test-pass-123") for n in ("1", "2", "3")]
+    return [
+        staff_upsert(
+            username=f"c{n}",
+            full_name=f"窗口{n}",
+            roles=[Role.CLERK],
+            window=window(hall, n),
+            password="test-pass-123",
+        )
+        for n in ("1", "2", "3")
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pace():
+    """Each test estimates waits from its own tickets, not a pace an earlier test's process kept."""
+    selectors._pace.clear()
