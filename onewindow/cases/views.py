@@ -27,12 +27,10 @@ from onewindow.core.choices import choice_label, choice_labels
 from onewindow.core.errors import ServiceError, ValidationFailed
 from onewindow.core.masking import is_personal_key, mask_by_key
 from onewindow.core.uploads import atomic_files
-from onewindow.hall.selectors import serving_id_number
-from onewindow.hall.services import ticket_link_case
 from onewindow.registry.selectors import change_preview
 from onewindow.workdays import services as workdays
 
-from . import selectors, services
+from . import origins, selectors, services
 from .actions import ACTIONS, Action
 from .documents import document_response, material_file_response
 from .models import Case, CaseMaterial, CasePause, CaseState, Delivery, IdType
@@ -153,7 +151,7 @@ def intake(request):
     item = items.filter(pk=_int(source.get("item", ""))).first()
     values, errors, error, duplicates = {}, {}, "", []
     if request.method == "GET":
-        found = request.GET.get("find", "").strip() or serving_id_number(request.user, request.GET.get("ticket", ""))
+        found = request.GET.get("find", "").strip() or origins.ticket_id_number(request.user, request.GET.get("ticket", ""))
         if found:
             values = selectors.applicant_prefill(found)
             if not values:
@@ -186,7 +184,7 @@ def intake(request):
                     _record_materials(case, request.user, version.materials.all(), request.POST, request.FILES)
                     case = _call(action, case, request.user, request.POST)
                     if request.POST.get("ticket"):
-                        ticket_link_case(ticket_id=request.POST["ticket"], case=case, actor=request.user)
+                        origins.ticket_link(ticket_id=request.POST["ticket"], case=case, actor=request.user)
             except ServiceError as exc:
                 error, errors = str(exc.message), exc.details if isinstance(exc.details, dict) else {}
             else:

@@ -14,6 +14,7 @@ from onewindow.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from onewindow.hall import services
 from onewindow.hall.models import Appointment, AppointmentSlot, Desk, Ticket
 from onewindow.hall.pad import pad_code_issue
+from onewindow.ratings.models import Level
 
 from .conftest import window
 
@@ -179,5 +180,22 @@ def test_a_service_is_rated_with_one_of_the_levels(hall, business, clerks):
     services.desk_call_next(window=window(hall, "1"), actor=clerks[0])
     services.desk_finish(window=window(hall, "1"), actor=clerks[0])
     with pytest.raises(ValidationFailed) as exc:
-        services.ticket_rate(ticket=ticket, level="best")
+        services.ticket_rate(ticket=ticket, level="best", levels=Level.values)
     assert exc.value.code == "bad_level" and Ticket.objects.get().rating == ""
+
+
+def test_the_counter_intake_reaches_the_ticket_through_the_hook_the_hall_fills(hall, business, clerks, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from onewindow.cases import origins
+
+    ticket = services.ticket_take(business=business, id_number="110101199003077774")
+    services.desk_call_next(window=window(hall, "1"), actor=clerks[0])
+    assert origins.ticket_id_number(clerks[0], str(ticket.pk)) == "110101199003077774"  # wired in HallConfig.ready()
+    assert origins.ticket_id_number(clerks[1], str(ticket.pk)) == ""  # not the ticket this clerk serves
+    case = make_case(make_item(), clerks[0])
+    origins.ticket_link(ticket_id=str(ticket.pk), case=case, actor=clerks[0])
+    assert Ticket.objects.get().case_id == case.pk
+    monkeypatch.setattr(origins, "_ticket_link", None)
+    with pytest.raises(ImproperlyConfigured):  # a ticket is never silently left unlinked
+        origins.ticket_link(ticket_id=str(ticket.pk), case=case, actor=clerks[0])
