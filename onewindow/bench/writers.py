@@ -7,7 +7,8 @@ contention does not depend on the number of old cases), the production server (g
 `onewindow.gunicorn_conf`) and the task worker running, and for each number of clients one locust run of
 the flow of `locustfile.py`. Meanwhile a sampler reads `pg_stat_activity` and `pg_locks` every 50 ms and
 counts the backends waiting for a lock, by what they wait for (a row of which table, and which row; a
-whole table; a key not yet committed; an advisory lock). Prints a Markdown table and writes the results as JSON to `--work`/writers.json.
+whole table; a key not yet committed; an advisory lock). Prints a Markdown table and writes the results as
+JSON to `--work`/writers.json.
 
     python -m onewindow.bench.writers --audit-only --users 1,5,20 --seconds 10
 
