@@ -155,6 +155,7 @@ def table(runs: list[dict]) -> str:
         "errors",
         "samples with a lock wait",
         "mean / max waiting",
+        "waits by target (backend-samples)",
         "load avg (1 min)",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -174,6 +175,8 @@ def table(runs: list[dict]) -> str:
                     run["errors"],
                     f"{locks['samples_with_a_wait_pct']}%",
                     f"{locks['mean_waiting_backends']} / {locks['max_waiting_backends']}",
+                    "; ".join(f"{target} {n}" for target, n in list(locks["by_target"].items())[:3])
+                    or "none",
                     run["load_average"],
                 ]
             )
