@@ -13,6 +13,7 @@ JSON to `--work`/writers.json.
     python -m onewindow.bench.writers --audit-only --users 1,5,20 --seconds 10
 
 measures the audit log alone: threads writing one event per transaction, each transaction held 50 ms.
+`--numbers-only` measures the number series the same way: one number of one series per transaction.
 """
 
 import argparse
@@ -109,13 +110,15 @@ def _dsn(url: str) -> str:
     )
 
 
-def audit_writers(*, threads: int, seconds: float, hold_ms: float) -> dict:
-    """Threads that each write one audit event per transaction and keep the transaction open `hold_ms` after
-    it (the rest of a clerk's action), without using the CPU meanwhile: transactions per second show whether
-    writers serialise on a lock, whatever else loads the machine."""
+def audit_writers(*, threads: int, seconds: float, hold_ms: float, numbers: bool = False) -> dict:
+    """Threads that each write one audit event (`numbers`: take one number of the series `bench:writers`)
+    per transaction and keep the transaction open `hold_ms` after it (the rest of a clerk's action), without
+    using the CPU meanwhile: transactions per second show whether writers serialise on a lock, whatever else
+    loads the machine."""
     from django.db import connection, transaction
 
     from onewindow.audit.services import audit_log
+    from onewindow.core.sequences import sequence_next
 
     counts, stop = [0] * threads, time.monotonic() + seconds
 
@@ -123,7 +126,10 @@ def audit_writers(*, threads: int, seconds: float, hold_ms: float) -> dict:
         try:
             while time.monotonic() < stop:
                 with transaction.atomic():
-                    audit_log(action="bench.writer", object_type="bench", object_id=str(n))
+                    if numbers:
+                        sequence_next("bench:writers")
+                    else:
+                        audit_log(action="bench.writer", object_type="bench", object_id=str(n))
                     time.sleep(hold_ms / 1000)
                 counts[n] += 1
         finally:
@@ -135,6 +141,7 @@ def audit_writers(*, threads: int, seconds: float, hold_ms: float) -> dict:
     for worker in workers:
         worker.join()
     return {
+        "writes": "numbers" if numbers else "audit events",
         "threads": threads,
         "hold_ms": hold_ms,
         "transactions": sum(counts),
@@ -204,6 +211,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the audit writers (threads in this process, no server): see audit_writers",
     )
+    parser.add_argument(
+        "--numbers-only",
+        action="store_true",
+        help="only the number series, as --audit-only: see audit_writers",
+    )
     args = parser.parse_args(argv)
     users = [int(n) for n in args.users.split(",")]
     bench = Bench(
@@ -218,13 +230,16 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     bench.size = bench.size.__class__(bench.size.cases, bench.size.seconds, args.seconds, max(users))
-    if args.audit_only:  # on the database a flow run left (migrated)
+    if args.audit_only or args.numbers_only:  # on the database a flow run left (migrated)
         import django
 
         os.environ.update(bench.env)
         django.setup()
         for n in users:
-            print(audit_writers(threads=n, seconds=args.seconds, hold_ms=50), flush=True)
+            print(
+                audit_writers(threads=n, seconds=args.seconds, hold_ms=50, numbers=args.numbers_only),
+                flush=True,
+            )
         return
     bench.prepare_database()
     from . import fixtures
