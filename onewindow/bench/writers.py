@@ -7,7 +7,7 @@ contention does not depend on the number of old cases), the production server (g
 `onewindow.gunicorn_conf`) and the task worker running, and for each number of clients one locust run of
 the flow of `locustfile.py`. Meanwhile a sampler reads `pg_stat_activity` and `pg_locks` every 50 ms and
 counts the backends waiting for a lock, by what they wait for (a row of which table, and which row; a
-whole table; a key not yet committed; an advisory lock). Prints a Markdown table and writes the results as
+whole table; a transaction with no row named; an advisory lock). Prints a Markdown table and writes the results as
 JSON to `--work`/writers.json.
 
     python -m onewindow.bench.writers --audit-only --users 1,5,20 --seconds 10
@@ -31,8 +31,9 @@ from .runner import ROOT, Bench
 # A backend waiting for a heavyweight lock, and what the lock it waits for is on. A row lock shows as
 # "transactionid" (the waiter waits for the holder's transaction to end) while the first waiter holds the
 # row's tuple lock, and as "tuple" (not granted) for the waiters queued behind it: either way the relation
-# and the row (page, tuple) come from the tuple lock. A "transactionid" wait without a tuple lock is a wait
-# on a key another transaction inserted and has not committed (a unique index).
+# and the row (page, tuple) come from the tuple lock. A "transactionid" wait without a tuple lock names no
+# row: a key another transaction inserted and has not committed (a unique index), or a row being re-read
+# along its update chain once its holder has committed.
 SAMPLE_SQL = """
 SELECT w.pid, l.locktype, coalesce(c.relname, tc.relname, ''),
        coalesce(t.page, l.page)::text || ',' || coalesce(t.tuple, l.tuple)::text, left(w.query, 120)
@@ -46,11 +47,11 @@ WHERE w.datname = current_database() AND w.wait_event_type = 'Lock' AND w.pid <>
 
 
 def lock_target(locktype: str, relname: str, row: str | None) -> str:
-    """What a waiter waits for, in words: a row of a table, a whole table, a key not yet committed."""
+    """What a waiter waits for, in words: a row of a table, a whole table, a transaction."""
     if row:
         return f"row of {relname}"
     if locktype == "transactionid":
-        return "uncommitted key (transaction)"
+        return "transaction (no row named)"
     return f"{locktype} {relname}".strip()
 
 
