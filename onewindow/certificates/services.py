@@ -1,8 +1,8 @@
 """Issuing, re-issuing, voiding, revoking and printing certificates.
 
-Issue services run inside the caller's transaction (the case engine's decide, or registry services):
-they lock the per-kind sequence row, so numbers are gap-free (a rolled-back issue gives its number
-back). The PDF is rendered later, on download, never inside the decision transaction.
+Issue services run inside the caller's transaction (the case engine's decide, or registry services) and
+number certificates from the per-kind series `certificate:<kind>` (`core.sequences.sequence_next`: never
+reused; on PostgreSQL the number of a rolled-back issue is lost, a gap). The PDF is rendered later, on download, never inside the decision transaction.
 """
 
 import datetime

@@ -23,7 +23,8 @@ class RateCounter(models.Model):
 
 class Sequence(models.Model):
     """A named number series (case numbers, document numbers, certificate serials, organisation codes):
-    advanced only through `core.sequences.sequence_next`, under a row lock, never reused."""
+    numbers are taken only through `core.sequences.sequence_next`, never reused. On PostgreSQL `last` is
+    the floor the series' own PostgreSQL sequence started from (read numbers with `sequence_values()`)."""
 
     name = models.CharField(max_length=80, unique=True)
     last = models.PositiveBigIntegerField(default=0)

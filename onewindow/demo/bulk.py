@@ -120,6 +120,7 @@ from onewindow.core import signing
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.core.models import Sequence
+from onewindow.core.sequences import sequence_continue_after, sequence_values
 from onewindow.core.uploads import SIGNATURES, atomic_files, check_upload, store
 from onewindow.ratings import conf as ratings_conf
 from onewindow.ratings.models import Level, Rating, RatingChannel, RatingWindow, Rectification
@@ -553,7 +554,7 @@ class _Loader:
         self.t_file = w.table(MaterialFile, "material_file")
         self.ids = {name: _next_id(t.model) for name, t in w.tables.items()}
         # counters, continued from the database
-        series = dict(Sequence.objects.values_list("name", "last"))
+        series = sequence_values()
         self.case_seq = {k: v for k, v in series.items() if k.startswith("case:")}
         self.doc_seq = {k: v for k, v in series.items() if k.startswith("doc:")}
         self.cert_seq = {k.removeprefix("certificate:"): v + 1 for k, v in series.items() if k.startswith("certificate:")}
@@ -1428,10 +1429,8 @@ class _Loader:
         t = time.monotonic()
         certificates = {f"certificate:{kind}": value - 1 for kind, value in self.cert_seq.items()}
         series = {**self.case_seq, **self.doc_seq, **certificates, ORG_CODE_SEQUENCE: self.code_next - 1}
-        rows = [Sequence(name=k, last=v) for k, v in series.items()]
-        Sequence.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["name"],
-                                     update_fields=["last"])
-        self.report.rows["sequence"] += len(rows)
+        sequence_continue_after(series)
+        self.report.rows["sequence"] += len(series)
         self.report.table_seconds["sequence"] += time.monotonic() - t
 
 

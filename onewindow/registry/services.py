@@ -76,8 +76,9 @@ def uscc_override_record(*, code: str, reason: str, actor) -> UsccOverride:
 
 def credit_code_allocate(*, kind: str) -> str:
     """Allocate a new credit code: 5 + kind digit + area code + organisation code (8 + GB 11714 check)
-    + GB 32100 check. The sequence row stays locked until the caller's transaction ends; a number is
-    never reused, and an organisation code already in the register (e.g. imported) is skipped."""
+    + GB 32100 check, numbered from the series `organisation_code` (`core.sequences`: a number is never
+    reused, and may be lost if the caller's transaction rolls back); an organisation code already in the
+    register (e.g. imported) is skipped."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("credit_code_allocate runs inside the caller's transaction")
     while True:

@@ -275,8 +275,13 @@ def test_two_app_servers_behind_nginx_share_one_database_and_redis(tmp_path):
         assert not _db_rows(url, "SELECT case_no FROM certificates_certificate WHERE case_no <> '' "
                                  "GROUP BY case_no HAVING COUNT(*) > 1")  # nothing doubled
         [(numbered,)] = _db_rows(url, "SELECT COUNT(*) FROM cases_case WHERE case_no <> ''")
-        [(issued,)] = _db_rows(url, "SELECT COALESCE(SUM(last), 0) FROM core_sequence WHERE name LIKE 'case:%'")
-        assert numbered == issued  # every number given out belongs to exactly one case: no gap, no reuse
+        # The numbers taken (core.sequences.sequence_values: a series' own PostgreSQL sequence, else its row).
+        [(issued,)] = _db_rows(url, "SELECT COALESCE(SUM(COALESCE(pg_sequence_last_value("
+                                    "to_regclass('core_series_' || id)), last)), 0) FROM core_sequence "
+                                    "WHERE name LIKE 'case:%'")
+        # Every number belongs to at most one case: a number taken by a request killed mid-transaction is
+        # lost (a gap), never given again.
+        assert numbered <= issued
         assert site.run("audit", "verify").returncode == 0
 
         # The progress page of a case done in the flow, for the visitor who gives the proof (session + cache).

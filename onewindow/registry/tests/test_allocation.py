@@ -4,11 +4,11 @@ import pytest
 from django.db import connection, transaction
 
 from onewindow.catalog.models import OrgKind, RegistryAction
-from onewindow.core.models import Sequence
+from onewindow.core.sequences import sequence_values
 from onewindow.registry.effects import case_grant_apply
 from onewindow.registry.identifiers import check_uscc
-from onewindow.registry.models import Organisation
-from onewindow.registry.services import credit_code_allocate
+from onewindow.registry.models import KIND_DIGIT, Organisation
+from onewindow.registry.services import ORG_CODE_PREFIX, ORG_CODE_SEQUENCE, _credit_code, credit_code_allocate
 from onewindow.registry.tests.conftest import PNE_ITEMS
 
 
@@ -17,10 +17,9 @@ def test_allocation_format_and_skips_taken_codes():
     with transaction.atomic():
         first = credit_code_allocate(kind=OrgKind.SOCIAL_GROUP)
     assert first[:10] == "51430000MJ" and check_uscc(first).ok
-    # An imported organisation already holds the next organisation code: allocation skips it.
-    with transaction.atomic():
-        taken = credit_code_allocate(kind=OrgKind.FOUNDATION)
-    Sequence.objects.filter(name="organisation_code").update(last=1)
+    # An imported organisation already holds the next organisation code (as a foundation): allocation skips it.
+    body = f"{ORG_CODE_PREFIX}{sequence_values()[ORG_CODE_SEQUENCE] + 1:06d}"
+    taken = _credit_code(KIND_DIGIT[OrgKind.FOUNDATION], body)
     Organisation.objects.create(kind=OrgKind.FOUNDATION, credit_code=taken, name="已导入", registration_authority="x")
     with transaction.atomic():
         after = credit_code_allocate(kind=OrgKind.PRIVATE_NON_ENTERPRISE)
@@ -30,8 +29,8 @@ def test_allocation_format_and_skips_taken_codes():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_establishments_get_distinct_consecutive_codes_and_numbers(chief, make_case):
-    """Eight establishment grants at once: the locked sequence rows give each a different, never-reused
-    credit code and a gap-free certificate number."""
+    """Eight establishment grants at once: the number series give each a different, never-reused credit
+    code and certificate number (consecutive here, since no grant rolled back)."""
     results, errors = [], []
     barrier = threading.Barrier(8)
     cases = [make_case(RegistryAction.ESTABLISH, {**PNE_ITEMS, "name": f"并发培训中心{i}"},
@@ -57,4 +56,4 @@ def test_concurrent_establishments_get_distinct_consecutive_codes_and_numbers(ch
     codes = [code for code, _serial in results]
     assert sorted(code[8:16] for code in codes) == [f"MJ{n:06d}" for n in range(1, 9)]
     assert sorted(serial for _code, serial in results) == list(range(1, 9))
-    assert Sequence.objects.get(name="organisation_code").last == 8
+    assert sequence_values()["organisation_code"] == 8
