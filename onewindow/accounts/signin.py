@@ -43,7 +43,7 @@ class ThrottledSignInMixin:
             _audit_new_lockouts(limits)
             raise
         ratelimit.clear(ACCOUNT, account)  # a success is no failure
-        ratelimit.refund(ADDRESS, address)
+        ratelimit.refund((ADDRESS, address))
         return cleaned
 
 

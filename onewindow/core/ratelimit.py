@@ -8,11 +8,14 @@ address a trusted reverse proxy reports; never a client-supplied header otherwis
 
 import datetime
 import hashlib
+import operator
+import time
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .clients import client_ip_of
@@ -66,28 +69,53 @@ def _window(policy: Policy, now: datetime.datetime) -> int:
     return int(now.timestamp() // policy.window_seconds)
 
 
-def _count_one(key: str, window: int, expires_at: datetime.datetime) -> int:
-    """Add one to the counter and return the new count, in one atomic statement (an upsert with RETURNING,
-    which SQLite ≥ 3.35 and PostgreSQL both have)."""
+def _count(rows: list[tuple[str, int, datetime.datetime]]) -> dict[str, int]:
+    """Add one to each (key, window, expires_at) counter and return the new counts by key, in one atomic
+    statement (an upsert with RETURNING, which SQLite ≥ 3.35 and PostgreSQL both have). Rows go in key order,
+    so two statements that share counters lock them in the same order and cannot deadlock."""
     table, q = RateCounter._meta.db_table, connection.ops.quote_name
+    rows = sorted(rows)
     sql = (f"INSERT INTO {q(table)} ({q('key')}, {q('window')}, {q('count')}, {q('expires_at')}) "
-           f"VALUES (%s, %s, 1, %s) ON CONFLICT ({q('key')}, {q('window')}) "
-           f"DO UPDATE SET {q('count')} = {q(table)}.{q('count')} + 1 RETURNING {q('count')}")
+           f"VALUES {', '.join(['(%s, %s, 1, %s)'] * len(rows))} ON CONFLICT ({q('key')}, {q('window')}) "
+           f"DO UPDATE SET {q('count')} = {q(table)}.{q('count')} + 1 RETURNING {q('key')}, {q('count')}")
+    params = [value for key, window, expires_at in rows
+              for value in (key, window, connection.ops.adapt_datetimefield_value(expires_at))]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, window, connection.ops.adapt_datetimefield_value(expires_at)])
-        return cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+SWEEP_SECONDS = 60
+_next_sweep = 0.0  # the monotonic time after which this process next drops passed windows
+
+
+def _sweep(now: datetime.datetime) -> None:
+    """Drop the windows that have passed (indexed on expires_at), at most once a minute per process. (Sweeping
+    on every new window swept on every query of a followed case, whose right answers are refunded to 0.)"""
+    global _next_sweep
+    if time.monotonic() >= _next_sweep:
+        _next_sweep = time.monotonic() + SWEEP_SECONDS
+        RateCounter.objects.filter(expires_at__lt=now).delete()
+
+
+def _counted(limits, *, limit: int | None = None) -> bool:
+    """Count one attempt under each distinct (policy, who) pair; True when every count is within its limit."""
+    now = timezone.now()
+    pairs = {(name, who): _row_key(name, who) for name, who in limits if who}
+    if not pairs:
+        return True
+    counts = _count([(key, _window(POLICIES[name], now),
+                      now + datetime.timedelta(seconds=POLICIES[name].window_seconds))
+                     for (name, _who), key in pairs.items()])
+    _sweep(now)
+    return all(counts[key] <= (POLICIES[name].current_limit if limit is None else limit)
+               for (name, _who), key in pairs.items())
 
 
 def hit(name: str, who: str, *, limit: int | None = None) -> bool:
     """Count one attempt of `who` under policy `name`; True while within the limit (this attempt included).
     Concurrent attempts each get their own count, so no more than the limit can pass."""
-    policy = POLICIES[name]
-    now = timezone.now()
-    count = _count_one(_row_key(name, who), _window(policy, now),
-                       now + datetime.timedelta(seconds=policy.window_seconds))
-    if count == 1:  # a new window for this client: drop windows that have passed (indexed on expires_at)
-        RateCounter.objects.filter(expires_at__lt=now).delete()
-    return count <= (policy.current_limit if limit is None else limit)
+    return _counted([(name, who)], limit=limit)
 
 
 def over(name: str, who: str) -> bool:
@@ -103,17 +131,19 @@ def clear(name: str, who: str) -> None:
 
 
 def attempt(*limits: tuple[str, str]) -> bool:
-    """Count one attempt under each (policy, who) pair; True when all are within their limits. Every pair is
-    counted even when an earlier one is over, so an address cannot dodge its count by switching target."""
-    results = [hit(name, who) for name, who in limits if who]
-    return all(results)
+    """Count one attempt under each (policy, who) pair, in one statement; True when all are within their
+    limits. Every pair is counted even when another is over, so an address cannot dodge its count by
+    switching target."""
+    return _counted(limits)
 
 
-def refund(name: str, who: str) -> None:
-    """Give back one counted attempt (e.g. a sign-in that succeeded counts as no failure)."""
-    policy = POLICIES[name]
-    RateCounter.objects.filter(key=_row_key(name, who), window=_window(policy, timezone.now()),
-                               count__gt=0).update(count=F("count") - 1)
+def refund(*limits: tuple[str, str]) -> None:
+    """Give back one counted attempt under each (policy, who) pair, in one statement (e.g. a sign-in that
+    succeeded counts as no failure)."""
+    now = timezone.now()
+    rows = reduce(operator.or_, (Q(key=_row_key(name, who), window=_window(POLICIES[name], now))
+                                 for name, who in limits))
+    RateCounter.objects.filter(rows, count__gt=0).update(count=F("count") - 1)
 
 
 # --- the public pages' limit per client address (register search, certificate verification, the hall) --------

@@ -74,8 +74,7 @@ def remember_proof(request, response, case_no: str) -> None:
 def proof_accepted(number: str, address: str) -> None:
     """A right answer is not a failed guess: give back the attempt counted for the case (or complaint) and for
     the address before the check, so that someone who follows their case often is never told to wait."""
-    ratelimit.refund("progress.case", number)
-    ratelimit.refund("progress.address", address)
+    ratelimit.refund(("progress.case", number), ("progress.address", address))
 
 
 # --- the per-case generation -------------------------------------------------------------------------------

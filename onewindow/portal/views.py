@@ -214,7 +214,7 @@ def signin(request):
                          else _("The verification code is wrong or has expired; ask for a new one."))
             else:
                 ratelimit.clear("signin.account", mobile)
-                ratelimit.refund("signin.address", address)
+                ratelimit.refund(("signin.address", address))
                 _sign_in(request, user, values["method"])
                 return redirect(_next_url(request, reverse("portal:my_cases")))
     return render(request, "portal/signin.html", {"values": values, "error": error,

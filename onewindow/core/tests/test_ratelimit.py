@@ -2,11 +2,14 @@
 client by the trusted proxy's address, increments are atomic")."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from onewindow.core import ratelimit
 from onewindow.core.clients import client_ip_of
@@ -20,7 +23,7 @@ def test_policy_counts_within_a_window_and_clear_and_refund():
     assert ratelimit.hit("progress.case", "C2")  # another client has its own count
     ratelimit.clear("progress.case", "C1")
     assert ratelimit.hit("progress.case", "C1")
-    ratelimit.refund("progress.case", "C1")
+    ratelimit.refund(("progress.case", "C1"))
     assert RateCounter.objects.get(count=0)
 
 
@@ -71,3 +74,37 @@ def test_a_burst_of_progress_guesses_cannot_pass_the_limit():
     for thread in threads:
         thread.join(30)
     assert len(allowed) == 20 and allowed.count(True) == 5
+
+
+@pytest.mark.django_db
+def test_an_attempt_counts_every_pair_in_one_statement_and_a_refund_gives_them_back_in_one():
+    """The progress query counts a case and an address on every guess: two statements cost the public POST
+    as much as the rest of it (issue 19, "progress query")."""
+    limits = (("progress.case", "C9"), ("progress.address", "198.51.100.9"))
+    ratelimit.attempt(*limits)  # the first may also sweep passed windows (at most once a minute)
+    with CaptureQueriesContext(connection) as counting:
+        assert ratelimit.attempt(*limits)
+    with CaptureQueriesContext(connection) as refunding:
+        ratelimit.refund(*limits)
+    assert len(counting) == 1 and len(refunding) == 1
+    assert sorted(RateCounter.objects.values_list("count", flat=True)) == [1, 1]
+    assert all(ratelimit.attempt(*limits) for _ in range(3))  # 2, 3 and 4 of the case's 5
+    assert ratelimit.attempt(("progress.case", "C9"), ("progress.address", "")) is True  # no address: not counted
+    assert not ratelimit.attempt(*limits)  # the case's sixth, the address's fifth
+    assert RateCounter.objects.get(key=ratelimit._row_key("progress.address", "198.51.100.9")).count == 5
+
+
+@pytest.mark.django_db
+def test_passed_windows_are_dropped_at_most_once_a_minute_per_process(monkeypatch):
+    """A followed case's right answers are refunded to 0, so "a new window" came on each of its queries and
+    swept the table every time (three more statements per progress query)."""
+    def passed(who):
+        return RateCounter.objects.create(key=who, window=1, count=3, expires_at=timezone.now() - timedelta(seconds=1))
+
+    monkeypatch.setattr(ratelimit, "_next_sweep", 0.0)  # due now
+    first = passed("a")
+    ratelimit.hit("public", "verify:192.0.2.1")
+    second = passed("b")
+    ratelimit.hit("public", "verify:192.0.2.2")
+    assert not RateCounter.objects.filter(pk=first.pk).exists()
+    assert RateCounter.objects.filter(pk=second.pk).exists()  # the next sweep is a minute away
