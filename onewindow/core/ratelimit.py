@@ -8,14 +8,11 @@ address a trusted reverse proxy reports; never a client-supplied header otherwis
 
 import datetime
 import hashlib
-import operator
 import time
 from dataclasses import dataclass
-from functools import reduce
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q
 from django.utils import timezone
 
 from .clients import client_ip_of
@@ -139,11 +136,13 @@ def attempt(*limits: tuple[str, str]) -> bool:
 
 def refund(*limits: tuple[str, str]) -> None:
     """Give back one counted attempt under each (policy, who) pair, in one statement (e.g. a sign-in that
-    succeeded counts as no failure)."""
-    now = timezone.now()
-    rows = reduce(operator.or_, (Q(key=_row_key(name, who), window=_window(POLICIES[name], now))
-                                 for name, who in limits))
-    RateCounter.objects.filter(rows, count__gt=0).update(count=F("count") - 1)
+    succeeded counts as no failure). SQL as `_count`: the ORM's OR of pairs cost twice the statement."""
+    now, table, q = timezone.now(), RateCounter._meta.db_table, connection.ops.quote_name
+    rows = [(_row_key(name, who), _window(POLICIES[name], now)) for name, who in limits]
+    sql = (f"UPDATE {q(table)} SET {q('count')} = {q('count')} - 1 WHERE {q('count')} > 0 "
+           f"AND ({q('key')}, {q('window')}) IN ({', '.join(['(%s, %s)'] * len(rows))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 # --- the public pages' limit per client address (register search, certificate verification, the hall) --------
