@@ -65,7 +65,7 @@ def main() -> None:
             continue
         client = clients[who]
 
-        def request():
+        def request(client=client, url=url, data=data):
             return client.get(url) if data is None else client.post(url, data)
 
         assert request().status_code == (200 if data is None else 302), url  # warm: per-process caches
