@@ -10,6 +10,9 @@ import os
 import random
 import statistics
 import time
+from pathlib import Path
+
+from .runner import production_env
 
 
 def main() -> None:
@@ -19,10 +22,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=30, help="cases")
     parser.add_argument("--seed", type=int, default=1, help="another seed samples other (cold) cases")
     args = parser.parse_args()
-    os.environ.update(DJANGO_SETTINGS_MODULE="onewindow.settings", DATABASE_URL=args.database_url, DEBUG="0",
-                      SECRET_KEY="make-bench-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0",
-                      ONEWINDOW_VAR_DIR=args.var, ONEWINDOW_MEDIA_ROOT=os.path.join(args.var, "media"),
-                      ONEWINDOW_STATIC_ROOT=os.path.join(args.var, "static"))
+    os.environ.update(production_env(args.database_url, Path(args.var)))
     import django
 
     django.setup()

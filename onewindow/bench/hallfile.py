@@ -37,7 +37,6 @@ class _Person(FastHttpUser):
 
 
 class Kiosk(_Person):
-
     @task
     def take(self):
         with self.client.post(

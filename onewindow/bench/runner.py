@@ -34,6 +34,24 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
 
+def production_env(database_url: str, work: Path) -> dict[str, str]:
+    """The production configuration of the README on plain HTTP at loopback, with its files under `work`: the
+    server's settings, and those of the in-process tools that must measure the same thing."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "onewindow.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "make-bench-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",  # plain HTTP on loopback: no secure cookies, no redirect to https, no HSTS
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "ONEWINDOW_VAR_DIR": str(work),
+        "ONEWINDOW_MEDIA_ROOT": str(work / "media"),
+        "ONEWINDOW_STATIC_ROOT": str(work / "static"),
+    }
+
+
 @dataclass(frozen=True)
 class Size:
     cases: int
@@ -125,17 +143,7 @@ class Bench:
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "onewindow.settings",
-            "DATABASE_URL": args.database_url,
-            "DEBUG": "0",
-            "SECRET_KEY": "make-bench-" + "x" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_COOKIES": "0",  # plain HTTP on loopback: no secure cookies, no redirect to https, no HSTS
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "ONEWINDOW_VAR_DIR": str(self.work),
-            "ONEWINDOW_MEDIA_ROOT": str(self.work / "media"),
-            "ONEWINDOW_STATIC_ROOT": str(self.work / "static"),
+            **production_env(args.database_url, self.work),
             "ONEWINDOW_PUBLIC_URL": self.base,
             "BIND": f"127.0.0.1:{self.port}",
             "LOG_LEVEL": "WARNING",

@@ -138,7 +138,9 @@ def refund(*limits: tuple[str, str]) -> None:
     """Give back one counted attempt under each (policy, who) pair, in one statement (e.g. a sign-in that
     succeeded counts as no failure). SQL as `_count`: the ORM's OR of pairs cost twice the statement."""
     now, table, q = timezone.now(), RateCounter._meta.db_table, connection.ops.quote_name
-    rows = [(_row_key(name, who), _window(POLICIES[name], now)) for name, who in limits]
+    rows = [(_row_key(name, who), _window(POLICIES[name], now)) for name, who in limits if who]
+    if not rows:  # as `attempt`, a pair without a client counts nothing and gives nothing back
+        return
     sql = (f"UPDATE {q(table)} SET {q('count')} = {q('count')} - 1 WHERE {q('count')} > 0 "
            f"AND ({q('key')}, {q('window')}) IN ({', '.join(['(%s, %s)'] * len(rows))})")
     with connection.cursor() as cursor:

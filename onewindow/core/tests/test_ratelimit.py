@@ -92,6 +92,8 @@ def test_an_attempt_counts_every_pair_in_one_statement_and_a_refund_gives_them_b
     assert ratelimit.attempt(("progress.case", "C9"), ("progress.address", "")) is True  # no address: not counted
     assert not ratelimit.attempt(*limits)  # the case's sixth, the address's fifth
     assert RateCounter.objects.get(key=ratelimit._row_key("progress.address", "198.51.100.9")).count == 5
+    ratelimit.refund(("progress.address", ""))  # no client: nothing given back, and no empty IN ()
+    assert RateCounter.objects.get(key=ratelimit._row_key("progress.address", "198.51.100.9")).count == 5
 
 
 @pytest.mark.django_db
